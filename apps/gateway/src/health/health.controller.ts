@@ -1,0 +1,59 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Client } from '@temporalio/client';
+import type { Response } from 'express';
+import type { Kafka } from 'kafkajs';
+import type { GatewayConfig } from '../../../../libs/config/src/index.js';
+import { isKafkaReachable } from '../../../../libs/messaging/src/index.js';
+import { hasActivePollers } from '../../../../libs/temporal/src/index.js';
+import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from '../tokens.js';
+
+type Check = 'up' | 'down';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the gateway process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 200 only when Temporal and Kafka are reachable and a worker is polling' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {
+    const [temporal, worker, kafka] = await Promise.all([
+      this.check(() => this.client.connection.workflowService.getSystemInfo({}).then(() => true)),
+      this.check(() => hasActivePollers(this.client, this.config.TEMPORAL_TASK_QUEUE)),
+      this.check(() => isKafkaReachable(this.kafka)),
+    ]);
+    const checks = { temporal, kafka, worker };
+    const ready = Object.values(checks).every((c) => c === 'up');
+    response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ready ? 'ready' : 'not-ready', checks };
+  }
+
+  private async check(probe: () => Promise<boolean>): Promise<Check> {
+    try {
+      return (await withTimeout(probe(), 2000)) ? 'up' : 'down';
+    } catch {
+      return 'down';
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+}

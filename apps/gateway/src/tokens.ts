@@ -1,0 +1,3 @@
+export const GATEWAY_CONFIG = Symbol('GatewayConfig');
+export const TEMPORAL_CLIENT = Symbol('TemporalClient');
+export const KAFKA = Symbol('Kafka');

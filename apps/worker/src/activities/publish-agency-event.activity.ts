@@ -1,0 +1,47 @@
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  AUDIT_TOPIC,
+  agencyTopic,
+  eventRecipients,
+  toCloudEvent,
+  type AgencyEventRequest,
+  type PathwayActivities,
+} from '../../../../libs/contracts/src/index.js';
+import type { EventPublisher } from '../../../../libs/messaging/src/index.js';
+
+export interface ActivityDeps {
+  readonly publisher: EventPublisher;
+}
+
+/**
+ * Builds the activities with their dependencies (house style: `createActivities(deps)`). A malformed
+ * event cannot be fixed by retrying, so it fails as a named non-retryable error; broker trouble is
+ * retried by Temporal, and the deterministic event id makes a resend harmless.
+ */
+export function createActivities(deps: ActivityDeps): PathwayActivities {
+  return {
+    async publishAgencyEvent(request: AgencyEventRequest): Promise<void> {
+      let event;
+      try {
+        event = toCloudEvent(request);
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable(
+          `event ${request.type} for step ${request.key} does not match its contract: ${describeIssues(error)}`,
+          'InvalidEventError',
+        );
+      }
+      const topics = [...eventRecipients[request.type].map(agencyTopic), AUDIT_TOPIC];
+      await deps.publisher.publish(topics.map((topic) => ({ topic, event })));
+    },
+  };
+}
+
+/** Names the failing fields without echoing their values (they could hold personal data). */
+function describeIssues(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'issues' in error && Array.isArray(error.issues)) {
+    return (error.issues as Array<{ path?: unknown[]; message?: string }>)
+      .map((i) => `${(i.path ?? []).map(String).join('.') || '(root)'}: ${i.message ?? 'invalid'}`)
+      .join('; ');
+  }
+  return 'invalid';
+}

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { PathwayWorkerRunner, WorkerModule } from './worker.module.js';
+import { describeBootFailure } from '../../../libs/config/src/boot-failure.js';
+
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn', 'log'] });
+  app.enableShutdownHooks();
+  await app.get(PathwayWorkerRunner).run();
+  await app.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`worker: ${describeBootFailure(error)}\n`);
+    process.exit(1);
+  },
+);

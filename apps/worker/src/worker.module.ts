@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Kafka } from 'kafkajs';
+import { ALL_TOPICS } from '../../../libs/contracts/src/index.js';
+import { loadConfig, workerEnvSchema, type WorkerConfig } from '../../../libs/config/src/index.js';
+import {
+  EVENT_PUBLISHER,
+  KafkaEventPublisher,
+  createKafka,
+  ensureTopics,
+  type EventPublisher,
+} from '../../../libs/messaging/src/index.js';
+import { ensureSearchAttributes } from '../../../libs/temporal/src/index.js';
+import { createPathwayWorker } from './pathway-worker.js';
+
+export const WORKER_CONFIG = Symbol('WorkerConfig');
+export const KAFKA = Symbol('Kafka');
+export const NATIVE_CONNECTION = Symbol('NativeConnection');
+
+/** Owns the Temporal Worker's life: run until shutdown, and fail the process if the worker fails. */
+@Injectable()
+export class PathwayWorkerRunner implements OnApplicationShutdown {
+  private readonly logger = new Logger('PathwayWorker');
+  private worker: Worker | undefined;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(NATIVE_CONNECTION) private readonly connection: NativeConnection,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+  ) {}
+
+  /** Resolves when the worker has stopped; rejects if it failed. */
+  async run(): Promise<void> {
+    await ensureTopics(this.kafka, ALL_TOPICS);
+    await ensureSearchAttributes(this.connection, this.config.TEMPORAL_NAMESPACE);
+    this.worker = await createPathwayWorker({
+      connection: this.connection,
+      namespace: this.config.TEMPORAL_NAMESPACE,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      publisher: this.publisher,
+      workflowBundlePath: this.config.WORKER_BUNDLE_PATH,
+    });
+    this.logger.log(`polling task queue ${this.config.TEMPORAL_TASK_QUEUE}`);
+    await this.worker.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.publisher.close();
+    await this.connection.close();
+  }
+}
+
+@Module({
+  providers: [
+    { provide: WORKER_CONFIG, useFactory: (): WorkerConfig => loadConfig(workerEnvSchema) },
+    {
+      provide: KAFKA,
+      useFactory: (config: WorkerConfig): Kafka =>
+        createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-worker` }),
+      inject: [WORKER_CONFIG],
+    },
+    { provide: EVENT_PUBLISHER, useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka), inject: [KAFKA] },
+    {
+      provide: NATIVE_CONNECTION,
+      useFactory: (config: WorkerConfig) => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+      inject: [WORKER_CONFIG],
+    },
+    PathwayWorkerRunner,
+  ],
+})
+export class WorkerModule {}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the project reads, in one place. `docker-compose.yml` and the README are
+ * checked against these names by tests, so a renamed variable cannot drift out of the docs.
+ */
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const brokerList = z
+  .string()
+  .trim()
+  .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+  .pipe(z.array(hostPort).min(1, 'must list at least one broker as host:port[,host:port]'));
+
+const logLevel = z.enum(['error', 'warn', 'info', 'debug']);
+
+/** Shared by the gateway and the worker: where Temporal and Kafka are. */
+export const engineEnvSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort,
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('victim-pathway'),
+  KAFKA_BROKERS: brokerList,
+  KAFKA_CLIENT_ID: z.string().trim().min(1).default('victim-pathway'),
+  LOG_LEVEL: logLevel.default('info'),
+});
+
+export const gatewayEnvSchema = engineEnvSchema.extend({
+  GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: port.default(3000),
+});
+
+export const workerEnvSchema = engineEnvSchema.extend({
+  WORKER_BUNDLE_PATH: z.string().trim().min(1).optional(),
+});
+
+/**
+ * Read by `npm start` (the embedded default). When TEMPORAL_ADDRESS / KAFKA_BROKERS are set it uses those
+ * and starts no local server; otherwise it runs its own on the ports below.
+ */
+export const launcherEnvSchema = z.object({
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  TOOLS_DIR: z.string().trim().min(1).default('.tools'),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+  KAFKA_BROKERS: brokerList.optional(),
+  KAFKA_PORT: port.default(9092),
+  KAFKA_CONTROLLER_PORT: port.default(9093),
+  KAFKA_HEAP_MB: z.coerce.number().int().min(128).max(8192).default(512),
+  GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: port.default(3000),
+  LOG_LEVEL: logLevel.default('info'),
+});
+
+export type EngineConfig = z.infer<typeof engineEnvSchema>;
+export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
+export type WorkerConfig = z.infer<typeof workerEnvSchema>;
+export type LauncherConfig = z.infer<typeof launcherEnvSchema>;

@@ -1,0 +1,5 @@
+export * from './case.contract.js';
+export * from './events.contract.js';
+export * from './temporal.contract.js';
+export * from './topics.contract.js';
+export * from './activities.contract.js';

@@ -1,0 +1,27 @@
+/**
+ * Wire names for Temporal. These strings are stored on running executions and in histories: renaming one
+ * breaks every open case, so they change only with a versioned migration.
+ */
+export const TASK_QUEUE_DEFAULT = 'victim-pathway';
+
+export const WorkflowTypes = {
+  victimPathway: 'victimPathwayWorkflow',
+} as const;
+
+export const QueryNames = {
+  getCaseState: 'getCaseState',
+} as const;
+
+export const UpdateNames = {
+  decideIdentification: 'decideIdentification',
+} as const;
+
+/**
+ * Search attributes for caseload queries. They are stored unencrypted and indexed, so they hold only
+ * stage names, agency ids and instants: never personal data.
+ */
+export const SearchAttributes = {
+  stage: { name: 'PathwayStage', type: 'KEYWORD' },
+  responsibleAgency: { name: 'ResponsibleAgency', type: 'KEYWORD' },
+  nextDeadline: { name: 'NextDeadline', type: 'DATETIME' },
+} as const;

@@ -1,0 +1,3 @@
+export * from './event-publisher.port.js';
+export * from './kafka-event-publisher.js';
+export * from './kafka.js';

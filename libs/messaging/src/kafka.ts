@@ -1,0 +1,62 @@
+import { Kafka, logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
+
+export interface KafkaTarget {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+}
+
+/**
+ * kafkajs logs retriable coordinator errors loudly on a fresh broker; they are expected and retried.
+ * We surface only errors, as one line each, without payloads.
+ */
+const quietLogCreator: logCreator =
+  () =>
+  ({ namespace, level, log }) => {
+    if (level > KafkaLogLevel.ERROR) return;
+    if (log.retriable === true || /coordinator|leader/i.test(String(log.message))) return;
+    process.stderr.write(`[kafka] ${namespace}: ${String(log.message)}\n`);
+  };
+
+export function createKafka(target: KafkaTarget): Kafka {
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
+  return new Kafka({
+    clientId: target.clientId,
+    brokers: [...target.brokers],
+    logLevel: KafkaLogLevel.ERROR,
+    logCreator: quietLogCreator,
+    connectionTimeout: 3000,
+    retry: { retries: 5, initialRetryTime: 200 },
+  });
+}
+
+/** Creates the topics that do not exist yet (auto-creation is off on our brokers). */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[], replicationFactor = 1): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Readiness: the cluster answers a metadata request. */
+export async function isKafkaReachable(kafka: Kafka): Promise<boolean> {
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

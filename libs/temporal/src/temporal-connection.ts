@@ -1,0 +1,49 @@
+import { Client, Connection } from '@temporalio/client';
+import { SearchAttributes } from '../../contracts/src/temporal.contract.js';
+
+export interface TemporalTarget {
+  readonly address: string;
+  readonly namespace: string;
+}
+
+/** Connects a client; fails fast (instead of retrying forever) so a wrong address is reported at boot. */
+export async function connectTemporalClient(target: TemporalTarget): Promise<Client> {
+  const connection = await Connection.connect({ address: target.address, connectTimeout: '5 seconds' });
+  return new Client({ connection, namespace: target.namespace });
+}
+
+const INDEXED_VALUE_TYPE = { KEYWORD: 2, DATETIME: 5 } as const;
+
+/**
+ * Registers the project's search attributes on the namespace, idempotently. Needed at every boot: the dev
+ * server ignores `--search-attribute` flags for a namespace that already exists in its database file.
+ */
+export async function ensureSearchAttributes(
+  connection: { readonly operatorService: Connection['operatorService'] },
+  namespace: string,
+): Promise<void> {
+  const wanted = Object.values(SearchAttributes);
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const known = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = wanted.filter((attribute) => !known.has(attribute.name));
+  if (missing.length === 0) return;
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((a) => [a.name, INDEXED_VALUE_TYPE[a.type]])),
+    });
+  } catch (error) {
+    // Another process may have registered them between our list and add.
+    if (!/already exists/i.test(String(error))) throw error;
+  }
+}
+
+/** True when at least one worker polled the task queue recently (the readiness probe's "worker is polling"). */
+export async function hasActivePollers(client: Client, taskQueue: string): Promise<boolean> {
+  const response = await client.connection.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+  });
+  return (response.pollers ?? []).length > 0;
+}

@@ -1,0 +1,52 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// Tiers by file name (house style): *.spec.ts unit, *.int.spec.ts against real Temporal/Kafka,
+// test/replay replays committed histories, test/e2e drives the running system over HTTP and reads Kafka.
+export default defineConfig({
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  test: {
+    pool: 'forks',
+    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{apps,libs,workflows,scripts}/**/*.spec.ts', 'test/unit/**/*.spec.ts'],
+          exclude: ['**/*.int.spec.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'replay',
+          include: ['test/replay/**/*.spec.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['**/*.int.spec.ts'],
+          exclude: ['**/node_modules/**', 'test/e2e/**'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.spec.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,1 @@
+export { victimPathwayWorkflow } from './victim-pathway.workflow.js';
