@@ -17,12 +17,21 @@ import type {
   TimelineEntry,
   VictimPathwayInput,
 } from '../libs/contracts/src/index.js';
-import { NON_RETRYABLE_ERRORS, QueryNames, SearchAttributes, UpdateNames } from '../libs/contracts/src/index.js';
+import {
+  NON_RETRYABLE_ERRORS,
+  QueryNames,
+  SearchAttributes,
+  UpdateNames,
+} from '../libs/contracts/src/index.js';
 import { identifyingAuthority, reflectionPeriodEnd } from '../libs/domain/src/walking-skeleton.js';
 
 const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS],
+  },
 });
 
 export const getCaseState = defineQuery<CaseStateView>(QueryNames.getCaseState);
@@ -76,7 +85,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       return view();
     },
     {
-      validator: (command) => {
+      validator: (command: DecideIdentification) => {
         if (stage !== 'awaiting-identification') refuse('NOT_IN_STAGE', 'identification is already decided');
         // R1: only the authority competent for this case's status may decide.
         if (command.decidedBy !== competentAuthority) {
@@ -96,10 +105,13 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   });
 
   await condition(() => decision !== undefined);
-  const decided = decision as DecideIdentification | undefined;
+  const decided = decision;
   if (decided === undefined) throw new Error('unreachable: identification decision missing');
   const decidedAt = iso(Date.now());
-  timeline.push({ at: decidedAt, what: `identification decided by ${decided.decidedBy}: ${decided.identified}` });
+  timeline.push({
+    at: decidedAt,
+    what: `identification decided by ${decided.decidedBy}: ${decided.identified}`,
+  });
   await publishAgencyEvent({
     caseRef,
     key: 'identification-decided',

@@ -26,6 +26,8 @@ export async function createGateway(): Promise<NestExpressApplication> {
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks();
-  SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json` });
+  SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json`,
+  });
   return app;
 }

@@ -61,7 +61,11 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
         createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-worker` }),
       inject: [WORKER_CONFIG],
     },
-    { provide: EVENT_PUBLISHER, useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka), inject: [KAFKA] },
+    {
+      provide: EVENT_PUBLISHER,
+      useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka),
+      inject: [KAFKA],
+    },
     {
       provide: NATIVE_CONNECTION,
       useFactory: (config: WorkerConfig) => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),

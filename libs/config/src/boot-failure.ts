@@ -7,7 +7,11 @@ import { ConfigError } from './load-config.js';
 export function describeBootFailure(error: unknown): string {
   if (error instanceof ConfigError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
-  if (/ECONNREFUSED|Failed to connect|connect.*timed out|TransportError|DeadlineExceeded|UNAVAILABLE/i.test(message)) {
+  if (
+    /ECONNREFUSED|Failed to connect|connect.*timed out|TransportError|DeadlineExceeded|UNAVAILABLE/i.test(
+      message,
+    )
+  ) {
     return `cannot reach a server: ${message.split('\n')[0] ?? message}. Is it running, and is the address right (TEMPORAL_ADDRESS / KAFKA_BROKERS)?`;
   }
   if (/EADDRINUSE/.test(message)) return `a port is already in use: ${message}`;

@@ -19,7 +19,12 @@ const hostPort = z
 const brokerList = z
   .string()
   .trim()
-  .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b.length > 0),
+  )
   .pipe(z.array(hostPort).min(1, 'must list at least one broker as host:port[,host:port]'));
 
 const logLevel = z.enum(['error', 'warn', 'info', 'debug']);

@@ -22,10 +22,7 @@ export const decideIdentificationSchema = z.strictObject({
 export type DecideIdentification = z.infer<typeof decideIdentificationSchema>;
 
 export type PathwayStage =
-  | 'awaiting-identification'
-  | 'reflection-period'
-  | 'departure-required'
-  | 'not-identified';
+  'awaiting-identification' | 'reflection-period' | 'departure-required' | 'not-identified';
 
 export interface TimelineEntry {
   readonly at: string;

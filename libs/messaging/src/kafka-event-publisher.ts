@@ -12,10 +12,16 @@ export class KafkaEventPublisher implements EventPublisher {
   private connected: Promise<void> | undefined;
 
   constructor(kafka: Kafka) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
   }
 
-  async publish(deliveries: ReadonlyArray<{ readonly topic: string; readonly event: CloudEvent }>): Promise<void> {
+  async publish(
+    deliveries: ReadonlyArray<{ readonly topic: string; readonly event: CloudEvent }>,
+  ): Promise<void> {
     this.connected ??= this.producer.connect();
     await this.connected;
     const byTopic = new Map<string, CloudEvent[]>();

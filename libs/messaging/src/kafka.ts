@@ -13,8 +13,8 @@ const quietLogCreator: logCreator =
   () =>
   ({ namespace, level, log }) => {
     if (level > KafkaLogLevel.ERROR) return;
-    if (log.retriable === true || /coordinator|leader/i.test(String(log.message))) return;
-    process.stderr.write(`[kafka] ${namespace}: ${String(log.message)}\n`);
+    if (log.retriable === true || /coordinator|leader/i.test(log.message)) return;
+    process.stderr.write(`[kafka] ${namespace}: ${log.message}\n`);
   };
 
 export function createKafka(target: KafkaTarget): Kafka {
@@ -30,7 +30,11 @@ export function createKafka(target: KafkaTarget): Kafka {
 }
 
 /** Creates the topics that do not exist yet (auto-creation is off on our brokers). */
-export async function ensureTopics(kafka: Kafka, topics: readonly string[], replicationFactor = 1): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  replicationFactor = 1,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { SearchAttributes } from '../../contracts/src/temporal.contract.js';
 
 export interface TemporalTarget {
@@ -12,7 +13,10 @@ export async function connectTemporalClient(target: TemporalTarget): Promise<Cli
   return new Client({ connection, namespace: target.namespace });
 }
 
-const INDEXED_VALUE_TYPE = { KEYWORD: 2, DATETIME: 5 } as const;
+const INDEXED_VALUE_TYPE = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+} as const;
 
 /**
  * Registers the project's search attributes on the namespace, idempotently. Needed at every boot: the dev
@@ -24,7 +28,7 @@ export async function ensureSearchAttributes(
 ): Promise<void> {
   const wanted = Object.values(SearchAttributes);
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set(Object.keys(existing.customAttributes ?? {}));
+  const known = new Set(Object.keys(existing.customAttributes));
   const missing = wanted.filter((attribute) => !known.has(attribute.name));
   if (missing.length === 0) return;
   try {
@@ -43,7 +47,7 @@ export async function hasActivePollers(client: Client, taskQueue: string): Promi
   const response = await client.connection.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue },
-    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  return (response.pollers ?? []).length > 0;
+  return response.pollers.length > 0;
 }

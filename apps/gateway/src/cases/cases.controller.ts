@@ -19,7 +19,7 @@ const idempotencyKeySchema = z
   .optional();
 
 const jsonSchema = (schema: z.ZodType): Record<string, unknown> =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
 @ApiTags('cases')
 @Controller('cases')
@@ -28,7 +28,9 @@ export class CasesController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Open a case pathway for a presumed victim (first encounter: police, DIS, CMM or NGO)' })
+  @ApiOperation({
+    summary: 'Open a case pathway for a presumed victim (first encounter: police, DIS, CMM or NGO)',
+  })
   @ApiBody({ schema: jsonSchema(openCaseRequestSchema) })
   @ApiResponse({ status: 201, description: 'The case is open; its pseudonymous reference is `caseRef`.' })
   @ApiResponse({ status: 400, description: 'The body does not match the contract (problem+json).' })
@@ -48,7 +50,11 @@ export class CasesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the competent authority’s identification decision (R1, R2)' })
   @ApiParam({ name: 'caseRef', example: 'PW-7K2M9Q4X1D3F' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key has one effect.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retried request with the same key has one effect.',
+  })
   @ApiBody({ schema: jsonSchema(decideIdentificationSchema) })
   @ApiResponse({ status: 409, description: 'Not possible in the case’s current stage.' })
   @ApiResponse({ status: 422, description: 'Refused by a rule, e.g. WRONG_AUTHORITY.' })

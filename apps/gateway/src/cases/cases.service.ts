@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { GatewayConfig } from '../../../../libs/config/src/index.js';
@@ -46,7 +52,11 @@ export class CasesService {
     }
   }
 
-  async decideIdentification(caseRef: CaseRef, command: DecideIdentification, updateId?: string): Promise<CaseStateView> {
+  async decideIdentification(
+    caseRef: CaseRef,
+    command: DecideIdentification,
+    updateId?: string,
+  ): Promise<CaseStateView> {
     try {
       return await this.client.workflow
         .getHandle(caseRef)

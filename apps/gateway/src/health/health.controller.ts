@@ -26,8 +26,12 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 only when Temporal and Kafka are reachable and a worker is polling' })
-  async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {
+  @ApiOperation({
+    summary: 'Readiness: 200 only when Temporal and Kafka are reachable and a worker is polling',
+  })
+  async ready(
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {
     const [temporal, worker, kafka] = await Promise.all([
       this.check(() => this.client.connection.workflowService.getSystemInfo({}).then(() => true)),
       this.check(() => hasActivePollers(this.client, this.config.TEMPORAL_TASK_QUEUE)),
@@ -50,10 +54,18 @@ export class HealthController {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    const timer = setTimeout(() => {
+      reject(new Error('timeout'));
+    }, ms);
     promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
     );
   });
 }

