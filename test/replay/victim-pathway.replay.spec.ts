@@ -1,0 +1,25 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { workflowBundle } from '../support/workflow-bundle.js';
+
+const HISTORIES = fileURLToPath(new URL('./histories/', import.meta.url));
+
+/**
+ * Every committed history must replay against today's workflow code: a change that would break running
+ * cases fails here (guard it with `patched()`), and a deliberate change commits a fresh history
+ * (`RECORD_HISTORIES=1 npx vitest run --project integration workflows`).
+ */
+describe('replay of committed workflow histories', async () => {
+  const files = (await readdir(HISTORIES)).filter((f) => f.endsWith('.json')).sort();
+
+  it('has at least one committed history per workflow type', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('replays %s without nondeterminism', async (file) => {
+    const history: unknown = JSON.parse(await readFile(`${HISTORIES}${file}`, 'utf8'));
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, file);
+  });
+});
