@@ -34,8 +34,12 @@ function parseArgs(argv: string[]): Tool[] | undefined {
     if (arg === '--only') value = argv[++i];
     else if (arg.startsWith('--only=')) value = arg.slice('--only='.length);
     else throw new DevstackError(`unknown argument "${arg}"\n${usage()}`, 'USAGE');
-    if (value === undefined || value.trim() === '') throw new DevstackError(`--only needs a list\n${usage()}`, 'USAGE');
-    const tools = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    if (value === undefined || value.trim() === '')
+      throw new DevstackError(`--only needs a list\n${usage()}`, 'USAGE');
+    const tools = value
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
     for (const tool of tools) {
       if (!(ALL_TOOLS as readonly string[]).includes(tool)) {
         throw new DevstackError(`unknown tool "${tool}" in --only (known: ${ALL_TOOLS.join(', ')})`, 'USAGE');
@@ -57,7 +61,9 @@ async function main(): Promise<void> {
   if (tools.has('kafka')) needs.push('java', 'mvn');
   await checkPrerequisites(needs);
 
-  const log = (line: string): void => console.log(line);
+  const log = (line: string): void => {
+    console.log(line);
+  };
   log(`[provision] tools dir ${toolsDir} (${[...tools].join(', ')})`);
   const paths = await provision({ toolsDir, log, only });
   if (tools.has('temporal')) log(`[provision]   temporal CLI:         ${paths.temporalCli}`);

@@ -11,7 +11,9 @@ export function sha256File(path: string): Promise<string> {
     createReadStream(path)
       .on('error', reject)
       .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')));
+      .on('end', () => {
+        resolve(hash.digest('hex'));
+      });
   });
 }
 
@@ -49,10 +51,14 @@ export function parseManifest(text: string, source = 'manifest'): ManifestEntry[
     if (line === '' || line.startsWith('#')) return;
     const match = /^([0-9a-fA-F]{64}) [ *](\S.*)$/.exec(line);
     if (!match || match[1] === undefined || match[2] === undefined) {
-      throw new DevstackError(`${source}:${index + 1}: not a "<sha256>  <file>" line: ${line}`, 'MANIFEST_INVALID');
+      throw new DevstackError(
+        `${source}:${index + 1}: not a "<sha256>  <file>" line: ${line}`,
+        'MANIFEST_INVALID',
+      );
     }
     const file = match[2].trim();
-    if (seen.has(file)) throw new DevstackError(`${source}:${index + 1}: ${file} is listed twice`, 'MANIFEST_INVALID');
+    if (seen.has(file))
+      throw new DevstackError(`${source}:${index + 1}: ${file} is listed twice`, 'MANIFEST_INVALID');
     seen.add(file);
     entries.push({ file, sha256: match[1].toLowerCase() });
   });

@@ -87,7 +87,12 @@ export interface KafkaServerConfig {
 }
 
 /** Layout of a Kafka node under a data dir: everything in `<dataDir>/kafka`. */
-export function kafkaLayout(dataDir: string): { root: string; logDir: string; serverProperties: string; metaProperties: string } {
+export function kafkaLayout(dataDir: string): {
+  root: string;
+  logDir: string;
+  serverProperties: string;
+  metaProperties: string;
+} {
   const root = join(dataDir, 'kafka');
   const logDir = join(root, 'logs');
   return {
@@ -115,7 +120,10 @@ export function renderServerProperties(config: KafkaServerConfig): string {
     ['process.roles', 'broker,controller'],
     ['node.id', nodeId],
     ['controller.quorum.voters', `${nodeId}@${controllerHost}:${config.controllerPort}`],
-    ['listeners', `PLAINTEXT://${listenerHost}:${config.port},CONTROLLER://${listenerHost}:${config.controllerPort}`],
+    [
+      'listeners',
+      `PLAINTEXT://${listenerHost}:${config.port},CONTROLLER://${listenerHost}:${config.controllerPort}`,
+    ],
     ['advertised.listeners', `PLAINTEXT://${advertisedHost}:${config.port}`],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'PLAINTEXT'],

@@ -54,7 +54,9 @@ function toolJvmArgs(paths: ToolPaths): string[] {
 }
 
 async function storageTool(paths: ToolPaths, args: string[], what: string): Promise<string> {
-  const result = await run('java', [...toolJvmArgs(paths), 'kafka.tools.StorageTool', ...args], { timeoutMs: 120_000 });
+  const result = await run('java', [...toolJvmArgs(paths), 'kafka.tools.StorageTool', ...args], {
+    timeoutMs: 120_000,
+  });
   if (!result.ok) {
     throw new DevstackError(
       `Kafka ${what} failed${result.spawnError === 'ENOENT' ? ': `java` not found (install Java 17+)' : ''}:\n` +
@@ -65,7 +67,11 @@ async function storageTool(paths: ToolPaths, args: string[], what: string): Prom
   return result.stdout;
 }
 
-async function waitForKafkaInternal(brokers: string[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+async function waitForKafkaInternal(
+  brokers: string[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   await retryUntil(
     async (remainingMs) => {
       const kafka = new Kafka({
@@ -119,7 +125,10 @@ export async function startKafka(opts: KafkaOptions): Promise<ManagedProcess> {
     try {
       await access(path);
     } catch {
-      throw new DevstackError(`${what} not found at ${path}: run \`npm run provision\` first`, 'TOOL_MISSING');
+      throw new DevstackError(
+        `${what} not found at ${path}: run \`npm run provision\` first`,
+        'TOOL_MISSING',
+      );
     }
   }
   const layout = kafkaLayout(resolve(opts.dataDir));
@@ -128,7 +137,12 @@ export async function startKafka(opts: KafkaOptions): Promise<ManagedProcess> {
   await mkdir(layout.logDir, { recursive: true });
   await writeFile(
     layout.serverProperties,
-    renderServerProperties({ host: opts.host, port: opts.port, controllerPort: opts.controllerPort, logDir: layout.logDir }),
+    renderServerProperties({
+      host: opts.host,
+      port: opts.port,
+      controllerPort: opts.controllerPort,
+      logDir: layout.logDir,
+    }),
   );
 
   let formatted = true;
@@ -148,10 +162,19 @@ export async function startKafka(opts: KafkaOptions): Promise<ManagedProcess> {
       .reverse()
       .find((l) => /^[A-Za-z0-9_-]{22}$/.test(l));
     if (clusterId === undefined) {
-      throw new DevstackError(`Kafka StorageTool random-uuid printed no cluster id:\n${lastLines(out, 10)}`, 'KAFKA_STORAGE_FAILED');
+      throw new DevstackError(
+        `Kafka StorageTool random-uuid printed no cluster id:\n${lastLines(out, 10)}`,
+        'KAFKA_STORAGE_FAILED',
+      );
     }
-    await storageTool(paths, ['format', '-t', clusterId, '-c', layout.serverProperties], 'StorageTool format');
-    opts.log(`[kafka] formatted storage in ${layout.logDir} (cluster id ${clusterId}) in ${formatSeconds(Date.now() - started)}`);
+    await storageTool(
+      paths,
+      ['format', '-t', clusterId, '-c', layout.serverProperties],
+      'StorageTool format',
+    );
+    opts.log(
+      `[kafka] formatted storage in ${layout.logDir} (cluster id ${clusterId}) in ${formatSeconds(Date.now() - started)}`,
+    );
   }
 
   const bootstrap = `${connectHost(opts.host)}:${opts.port}`;

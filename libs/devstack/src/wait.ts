@@ -7,7 +7,12 @@ import { DevstackError, messageOf } from './errors.js';
  */
 export async function retryUntil(
   attempt: (remainingMs: number) => Promise<void>,
-  opts: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; onTimeout: (lastError: string) => DevstackError },
+  opts: {
+    timeoutMs: number;
+    intervalMs?: number;
+    signal?: AbortSignal;
+    onTimeout: (lastError: string) => DevstackError;
+  },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   let lastError = 'no attempt finished';

@@ -65,7 +65,19 @@ export class CasesService {
           ...(updateId ? { updateId } : {}),
         });
     } catch (error) {
+      if (error instanceof WorkflowNotFoundError && (await this.isClosed(caseRef))) {
+        throw new ConflictException({ code: 'CASE_CLOSED', detail: 'The case is closed; it takes no further acts.' });
+      }
       throw this.translate(error);
+    }
+  }
+
+  private async isClosed(caseRef: CaseRef): Promise<boolean> {
+    try {
+      const description = await this.client.workflow.getHandle(caseRef).describe();
+      return description.status.name !== 'RUNNING';
+    } catch {
+      return false;
     }
   }
 

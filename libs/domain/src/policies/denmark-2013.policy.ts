@@ -1,0 +1,152 @@
+import { loadPolicy } from '../policy/policy.load.js';
+import type { Policy, PolicyData, SupportOffer } from '../policy/policy.types.js';
+import { instant } from '../time.js';
+import { DENMARK_AGENCIES } from './denmark.agencies.js';
+
+// R8/R10: the core support runs during the period, during criminal proceedings (permit, court-granted)
+// and while an asylum claim is pending.
+const SUPPORTED_STAGES = [
+  'reflection-period',
+  'restitution-period',
+  'permit',
+  'court-granted',
+  'asylum',
+] as const;
+const OPEN_STAGES = [
+  'referred',
+  'interviewing',
+  'awaiting-identification',
+  'reflection-period',
+  'restitution-period',
+  'court-granted',
+  'permit',
+  'asylum',
+  'avr-return',
+  'departure-required',
+  'monitoring',
+] as const;
+
+/** R8, R9, R17, R19: support offers shared by the Danish presets. No offer has a cooperation condition. */
+export const DENMARK_SUPPORT_OFFERS: readonly SupportOffer[] = [
+  { kind: 'accommodation', rule: 'R8', providers: ['shelter'], availableIn: SUPPORTED_STAGES, conditions: [] },
+  { kind: 'medical-care', rule: 'R8', providers: ['cmm', 'ngo'], availableIn: SUPPORTED_STAGES, conditions: [] },
+  { kind: 'legal-counselling', rule: 'R8', providers: ['cmm'], availableIn: SUPPORTED_STAGES, conditions: [] },
+  {
+    kind: 'psychological-support',
+    rule: 'R8',
+    providers: ['cmm', 'ngo'],
+    availableIn: SUPPORTED_STAGES,
+    conditions: [],
+  },
+  {
+    // R19: AVR is offered whether or not the victim cooperates with the police.
+    kind: 'assisted-voluntary-return',
+    rule: 'R19',
+    providers: ['iom', 'cmm'],
+    availableIn: [
+      'reflection-period',
+      'restitution-period',
+      'permit',
+      'court-granted',
+      'departure-required',
+      'avr-return',
+      'monitoring',
+    ],
+    conditions: [],
+  },
+  {
+    kind: 'child-support',
+    rule: 'R17',
+    providers: ['guardian', 'municipality'],
+    availableIn: OPEN_STAGES,
+    conditions: [{ kind: 'is-child' }],
+  },
+  {
+    kind: 'family-tracing',
+    rule: 'R17',
+    providers: ['iom', 'red-cross'],
+    availableIn: OPEN_STAGES,
+    conditions: [{ kind: 'is-child' }],
+  },
+];
+
+/**
+ * Denmark from L 129 (2012-13): reflection period 30 days extendable to 120 days in total, §9c(5) permit for
+ * 6 months at a time, AVR and six months of reintegration monitoring by IOM (per the seed). The default.
+ *
+ * Effective date: L 129 enters into force "the day after publication in Lovtidende"; we read it as Act
+ * No. 430 of 1 May 2013, in force 3 May 2013 (Copenhagen midnight, 22:00 UTC the day before). Unverified:
+ * confirm against Lovtidende.
+ */
+export const DENMARK_2013_DATA: PolicyData = {
+  version: 'dk-2013.1',
+  jurisdiction: 'DK',
+  title: 'Denmark, Aliens Act after L 129 (2012-13): 120-day cap, §9c(5) permit',
+  effectiveFrom: instant('2013-05-02T22:00:00.000Z'),
+  sources: [
+    'seed 000_bd71050944f98882',
+    'Aliens Act §33(14) as amended by L 129 (2012-13)',
+    'Aliens Act §9c(5)',
+    'Council of Europe Convention (ECAT) arts. 10, 12(6), 13, 14(5)',
+  ],
+  coordinator: 'cmm',
+  intake: { firstEncounter: ['police', 'dis', 'cmm', 'ngo'] },
+  identification: {
+    noLegalStay: 'dis',
+    noLegalStayAlternative: 'siri',
+    legalStay: 'cmm',
+    defendant: 'court',
+    interviewers: ['cmm', 'ngo'],
+    interviewRequired: true,
+    asylumScreeners: ['dis'],
+    unaccompaniedMinorScreener: 'red-cross',
+    asylumAssessor: 'cmm',
+  },
+  periods: {
+    reflection: { baseDays: 30, extensionDecidedBy: 'dis' },
+    // R7: "equivalent" period; who extends it for a person with legal stay is not in the sources (open question).
+    restitution: { baseDays: 30, extensionDecidedBy: 'cmm' },
+    extension: {
+      capTotalDays: 120,
+      grounds: ['avr-cooperation', 'special-reasons'],
+      requestedVia: ['victim', 'cmm', 'shelter'],
+    },
+  },
+  permit: {
+    available: true,
+    termMonths: 6,
+    applicants: ['police', 'prosecution'],
+    decidedBy: 'dis',
+    workPermitDecidedBy: 'dis',
+    investigationEndedBy: ['police', 'prosecution', 'court'],
+  },
+  asylum: { decidedBy: 'dis' },
+  avr: {
+    returnOperator: 'iom',
+    reintegrationOperator: 'iom',
+    monitoringMonths: 6,
+    checkInEvery: { amount: 1, unit: 'months' },
+  },
+  children: {
+    guardianAppointmentDays: 3,
+    guardianAppointedBy: 'municipality',
+    bestInterestDecidedBy: ['municipality', 'cmm'],
+    familyTracingBy: ['iom', 'red-cross'],
+    ageAssessedBy: ['dis', 'police'],
+  },
+  reminders: {
+    'guardian-appointment': [1],
+    'reflection-period-end': [10, 3],
+    'restitution-period-end': [10, 3],
+    'extension-decision': [3],
+    'permit-expiry': [30, 7],
+    'permit-renewal-decision': [7],
+    'check-in': [3],
+    'monitoring-end': [14],
+  },
+  escalation: { to: ['cmm'], checkInGraceDays: 3 },
+  supportOffers: DENMARK_SUPPORT_OFFERS,
+  agencies: DENMARK_AGENCIES,
+};
+
+export const DENMARK_2013: Policy = loadPolicy(DENMARK_2013_DATA);

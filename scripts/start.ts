@@ -1,0 +1,261 @@
+/**
+ * `npm start`: the whole system on one machine (the embedded default).
+ *
+ * Provisions what is missing (first run), builds, starts the Temporal dev server (SQLite under DATA_DIR,
+ * Web UI on) and a single-node Kafka unless TEMPORAL_ADDRESS / KAFKA_BROKERS point at existing ones,
+ * then the worker and the gateway; waits until the gateway reports ready; prints the URLs.
+ * Ctrl-C or SIGTERM stops everything, apps first, servers last. Data survives a restart.
+ */
+import { spawn } from 'node:child_process';
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import {
+  describeBootFailure,
+  launcherEnvSchema,
+  loadConfig,
+  ConfigError,
+  type LauncherConfig,
+} from '../libs/config/src/index.js';
+import {
+  DevstackError,
+  assertPortFree,
+  checkPrerequisites,
+  provision,
+  startKafka,
+  startTemporalDevServer,
+  type ManagedProcess,
+  type Prerequisite,
+  type Tool,
+} from '../libs/devstack/src/index.js';
+import { spawnManaged, type ManagedProcessInternal } from '../libs/devstack/src/process.js';
+import { bundleWorkflows } from './bundle-workflows.js';
+import { repoRoot } from './repo-root.js';
+
+const say = (line: string): void => {
+  process.stdout.write(`[start] ${line}\n`);
+};
+const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const inRepo = (path: string): string => (isAbsolute(path) ? path : resolve(repoRoot, path));
+
+const running: ManagedProcess[] = [];
+let stopping: Promise<void> | undefined;
+
+function stopAll(): Promise<void> {
+  stopping ??= (async () => {
+    // Apps first (they drain and disconnect), then the servers they use.
+    for (const proc of [...running].reverse()) await proc.stop().catch(() => undefined);
+  })();
+  return stopping;
+}
+
+async function newestSource(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (path.includes('node_modules')) continue;
+    newest = Math.max(newest, (await stat(path)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Compiles apps/libs/workflows to dist/ and bundles the workflows, unless dist is already current. */
+async function build(): Promise<void> {
+  const stamp = join(repoRoot, 'dist', '.build-stamp');
+  const sources = Math.max(...(await Promise.all(['apps', 'libs', 'workflows'].map((d) => newestSource(join(repoRoot, d))))));
+  const built = await stat(stamp).then((s) => s.mtimeMs, () => 0);
+  if (built > sources) {
+    say('build is current');
+    return;
+  }
+  const started = performance.now();
+  say('building (tsc)…');
+  const code = await new Promise<number | null>((done) => {
+    const tsc = spawn(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
+    tsc.on('exit', done);
+  });
+  if (code !== 0) throw new DevstackError('the TypeScript build failed (see the errors above)', 'BUILD_FAILED');
+  say('bundling workflows…');
+  await bundleWorkflows(join(repoRoot, 'dist', 'workflow-bundle.js'));
+  await writeFile(stamp, new Date().toISOString());
+  say(`built in ${seconds(started)}`);
+}
+
+async function startApp(
+  name: 'worker' | 'gateway',
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+): Promise<ManagedProcessInternal> {
+  return spawnManaged({
+    name,
+    command: process.execPath,
+    args: ['--enable-source-maps', join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')],
+    cwd: repoRoot,
+    env,
+    logFile: join(logDir, `${name}.log`),
+    stopTimeoutMs: 15_000,
+    log: say,
+  });
+}
+
+async function waitUntilReady(url: string, apps: ManagedProcessInternal[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    for (const app of apps) {
+      if (app.hasExited()) {
+        throw new DevstackError(`${app.name} exited during start:\n${app.tail(15)}`, 'APP_EXITED');
+      }
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      last = await response.text();
+      if (response.status === 200) return;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline) {
+      throw new DevstackError(`the gateway did not become ready within ${timeoutMs / 1000} s (last answer: ${last})`, 'NOT_READY');
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function main(config: LauncherConfig): Promise<void> {
+  const started = performance.now();
+  const dataDir = inRepo(config.DATA_DIR);
+  const toolsDir = inRepo(config.TOOLS_DIR);
+  const logDir = join(dataDir, 'logs');
+  const localTemporal = config.TEMPORAL_ADDRESS === undefined;
+  const localKafka = config.KAFKA_BROKERS === undefined;
+
+  const needs: Prerequisite[] = ['node'];
+  const tools: Tool[] = [];
+  if (localTemporal) tools.push('temporal');
+  if (localKafka) tools.push('kafka');
+  if (localTemporal) needs.push('pip');
+  if (localKafka) needs.push('java', 'mvn');
+  await checkPrerequisites(needs);
+
+  // Fail fast on every port we would bind, before anything slow happens.
+  await assertPortFree(config.GATEWAY_PORT, 'GATEWAY_PORT', config.GATEWAY_HOST);
+  if (localTemporal) {
+    await assertPortFree(config.TEMPORAL_PORT, 'TEMPORAL_PORT');
+    await assertPortFree(config.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
+  }
+  if (localKafka) {
+    await assertPortFree(config.KAFKA_PORT, 'KAFKA_PORT');
+    await assertPortFree(config.KAFKA_CONTROLLER_PORT, 'KAFKA_CONTROLLER_PORT');
+  }
+
+  const paths = tools.length > 0 ? await provision({ toolsDir, log: say, only: tools }) : undefined;
+  await build();
+
+  const temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
+  const kafkaBrokers = config.KAFKA_BROKERS?.join(',') ?? `127.0.0.1:${config.KAFKA_PORT}`;
+  const servers: Array<Promise<ManagedProcess>> = [];
+  if (localTemporal && paths) {
+    say(`starting Temporal dev server on ${temporalAddress} (data: ${join(dataDir, 'temporal')})…`);
+    servers.push(
+      startTemporalDevServer({
+        cli: paths.temporalCli,
+        dataDir: join(dataDir, 'temporal'),
+        host: '127.0.0.1',
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+        log: say,
+        logFile: join(logDir, 'temporal.log'),
+      }),
+    );
+  } else say(`using Temporal at ${temporalAddress}`);
+  if (localKafka && paths) {
+    say(`starting Kafka on ${kafkaBrokers} (data: ${join(dataDir, 'kafka')})…`);
+    servers.push(
+      startKafka({
+        paths,
+        dataDir: join(dataDir, 'kafka'),
+        host: '127.0.0.1',
+        port: config.KAFKA_PORT,
+        controllerPort: config.KAFKA_CONTROLLER_PORT,
+        heapMb: config.KAFKA_HEAP_MB,
+        log: say,
+        logFile: join(logDir, 'kafka.log'),
+      }),
+    );
+  } else say(`using Kafka at ${kafkaBrokers}`);
+  const outcomes = await Promise.allSettled(servers);
+  for (const outcome of outcomes) if (outcome.status === 'fulfilled') running.push(outcome.value);
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+
+  const appEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
+    KAFKA_BROKERS: kafkaBrokers,
+    GATEWAY_HOST: config.GATEWAY_HOST,
+    GATEWAY_PORT: String(config.GATEWAY_PORT),
+    WORKER_BUNDLE_PATH: join(repoRoot, 'dist', 'workflow-bundle.js'),
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
+  say('starting the worker and the gateway…');
+  const worker = await startApp('worker', appEnv, logDir);
+  running.push(worker);
+  const gateway = await startApp('gateway', appEnv, logDir);
+  running.push(gateway);
+  const api = `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`;
+  await waitUntilReady(`${api}/health/ready`, [worker, gateway], 120_000);
+
+  const ui = config.TEMPORAL_UI_URL ?? (localTemporal ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : undefined);
+  process.stdout.write(
+    [
+      '',
+      `Ready in ${seconds(started)}.`,
+      `  API            ${api}`,
+      `  OpenAPI docs   ${api}/docs   (JSON: ${api}/docs/openapi.json)`,
+      `  Health         ${api}/health/ready`,
+      `  Temporal UI    ${ui ?? '(external Temporal: set TEMPORAL_UI_URL to show it here)'}`,
+      `  Temporal       ${temporalAddress}  (namespace ${config.TEMPORAL_NAMESPACE})`,
+      `  Kafka          ${kafkaBrokers}`,
+      `  Logs           ${logDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  // Any app or server that dies takes the whole system down with a non-zero exit: no half-running state.
+  const died = await Promise.race(running.map((p) => p.exited.then((code) => ({ name: p.name, code }))));
+  if (!stopping) {
+    const tail = [worker, gateway].find((a) => a.name === died.name)?.tail(15);
+    throw new DevstackError(`${died.name} stopped unexpectedly (exit ${String(died.code)})${tail ? `:\n${tail}` : ''}`, 'DIED');
+  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  say(`${signal}: stopping…`);
+  void stopAll().then(() => {
+    say('stopped');
+    process.exit(0);
+  });
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+let config: LauncherConfig;
+try {
+  config = loadConfig(launcherEnvSchema);
+} catch (error) {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+main(config).catch(async (error: unknown) => {
+  const message = error instanceof DevstackError ? error.message : describeBootFailure(error);
+  process.stderr.write(`\n[start] failed: ${message}\n`);
+  await stopAll();
+  process.exit(1);
+});
