@@ -22,6 +22,8 @@ export default defineConfig({
         test: {
           name: 'replay',
           include: ['test/replay/**/*.spec.ts'],
+          setupFiles: ['test/support/quiet-temporal-runtime.ts'],
+          testTimeout: 60_000,
         },
       },
       {
@@ -31,6 +33,7 @@ export default defineConfig({
           include: ['**/*.int.spec.ts'],
           exclude: ['**/node_modules/**', 'test/e2e/**'],
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/quiet-temporal-runtime.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
@@ -42,6 +45,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.spec.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/quiet-temporal-runtime.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

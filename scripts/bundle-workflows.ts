@@ -4,13 +4,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { repoRoot } from './repo-root.js';
 
 export async function bundleWorkflows(outFile: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: resolve(repoRoot, 'workflows/index.ts'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`), log() {} },
+    logger: new DefaultLogger('WARN'),
   });
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, code);
@@ -21,5 +21,7 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const out = resolve(repoRoot, process.argv[2] ?? 'dist/workflow-bundle.js');
   const started = performance.now();
   await bundleWorkflows(out);
-  process.stdout.write(`workflow bundle written to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `workflow bundle written to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }

@@ -62,8 +62,13 @@ async function newestSource(dir: string): Promise<number> {
 /** Compiles apps/libs/workflows to dist/ and bundles the workflows, unless dist is already current. */
 async function build(): Promise<void> {
   const stamp = join(repoRoot, 'dist', '.build-stamp');
-  const sources = Math.max(...(await Promise.all(['apps', 'libs', 'workflows'].map((d) => newestSource(join(repoRoot, d))))));
-  const built = await stat(stamp).then((s) => s.mtimeMs, () => 0);
+  const sources = Math.max(
+    ...(await Promise.all(['apps', 'libs', 'workflows'].map((d) => newestSource(join(repoRoot, d))))),
+  );
+  const built = await stat(stamp).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   if (built > sources) {
     say('build is current');
     return;
@@ -77,7 +82,8 @@ async function build(): Promise<void> {
     });
     tsc.on('exit', done);
   });
-  if (code !== 0) throw new DevstackError('the TypeScript build failed (see the errors above)', 'BUILD_FAILED');
+  if (code !== 0)
+    throw new DevstackError('the TypeScript build failed (see the errors above)', 'BUILD_FAILED');
   say('bundling workflows…');
   await bundleWorkflows(join(repoRoot, 'dist', 'workflow-bundle.js'));
   await writeFile(stamp, new Date().toISOString());
@@ -118,7 +124,10 @@ async function waitUntilReady(url: string, apps: ManagedProcessInternal[], timeo
       last = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() > deadline) {
-      throw new DevstackError(`the gateway did not become ready within ${timeoutMs / 1000} s (last answer: ${last})`, 'NOT_READY');
+      throw new DevstackError(
+        `the gateway did not become ready within ${timeoutMs / 1000} s (last answer: ${last})`,
+        'NOT_READY',
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -210,7 +219,8 @@ async function main(config: LauncherConfig): Promise<void> {
   const api = `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`;
   await waitUntilReady(`${api}/health/ready`, [worker, gateway], 120_000);
 
-  const ui = config.TEMPORAL_UI_URL ?? (localTemporal ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : undefined);
+  const ui =
+    config.TEMPORAL_UI_URL ?? (localTemporal ? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}` : undefined);
   process.stdout.write(
     [
       '',
@@ -231,7 +241,10 @@ async function main(config: LauncherConfig): Promise<void> {
   const died = await Promise.race(running.map((p) => p.exited.then((code) => ({ name: p.name, code }))));
   if (!stopping) {
     const tail = [worker, gateway].find((a) => a.name === died.name)?.tail(15);
-    throw new DevstackError(`${died.name} stopped unexpectedly (exit ${String(died.code)})${tail ? `:\n${tail}` : ''}`, 'DIED');
+    throw new DevstackError(
+      `${died.name} stopped unexpectedly (exit ${String(died.code)})${tail ? `:\n${tail}` : ''}`,
+      'DIED',
+    );
   }
 }
 

@@ -12,14 +12,21 @@ import { startTestServers, type TestServers } from '../test/support/servers.js';
 import { bundleWorkflows } from './bundle-workflows.js';
 import { repoRoot } from './repo-root.js';
 
-function run(title: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+function run(
+  title: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   process.stdout.write(`\n== ${title}\n`);
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env });
     child.on('exit', (code, signal) => {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`== ${title}: ${code === 0 ? 'ok' : `failed (${signal ?? code})`} in ${seconds} s\n`);
+      process.stdout.write(
+        `== ${title}: ${code === 0 ? 'ok' : `failed (${signal ?? code})`} in ${seconds} s\n`,
+      );
       resolve(code ?? 1);
     });
   });
@@ -50,7 +57,9 @@ async function main(): Promise<number> {
     servers = await startTestServers();
     const bundleStarted = performance.now();
     const bundle = await bundleWorkflows(join(scratch, 'workflow-bundle.js'));
-    process.stdout.write(`workflow bundle built in ${((performance.now() - bundleStarted) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `workflow bundle built in ${((performance.now() - bundleStarted) / 1000).toFixed(1)} s\n`,
+    );
     const report = join(scratch, 'vitest.json');
     const code = await run(
       'vitest: unit, replay, integration, e2e',

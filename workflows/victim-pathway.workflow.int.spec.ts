@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../apps/worker/src/activities/publish-agency-event.activity.js';
 import type { CaseStateView, VictimPathwayInput } from '../libs/contracts/src/index.js';
 import { caseRefFromRandom } from '../libs/domain/src/index.js';
+import { ensureSearchAttributes } from '../libs/temporal/src/index.js';
 import { provisionForTests } from '../test/support/servers.js';
 import { RecordingPublisher } from '../test/support/recording-publisher.js';
 import { workflowBundle } from '../test/support/workflow-bundle.js';
@@ -23,12 +25,16 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: temporalTestServer } },
     });
+    await ensureSearchAttributes(env.client.connection, env.namespace ?? 'default');
   });
   afterAll(async () => {
     await env?.teardown();
   });
 
-  async function runCase(taskQueue: string, fn: (publisher: RecordingPublisher) => Promise<void>): Promise<RecordingPublisher> {
+  async function runCase(
+    taskQueue: string,
+    fn: (publisher: RecordingPublisher) => Promise<void>,
+  ): Promise<RecordingPublisher> {
     const publisher = new RecordingPublisher();
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -65,7 +71,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       if (process.env['RECORD_HISTORIES'] === '1') {
         await mkdir(HISTORIES, { recursive: true });
         const history = await handle.fetchHistory();
-        await writeFile(`${HISTORIES}victim-pathway.reflection-ended.json`, JSON.stringify(history, null, 2));
+        await writeFile(`${HISTORIES}victim-pathway.reflection-ended.json`, historyToJSON(history));
       }
     });
 
@@ -84,7 +90,9 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
     expect(ended - decided).toBe(30 * DAY);
     expect(events[2]!.data).toMatchObject({ endsAt: events[3]!.time, ruleId: 'R4' });
     expect(events.every((e) => e.subject === caseRef && e.id.startsWith(`${caseRef}/`))).toBe(true);
-    process.stdout.write(`31 simulated days ran in ${((performance.now() - wallStarted) / 1000).toFixed(1)} s of wall time\n`);
+    process.stdout.write(
+      `31 simulated days ran in ${((performance.now() - wallStarted) / 1000).toFixed(1)} s of wall time\n`,
+    );
   });
 
   it('R1: refuses an identification decision from an authority that is not competent, and changes nothing', async () => {
@@ -93,7 +101,9 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       const handle = await env.client.workflow.start(victimPathwayWorkflow, {
         workflowId: caseRef,
         taskQueue: 'ts-routing',
-        args: [{ caseRef, intake: { referredBy: 'ngo', hasLegalStay: true, isDefendantInCriminalCase: false } }],
+        args: [
+          { caseRef, intake: { referredBy: 'ngo', hasLegalStay: true, isDefendantInCriminalCase: false } },
+        ],
       });
       await expect(
         handle.executeUpdate(decideIdentification, { args: [{ identified: true, decidedBy: 'dis' }] }),

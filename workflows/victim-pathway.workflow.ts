@@ -5,6 +5,7 @@ import {
   defineUpdate,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -58,7 +59,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   let stage: PathwayStage = 'awaiting-identification';
   const deadlines: DeadlineView[] = [];
   const timeline: TimelineEntry[] = [{ at: openedAt, what: `case opened, referred by ${intake.referredBy}` }];
-  let decision: DecideIdentification | undefined;
+  let decision: (DecideIdentification & { readonly decidedAt: string }) | undefined;
 
   const view = (): CaseStateView => ({
     caseRef,
@@ -78,10 +79,25 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   };
 
   setHandler(getCaseState, view);
+  // The update applies the decision to the state at once (so its answer shows the new stage); the main
+  // body below turns the new state into events and timers.
   setHandler(
     decideIdentification,
     (command) => {
-      decision = command;
+      const decidedAt = iso(Date.now());
+      decision = { ...command, decidedAt };
+      timeline.push({
+        at: decidedAt,
+        what: `identification decided by ${command.decidedBy}: ${command.identified}`,
+      });
+      if (!command.identified) {
+        moveTo('not-identified', null);
+        return view();
+      }
+      // R4: the reflection period starts with the identification decision and lasts 30 days.
+      const endsAt = iso(reflectionPeriodEnd(Date.now()));
+      deadlines.push({ kind: 'reflection-period-end', dueAt: endsAt, ruleId: 'R4', startedAt: decidedAt });
+      moveTo('reflection-period', endsAt);
       return view();
     },
     {
@@ -107,38 +123,32 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   await condition(() => decision !== undefined);
   const decided = decision;
   if (decided === undefined) throw new Error('unreachable: identification decision missing');
-  const decidedAt = iso(Date.now());
-  timeline.push({
-    at: decidedAt,
-    what: `identification decided by ${decided.decidedBy}: ${decided.identified}`,
-  });
   await publishAgencyEvent({
     caseRef,
     key: 'identification-decided',
     type: 'dk.pathway.identification.decided.v1',
-    time: decidedAt,
-    data: { caseRef, identified: decided.identified, decidedBy: decided.decidedBy, decidedAt },
+    time: decided.decidedAt,
+    data: {
+      caseRef,
+      identified: decided.identified,
+      decidedBy: decided.decidedBy,
+      decidedAt: decided.decidedAt,
+    },
   });
-  if (!decided.identified) {
-    moveTo('not-identified', null);
-    return view();
-  }
+  const reflection = deadlines.find((d) => d.kind === 'reflection-period-end');
+  if (reflection === undefined) return view();
 
-  // R4: the reflection period starts with the identification decision and lasts 30 days.
-  const startMs = Date.now();
-  const endsAt = iso(reflectionPeriodEnd(startMs));
-  deadlines.push({ kind: 'reflection-period-end', dueAt: endsAt, ruleId: 'R4', startedAt: decidedAt });
-  moveTo('reflection-period', endsAt);
   await publishAgencyEvent({
     caseRef,
     key: 'reflection-period-started',
     type: 'dk.pathway.reflection-period.started.v1',
-    time: decidedAt,
-    data: { caseRef, startsAt: decidedAt, endsAt, ruleId: 'R4' },
+    time: decided.decidedAt,
+    data: { caseRef, startsAt: decided.decidedAt, endsAt: reflection.dueAt, ruleId: 'R4' },
   });
-
-  await condition(() => false, reflectionPeriodEnd(startMs) - startMs);
-  const endedAt = iso(Date.now());
+  const remaining = Date.parse(reflection.dueAt) - Date.now();
+  if (remaining > 0) await sleep(remaining);
+  // The period ends at its deadline, whatever the latency of the timer that noticed it.
+  const endedAt = reflection.dueAt;
   timeline.push({ at: endedAt, what: 'reflection period ended' });
   // R10: without another basis for stay the person must leave Denmark when the period ends.
   moveTo('departure-required', null);

@@ -38,7 +38,9 @@ describe('open a case over HTTP and read its event from Kafka', () => {
     gateway.useLogger(['error', 'warn']);
     await gateway.listen(port, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${port}`;
-    reader = new KafkaReader(createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-reader' }));
+    reader = new KafkaReader(
+      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-reader' }),
+    );
     temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
     // Ready means Temporal and Kafka reachable and our worker polling.
     const deadline = Date.now() + 60_000;
@@ -77,7 +79,11 @@ describe('open a case over HTTP and read its event from Kafka', () => {
     expect(response.status).toBe(201);
     const opened = (await response.json()) as CaseStateView;
     expect(opened.caseRef).toMatch(/^PW-[0-9A-Z]{12}$/);
-    expect(opened).toMatchObject({ stage: 'awaiting-identification', competentAuthority: 'dis', referredBy: 'police' });
+    expect(opened).toMatchObject({
+      stage: 'awaiting-identification',
+      competentAuthority: 'dis',
+      referredBy: 'police',
+    });
 
     const read = await reader.waitFor((m) => m.filter((x) => x.event.subject === opened.caseRef).length >= 2);
     const mine = read.filter((m) => m.event.subject === opened.caseRef);
@@ -99,23 +105,41 @@ describe('open a case over HTTP and read its event from Kafka', () => {
   });
 
   it('R4: the competent authority decides identification; the reflection period starts and DIS hears of it', async () => {
-    const opened = (await (await post('/cases', { referredBy: 'ngo', hasLegalStay: false })).json()) as CaseStateView;
+    const opened = (await (
+      await post('/cases', { referredBy: 'ngo', hasLegalStay: false })
+    ).json()) as CaseStateView;
     const key = `e2e-${opened.caseRef}`;
-    const first = await post(`/cases/${opened.caseRef}/identification-decision`, { identified: true, decidedBy: 'dis' }, { 'Idempotency-Key': key });
+    const first = await post(
+      `/cases/${opened.caseRef}/identification-decision`,
+      { identified: true, decidedBy: 'dis' },
+      { 'Idempotency-Key': key },
+    );
     expect(first.status).toBe(200);
     const decided = (await first.json()) as CaseStateView;
     expect(decided.stage).toBe('reflection-period');
-    expect(decided.deadlines).toEqual([expect.objectContaining({ kind: 'reflection-period-end', ruleId: 'R4' })]);
+    expect(decided.deadlines).toEqual([
+      expect.objectContaining({ kind: 'reflection-period-end', ruleId: 'R4' }),
+    ]);
 
     // A retried request with the same idempotency key has one effect.
-    const retry = await post(`/cases/${opened.caseRef}/identification-decision`, { identified: true, decidedBy: 'dis' }, { 'Idempotency-Key': key });
+    const retry = await post(
+      `/cases/${opened.caseRef}/identification-decision`,
+      { identified: true, decidedBy: 'dis' },
+      { 'Idempotency-Key': key },
+    );
     expect(retry.status).toBe(200);
 
     await reader.waitFor((m) =>
-      m.some((x) => x.topic === agencyTopic('dis') && x.event.id === `${opened.caseRef}/reflection-period-started`),
+      m.some(
+        (x) => x.topic === agencyTopic('dis') && x.event.id === `${opened.caseRef}/reflection-period-started`,
+      ),
     );
-    const started = reader.messages.filter((m) => m.event.id === `${opened.caseRef}/reflection-period-started`);
-    expect(started.map((m) => m.topic).sort()).toEqual([AUDIT_TOPIC, agencyTopic('cmm'), agencyTopic('dis')].sort());
+    const started = reader.messages.filter(
+      (m) => m.event.id === `${opened.caseRef}/reflection-period-started`,
+    );
+    expect(started.map((m) => m.topic).sort()).toEqual(
+      [AUDIT_TOPIC, agencyTopic('cmm'), agencyTopic('dis')].sort(),
+    );
   });
 
   it('refuses bad input with problem+json and changes nothing', async () => {
@@ -131,8 +155,13 @@ describe('open a case over HTTP and read its event from Kafka', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: 'CASE_NOT_FOUND' });
 
-    const opened = (await (await post('/cases', { referredBy: 'cmm', hasLegalStay: true })).json()) as CaseStateView;
-    const wrongAuthority = await post(`/cases/${opened.caseRef}/identification-decision`, { identified: true, decidedBy: 'dis' });
+    const opened = (await (
+      await post('/cases', { referredBy: 'cmm', hasLegalStay: true })
+    ).json()) as CaseStateView;
+    const wrongAuthority = await post(`/cases/${opened.caseRef}/identification-decision`, {
+      identified: true,
+      decidedBy: 'dis',
+    });
     expect(wrongAuthority.status).toBe(422);
     expect(await wrongAuthority.json()).toMatchObject({ code: 'WRONG_AUTHORITY' });
     const unchanged = (await (await fetch(`${baseUrl}/cases/${opened.caseRef}`)).json()) as CaseStateView;
@@ -140,13 +169,20 @@ describe('open a case over HTTP and read its event from Kafka', () => {
     expect(unchanged.timeline).toHaveLength(1);
 
     await post(`/cases/${opened.caseRef}/identification-decision`, { identified: false, decidedBy: 'cmm' });
-    const twice = await post(`/cases/${opened.caseRef}/identification-decision`, { identified: true, decidedBy: 'cmm' });
+    const twice = await post(`/cases/${opened.caseRef}/identification-decision`, {
+      identified: true,
+      decidedBy: 'cmm',
+    });
     expect(twice.status).toBe(409);
     expect(await twice.json()).toMatchObject({ code: 'CASE_CLOSED' });
   });
 
   it('serves the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/cases', '/cases/{caseRef}', '/health/ready']));
+    const doc = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/cases', '/cases/{caseRef}', '/health/ready']),
+    );
   });
 });

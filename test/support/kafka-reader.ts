@@ -38,11 +38,16 @@ export class KafkaReader {
   }
 
   /** Waits until `predicate` holds over the messages read so far. */
-  async waitFor(predicate: (messages: readonly ReadMessage[]) => boolean, timeoutMs = 30_000): Promise<ReadMessage[]> {
+  async waitFor(
+    predicate: (messages: readonly ReadMessage[]) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<ReadMessage[]> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.messages)) {
       if (Date.now() > deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms; read ${this.messages.length} messages: ${this.messages.map((m) => `${m.topic}:${m.event.type}`).join(', ')}`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms; read ${this.messages.length} messages: ${this.messages.map((m) => `${m.topic}:${m.event.type}`).join(', ')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -20,6 +20,8 @@ export class RecordingPublisher implements EventPublisher {
   /** Distinct events in publication order (each is delivered to several topics). */
   events(): CloudEvent[] {
     const seen = new Set<string>();
-    return this.deliveries.filter(({ event }) => !seen.has(event.id) && seen.add(event.id)).map(({ event }) => event);
+    return this.deliveries
+      .filter(({ event }) => !seen.has(event.id) && seen.add(event.id))
+      .map(({ event }) => event);
   }
 }

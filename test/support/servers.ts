@@ -85,7 +85,11 @@ export async function startTestServers(): Promise<TestServers> {
     await stop();
     throw error;
   }
-  const servers = { temporalAddress: `127.0.0.1:${temporalPort}`, kafkaBrokers: `127.0.0.1:${kafkaPort}`, stop };
+  const servers = {
+    temporalAddress: `127.0.0.1:${temporalPort}`,
+    kafkaBrokers: `127.0.0.1:${kafkaPort}`,
+    stop,
+  };
   log(
     `[test servers] real Temporal dev server at ${servers.temporalAddress} and Kafka at ${servers.kafkaBrokers} ` +
       `ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -8,13 +8,22 @@ describe('loadConfig', () => {
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       KAFKA_BROKERS: 'a:9092, b:9092',
     });
-    expect(config).toMatchObject({ GATEWAY_PORT: 3000, TEMPORAL_NAMESPACE: 'default', KAFKA_BROKERS: ['a:9092', 'b:9092'] });
+    expect(config).toMatchObject({
+      GATEWAY_PORT: 3000,
+      TEMPORAL_NAMESPACE: 'default',
+      KAFKA_BROKERS: ['a:9092', 'b:9092'],
+    });
   });
 
   it('lists every bad value in one error, naming each variable', () => {
     let error: unknown;
     try {
-      loadConfig(gatewayEnvSchema, { TEMPORAL_ADDRESS: 'nowhere', KAFKA_BROKERS: '', GATEWAY_PORT: '70000', LOG_LEVEL: 'loud' });
+      loadConfig(gatewayEnvSchema, {
+        TEMPORAL_ADDRESS: 'nowhere',
+        KAFKA_BROKERS: '',
+        GATEWAY_PORT: '70000',
+        LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       error = e;
     }

@@ -154,7 +154,7 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
         child.kill('SIGTERM');
         const inTime = await Promise.race([
           exited.then(() => true),
-          delay(options.stopTimeoutMs).then(() => false),
+          delay(options.stopTimeoutMs, undefined, { ref: false }).then(() => false),
         ]);
         if (!inTime) {
           options.log?.(
@@ -165,7 +165,7 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
         }
         options.log?.(`[${options.name}] stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }
-      await Promise.race([closed, delay(2_000)]);
+      await Promise.race([closed, delay(2_000, undefined, { ref: false })]);
     })();
     return stopping;
   };

@@ -66,7 +66,10 @@ export class CasesService {
         });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError && (await this.isClosed(caseRef))) {
-        throw new ConflictException({ code: 'CASE_CLOSED', detail: 'The case is closed; it takes no further acts.' });
+        throw new ConflictException({
+          code: 'CASE_CLOSED',
+          detail: 'The case is closed; it takes no further acts.',
+        });
       }
       throw this.translate(error);
     }

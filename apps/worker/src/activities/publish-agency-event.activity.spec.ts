@@ -15,8 +15,14 @@ describe('publishAgencyEvent', () => {
       time: '2026-12-01T10:00:00.000Z',
       data: { caseRef, identified: true, decidedBy: 'dis', decidedAt: '2026-12-01T10:00:00.000Z' },
     });
-    expect(publisher.deliveries.map((d) => d.topic)).toEqual(['pathway.cmm.v1', 'pathway.dis.v1', 'pathway.audit.v1']);
-    expect(new Set(publisher.deliveries.map((d) => d.event.id))).toEqual(new Set([`${caseRef}/identification-decided`]));
+    expect(publisher.deliveries.map((d) => d.topic)).toEqual([
+      'pathway.cmm.v1',
+      'pathway.dis.v1',
+      'pathway.audit.v1',
+    ]);
+    expect(new Set(publisher.deliveries.map((d) => d.event.id))).toEqual(
+      new Set([`${caseRef}/identification-decided`]),
+    );
   });
 
   it('fails a malformed event as non-retryable, naming the field but not echoing its value', async () => {

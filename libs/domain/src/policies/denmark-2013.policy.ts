@@ -28,9 +28,27 @@ const OPEN_STAGES = [
 
 /** R8, R9, R17, R19: support offers shared by the Danish presets. No offer has a cooperation condition. */
 export const DENMARK_SUPPORT_OFFERS: readonly SupportOffer[] = [
-  { kind: 'accommodation', rule: 'R8', providers: ['shelter'], availableIn: SUPPORTED_STAGES, conditions: [] },
-  { kind: 'medical-care', rule: 'R8', providers: ['cmm', 'ngo'], availableIn: SUPPORTED_STAGES, conditions: [] },
-  { kind: 'legal-counselling', rule: 'R8', providers: ['cmm'], availableIn: SUPPORTED_STAGES, conditions: [] },
+  {
+    kind: 'accommodation',
+    rule: 'R8',
+    providers: ['shelter'],
+    availableIn: SUPPORTED_STAGES,
+    conditions: [],
+  },
+  {
+    kind: 'medical-care',
+    rule: 'R8',
+    providers: ['cmm', 'ngo'],
+    availableIn: SUPPORTED_STAGES,
+    conditions: [],
+  },
+  {
+    kind: 'legal-counselling',
+    rule: 'R8',
+    providers: ['cmm'],
+    availableIn: SUPPORTED_STAGES,
+    conditions: [],
+  },
   {
     kind: 'psychological-support',
     rule: 'R8',

@@ -16,7 +16,11 @@ export const DENMARK_PRE_2013_DATA: PolicyData = {
   version: 'dk-2007.1',
   title: 'Denmark, Aliens Act before L 129 (2012-13): 100-day cap, no §9c(5) permit',
   effectiveFrom: instant('2007-07-31T22:00:00.000Z'),
-  sources: ['seed 000_bd71050944f98882', 'Aliens Act §33(14) before L 129 (2012-13): 100 days', 'L 197 (2006-07)'],
+  sources: [
+    'seed 000_bd71050944f98882',
+    'Aliens Act §33(14) before L 129 (2012-13): 100 days',
+    'L 197 (2006-07)',
+  ],
   periods: {
     ...DENMARK_2013_DATA.periods,
     extension: { ...DENMARK_2013_DATA.periods.extension, capTotalDays: 100 },

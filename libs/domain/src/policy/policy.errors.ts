@@ -7,6 +7,7 @@ export const POLICY_ERROR_CODES = [
   'NO_POLICY_IN_FORCE', // no policy is effective at the requested instant
   'AMBIGUOUS_POLICY', // two policies share an effective date or a version
   'UNKNOWN_POLICY_VERSION', // an open case names a policy version that is not loaded
+  'POLICY_MISMATCH', // a case is evaluated under a policy other than the one it opened under
 ] as const;
 
 export type PolicyErrorCode = (typeof POLICY_ERROR_CODES)[number];

@@ -86,7 +86,9 @@ export function loadPolicy(data: unknown): Policy {
       },
       extension: {
         capTotalDays: positiveInt(extension.capTotalDays, 'periods.extension.capTotalDays'),
-        grounds: list(extension.grounds, 'periods.extension.grounds', (v, p) => oneOf(v, p, EXTENSION_GROUNDS)),
+        grounds: list(extension.grounds, 'periods.extension.grounds', (v, p) =>
+          oneOf(v, p, EXTENSION_GROUNDS),
+        ),
         requestedVia: nonEmpty(
           list(extension.requestedVia, 'periods.extension.requestedVia', (v, p) => {
             const actor = oneOf(v, p, ACTORS);
@@ -113,7 +115,10 @@ export function loadPolicy(data: unknown): Policy {
       checkInEvery: duration(avr.checkInEvery, 'avr.checkInEvery'),
     },
     children: {
-      guardianAppointmentDays: nonNegativeInt(children.guardianAppointmentDays, 'children.guardianAppointmentDays'),
+      guardianAppointmentDays: nonNegativeInt(
+        children.guardianAppointmentDays,
+        'children.guardianAppointmentDays',
+      ),
       guardianAppointedBy: known(children.guardianAppointedBy, 'children.guardianAppointedBy'),
       bestInterestDecidedBy: knownList(children.bestInterestDecidedBy, 'children.bestInterestDecidedBy'),
       familyTracingBy: knownList(children.familyTracingBy, 'children.familyTracingBy'),
@@ -223,7 +228,8 @@ function invalid(path: string, message: string): never {
 }
 
 function record(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(path, 'expected an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    invalid(path, 'expected an object');
   return value as Record<string, unknown>;
 }
 

@@ -1,0 +1,188 @@
+import type { Actor, AgencyId } from '../agency.js';
+import type { CaseRef } from '../case-ref.js';
+import type { ExtensionGround, PeriodKind } from '../policy/policy.types.js';
+import type { Instant } from '../time.js';
+import type { CloseReason, OpenStage, Stage } from './pathway.stages.js';
+
+/**
+ * The pathway's state, rebuilt from its events by `evolve`. It holds facts the rules need (status flags,
+ * clocks, who did what and when) and no personal data: no names, dates of birth, nationalities or notes.
+ * Agencies appear as ids, never as caseworkers.
+ */
+export type PathwayState = NotStartedState | CaseState;
+
+export interface NotStartedState {
+  readonly stage: 'not-started';
+}
+
+/** R17: "unverified" is treated as a child until an age assessment says otherwise. */
+export type AgeStatus = 'adult' | 'child' | 'unverified';
+
+/** How the case came in: a first encounter (police, DIS, CMM, NGO) or asylum screening (R3). */
+export type IntakeChannel = 'first-encounter' | 'asylum-screening';
+
+/** Status facts that drive routing (R1) and the rules; no personal data. */
+export interface CaseFacts {
+  readonly hasLegalStay: boolean;
+  readonly isDefendant: boolean;
+  /** R1: the case is one of those in which SIRI identifies instead of DIS. */
+  readonly siriResponsible: boolean;
+  readonly age: AgeStatus;
+  readonly unaccompanied: boolean;
+  readonly isAsylumSeeker: boolean;
+}
+
+export interface CaseState {
+  readonly stage: Stage;
+  readonly caseRef: CaseRef;
+  /** The policy the case opened under; `decide` refuses any other (`POLICY_MISMATCH`). */
+  readonly policyVersion: string;
+  readonly openedAt: Instant;
+  readonly intake: { readonly by: Actor; readonly channel: IntakeChannel };
+  readonly facts: CaseFacts;
+  readonly interviews: readonly InterviewRecord[];
+  readonly identification?: IdentificationRecord;
+  readonly period?: PeriodClock;
+  readonly avr: AvrState;
+  readonly investigationEndedAt?: Instant;
+  readonly criminalCaseConcludedAt?: Instant;
+  readonly permit: PermitState;
+  readonly workPermit?: WorkPermitState;
+  readonly asylum?: AsylumState;
+  readonly child: ChildState;
+  readonly monitoring?: MonitoringState;
+  /** Ids of deadlines already escalated, so that each escalates once. */
+  readonly escalated: readonly string[];
+  readonly closed?: { readonly at: Instant; readonly reason: CloseReason };
+}
+
+export interface InterviewRecord {
+  readonly by: AgencyId;
+  readonly at: Instant;
+}
+
+export interface IdentificationRecord {
+  readonly by: AgencyId;
+  readonly at: Instant;
+  readonly outcome: 'identified' | 'not-identified';
+}
+
+/** A reflection (R4) or restitution (R7) period with its extensions (R5, R6). */
+export interface PeriodClock {
+  readonly kind: PeriodKind;
+  readonly startsAt: Instant;
+  readonly baseDays: number;
+  /** R5: the cap of the case's policy, fixed when the period starts. */
+  readonly capDays: number;
+  readonly endsAt: Instant;
+  readonly extensions: readonly PeriodExtension[];
+  readonly pending?: ExtensionRequest;
+  /** Number of extension requests filed so far (ids the `extension-decision:<n>` deadlines). */
+  readonly requests: number;
+  readonly endedAt?: Instant;
+}
+
+export interface ExtensionRequest {
+  readonly requestNo: number;
+  readonly days: number;
+  readonly ground: ExtensionGround;
+  readonly requestedAt: Instant;
+  readonly by: Actor;
+}
+
+export interface PeriodExtension {
+  readonly requestNo: number;
+  readonly days: number;
+  readonly ground: ExtensionGround;
+  readonly decidedBy: AgencyId;
+  readonly decidedAt: Instant;
+  readonly endsAt: Instant;
+}
+
+export interface AvrState {
+  readonly cooperationConfirmedAt?: Instant;
+  readonly planDraftedAt?: Instant;
+  readonly departedAt?: Instant;
+  readonly assistedDeparture?: boolean;
+}
+
+export interface PermitTerm {
+  readonly termNo: number;
+  readonly grantedBy: AgencyId;
+  readonly startsAt: Instant;
+  readonly endsAt: Instant;
+  readonly grantedAt: Instant;
+}
+
+export interface PermitApplication {
+  readonly renewal: boolean;
+  readonly by: AgencyId;
+  readonly appliedAt: Instant;
+}
+
+/** R11/R12: the §9c(5) permit's terms, pending application and end. */
+export interface PermitState {
+  readonly terms: readonly PermitTerm[];
+  readonly pending?: PermitApplication;
+  readonly endedAt?: Instant;
+  readonly endCause?: 'expired' | 'investigation-ended';
+}
+
+export interface WorkPermitState {
+  readonly appliedAt: Instant;
+  readonly grantedAt?: Instant;
+}
+
+export interface AsylumState {
+  readonly appliedAt: Instant;
+  /** The stage to resume if asylum is refused (R18), unless its clock ran out meanwhile. */
+  readonly resumeStage: OpenStage;
+  readonly outcome?: 'granted' | 'refused';
+  readonly decidedAt?: Instant;
+  /** Municipality code allocated by DIS (R18): an administrative code, not an address. */
+  readonly municipalityCode?: string;
+}
+
+/** R17: what a durable solution for the child is, as decided in the child's best interest. */
+export const DURABLE_SOLUTIONS = [
+  'family-reunion',
+  'return-to-other-care',
+  'remain-in-denmark',
+  'undetermined',
+] as const;
+export type DurableSolution = (typeof DURABLE_SOLUTIONS)[number];
+
+export interface BestInterestDecision {
+  readonly by: AgencyId;
+  readonly decidedAt: Instant;
+  readonly familyTracing: boolean;
+  readonly durableSolution: DurableSolution;
+}
+
+export interface ChildState {
+  /** When the person started to be treated as a child (intake, or a later assessment); unset for adults. */
+  readonly treatedAsChildSince?: Instant;
+  readonly guardianAppointedAt?: Instant;
+  readonly bestInterest?: BestInterestDecision;
+  readonly familyTracingStartedAt?: Instant;
+}
+
+/** R14: reintegration monitoring after arrival: window and check-in slots. */
+export interface MonitoringState {
+  readonly arrivedAt: Instant;
+  readonly endsAt: Instant;
+  /** Due instant of each check-in slot; slot n is `checkInsDueAt[n - 1]`. */
+  readonly checkInsDueAt: readonly Instant[];
+  readonly checkIns: readonly { readonly slot: number; readonly at: Instant }[];
+}
+
+export const NOT_STARTED: NotStartedState = { stage: 'not-started' };
+
+/** The state before the first event (emmett's `initialState`). */
+export function initialState(): PathwayState {
+  return NOT_STARTED;
+}
+
+export function currentPermitTerm(state: CaseState): PermitTerm | undefined {
+  return state.permit.terms[state.permit.terms.length - 1];
+}
