@@ -22,6 +22,7 @@ export const NATIVE_CONNECTION = Symbol('NativeConnection');
 export class PathwayWorkerRunner implements OnApplicationShutdown {
   private readonly logger = new Logger('PathwayWorker');
   private worker: Worker | undefined;
+  private running: Promise<void> | undefined;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
@@ -42,11 +43,14 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
       workflowBundlePath: this.config.WORKER_BUNDLE_PATH,
     });
     this.logger.log(`polling task queue ${this.config.TEMPORAL_TASK_QUEUE}`);
-    await this.worker.run();
+    this.running = this.worker.run();
+    await this.running;
   }
 
+  /** Drains the worker (in-flight tasks finish) before the connections it uses are closed. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
     await this.publisher.close();
     await this.connection.close();
   }

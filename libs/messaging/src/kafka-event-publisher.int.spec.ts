@@ -52,7 +52,7 @@ describe('KafkaEventPublisher against a real Kafka broker', () => {
   });
 
   it('reports an unreachable broker as not reachable instead of hanging', async () => {
-    const nowhere = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'nowhere' });
+    const nowhere = createKafka({ brokers: ['127.0.0.1:1'], clientId: 'nowhere' }, { silent: true });
     expect(await isKafkaReachable(nowhere)).toBe(false);
   });
 });

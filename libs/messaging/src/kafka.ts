@@ -17,12 +17,13 @@ const quietLogCreator: logCreator =
     process.stderr.write(`[kafka] ${namespace}: ${log.message}\n`);
   };
 
-export function createKafka(target: KafkaTarget): Kafka {
+/** `silent` suits probes (readiness), whose failures are answers, not errors to log. */
+export function createKafka(target: KafkaTarget, options: { silent?: boolean } = {}): Kafka {
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
   return new Kafka({
     clientId: target.clientId,
     brokers: [...target.brokers],
-    logLevel: KafkaLogLevel.ERROR,
+    logLevel: options.silent === true ? KafkaLogLevel.NOTHING : KafkaLogLevel.ERROR,
     logCreator: quietLogCreator,
     connectionTimeout: 3000,
     retry: { retries: 5, initialRetryTime: 200 },
