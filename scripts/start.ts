@@ -186,7 +186,7 @@ async function main(config: LauncherConfig): Promise<void> {
     servers.push(
       startKafka({
         paths,
-        dataDir: join(dataDir, 'kafka'),
+        dataDir,
         host: '127.0.0.1',
         port: config.KAFKA_PORT,
         controllerPort: config.KAFKA_CONTROLLER_PORT,

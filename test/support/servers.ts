@@ -72,7 +72,7 @@ export async function startTestServers(): Promise<TestServers> {
       }),
       startKafka({
         paths,
-        dataDir: join(dataDir, 'kafka'),
+        dataDir,
         host: '127.0.0.1',
         port: kafkaPort,
         controllerPort,

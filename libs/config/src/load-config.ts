@@ -22,8 +22,10 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.en
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
-    const name = issue.path.map(String).join('.') || '(environment)';
-    const given = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
+    // The variable, not the parsed element: `KAFKA_BROKERS`, not `KAFKA_BROKERS.0`.
+    const variable = issue.path[0];
+    const name = typeof variable === 'string' ? variable : '(environment)';
+    const given = typeof variable === 'string' ? cleaned[variable] : undefined;
     const shown = given === undefined ? 'is missing' : `is ${JSON.stringify(given)}`;
     return `${name} ${shown}: ${issue.message}`;
   });

@@ -28,27 +28,40 @@ let exitHookInstalled = false;
 
 /**
  * Children must not outlive this process. They are spawned non-detached (same process group, so a Ctrl-C in
- * a terminal reaches them too), and on this process's 'exit' every one still running gets SIGKILL. This is
- * best effort: 'exit' does not run when this process is itself SIGKILLed, or ended by a signal it does not
- * handle; a long-running script should handle SIGINT/SIGTERM by calling stop() (and then exit).
+ * a terminal reaches them too), and on this process's 'exit' every one still running gets SIGKILL.
+ *
+ * 'exit' does not run when this process dies of a signal it does not handle. So for SIGINT, SIGTERM and
+ * SIGHUP a listener is added that acts only when it is the sole listener for that signal (i.e. the
+ * application did not take over that signal): it sends SIGTERM to the running children (they shut down
+ * cleanly on their own) and re-raises the signal, so this process still ends as it would have. An
+ * application that handles these signals itself should call stop() on its processes; the 'exit' hook remains
+ * the last resort. Nothing helps against SIGKILL of this process: this is best effort.
  */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of running) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // best effort
-      }
-    }
+    killAll('SIGKILL');
   });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return; // the application handles this signal
+      killAll('SIGTERM');
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal); // default action: end as if we had not listened
+    };
+    process.on(signal, onSignal);
+  }
 }
 
-/** How many managed children are running right now (for tests and diagnostics). */
-export function runningManagedProcessCount(): number {
-  return running.size;
+function killAll(signal: NodeJS.Signals): void {
+  for (const child of running) {
+    try {
+      child.kill(signal);
+    } catch {
+      // best effort
+    }
+  }
 }
 
 /** The pids of managed children still running. */
@@ -106,11 +119,24 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
   child.stdout.on('data', collect('stdout'));
   child.stderr.on('data', collect('stderr'));
 
+  let exitedFlag = false;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      exitedFlag = true;
+      running.delete(child);
+      resolve(code);
+    });
+  });
+
   await new Promise<void>((resolve, reject) => {
+    let spawned = false;
     child.once('spawn', () => {
+      spawned = true;
+      running.add(child);
       resolve();
     });
-    child.once('error', (error: NodeJS.ErrnoException) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (spawned) return; // e.g. a failed kill(): the exit handling covers what matters
       logStream?.end();
       reject(
         new DevstackError(
@@ -122,16 +148,7 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
   });
   const pid = child.pid;
   if (pid === undefined) throw new DevstackError(`cannot start ${options.name}: no pid`, 'START_FAILED');
-  running.add(child);
 
-  let exitedFlag = false;
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
-      exitedFlag = true;
-      running.delete(child);
-      resolve(code);
-    });
-  });
   // 'close' = exited and its output drained; the log stream is ended then.
   const closed = new Promise<void>((resolve) => {
     child.once('close', () => {

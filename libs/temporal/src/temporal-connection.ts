@@ -1,6 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { SearchAttributes } from '../../contracts/src/temporal.contract.js';
+
+// @temporalio/proto is CommonJS: Node's ESM loader exposes it as a default export only.
+const { temporal } = proto;
 
 export interface TemporalTarget {
   readonly address: string;

@@ -50,9 +50,13 @@ describe('decide: the pathway end to end', () => {
       s.at(addMonths(arrived, month)).do({ type: 'recordCheckIn', by: 'iom' });
     s.do({ type: 'recordDeadlineReached', by: 'system', deadlineId: 'monitoring-end' });
     expect(s.case.closed).toEqual({ at: addMonths(arrived, 6), reason: 'reintegration-completed' });
-    expect(
-      s.events.filter((e) => e.type === 'StageChanged').map((e) => (e.type === 'StageChanged' ? e.to : '')),
-    ).toEqual(['interviewing', 'awaiting-identification', 'reflection-period', 'avr-return', 'monitoring']);
+    expect(s.events.flatMap((e) => (e.type === 'StageChanged' ? [e.to] : []))).toEqual([
+      'interviewing',
+      'awaiting-identification',
+      'reflection-period',
+      'avr-return',
+      'monitoring',
+    ]);
   });
 
   it('R1, R10: a defendant recognised by the court is assisted during the criminal case; then the period starts', () => {

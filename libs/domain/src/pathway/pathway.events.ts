@@ -92,10 +92,9 @@ export const PATHWAY_EVENT_TYPES = [
   'CaseClosed',
 ] as const satisfies readonly PathwayEventType[];
 
-// Compile-time check that the list above names every event type.
-type MissingEventType = Exclude<PathwayEventType, (typeof PATHWAY_EVENT_TYPES)[number]>;
-const EVERY_EVENT_TYPE_LISTED: MissingEventType extends never ? true : never = true;
-void EVERY_EVENT_TYPE_LISTED;
+// Compile-time check that the list above names every event type: a missing one makes this `true` fail.
+type UnlistedEventType = Exclude<PathwayEventType, (typeof PATHWAY_EVENT_TYPES)[number]>;
+export const EVERY_EVENT_TYPE_LISTED: [UnlistedEventType] extends [never] ? true : UnlistedEventType = true;
 
 interface At {
   readonly at: Instant;

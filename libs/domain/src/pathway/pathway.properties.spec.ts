@@ -146,11 +146,20 @@ const commandArb: fc.Arbitrary<PathwayCommand> = fc.oneof(
 
 /** One step of a walk: an agency command, a typical sequence of commands, or the next timer firing. */
 type Macro =
-  'identify' | 'extend' | 'permit' | 'permit-refused' | 'renew' | 'work' | 'avr' | 'child' | 'check-in';
+  | 'identify'
+  | 'extend'
+  | 'extend-refused'
+  | 'permit'
+  | 'permit-refused'
+  | 'renew'
+  | 'work'
+  | 'avr'
+  | 'child'
+  | 'check-in';
 type WalkStep =
   | { readonly kind: 'command'; readonly waitDays: number; readonly command: PathwayCommand }
   | { readonly kind: 'macro'; readonly waitDays: number; readonly macro: Macro }
-  | { readonly kind: 'tick' };
+  | { readonly kind: 'tick'; readonly timers: number };
 
 const waitDays = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 3 }) },
@@ -171,6 +180,7 @@ const stepArb: fc.Arbitrary<WalkStep> = fc.oneof(
         'identify',
         'identify',
         'extend',
+        'extend-refused',
         'permit',
         'permit-refused',
         'renew',
@@ -181,7 +191,13 @@ const stepArb: fc.Arbitrary<WalkStep> = fc.oneof(
       ),
     }),
   },
-  { weight: 3, arbitrary: fc.constant({ kind: 'tick' as const }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('tick' as const),
+      timers: fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, fc.constant(20)),
+    }),
+  },
 );
 
 const walkArb = fc.record({
@@ -262,6 +278,11 @@ function runWalk(
           { type: 'requestExtension', by: 'cmm', days: 20, ground: 'special-reasons' },
           { type: 'decideExtension', by: 'dis', outcome: 'granted', days: 20 },
         ];
+      case 'extend-refused':
+        return [
+          { type: 'requestExtension', by: 'victim', days: 15, ground: 'special-reasons' },
+          { type: 'decideExtension', by: 'dis', outcome: 'refused' },
+        ];
       case 'permit-refused':
         return [
           { type: 'applyForPermit', by: 'prosecution', victimCooperatesWithPolice: true },
@@ -315,11 +336,13 @@ function runWalk(
       for (const command of macro(s.macro)) step(command, false);
       continue;
     }
-    const next = scheduleFor(state, policy).actions.find((a) => !fired.has(a.id));
-    if (next === undefined) continue;
-    fired.add(next.id);
-    now = maxInstant(now, next.at);
-    step(next.kind === 'reminder' ? undefined : next.command, true);
+    for (let i = 0; i < s.timers; i++) {
+      const next = scheduleFor(state, policy).actions.find((a) => !fired.has(a.id));
+      if (next === undefined) break;
+      fired.add(next.id);
+      now = maxInstant(now, next.at);
+      step(next.kind === 'reminder' ? undefined : next.command, true);
+    }
   }
   return { state, events, policy };
 }

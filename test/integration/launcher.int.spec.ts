@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_TOPIC, type CaseStateView } from '../../libs/contracts/src/index.js';
+import { assertPortFree } from '../../libs/devstack/src/index.js';
+import { createKafka } from '../../libs/messaging/src/index.js';
+import { repoRoot } from '../../scripts/repo-root.js';
+import { KafkaReader } from '../support/kafka-reader.js';
+import { freePort } from '../support/servers.js';
+
+interface Launch {
+  readonly child: ChildProcess;
+  output: string;
+  readonly exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>): Launch {
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, TEMPORAL_ADDRESS: '', KAFKA_BROKERS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: Launch = {
+    child,
+    output: '',
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+  };
+  const append = (chunk: Buffer): void => {
+    run.output += chunk.toString();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  return run;
+}
+
+async function until(run: Launch, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!run.output.includes(text)) {
+    if (run.child.exitCode !== null) throw new Error(`launcher exited ${run.child.exitCode}:\n${run.output}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" within ${timeoutMs} ms:\n${run.output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** `npm start` itself: the embedded default, from provisioning to a clean stop, and its refusals. */
+describe('npm start (scripts/start.ts)', () => {
+  let dataDir: string;
+  const ports: Record<string, string> = {};
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'victim-pathway-launcher-'));
+    for (const name of ['GATEWAY_PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'KAFKA_PORT', 'KAFKA_CONTROLLER_PORT']) {
+      ports[name] = String(await freePort());
+    }
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts everything, opens a case over HTTP, stops cleanly on SIGTERM, and keeps the case across a restart', async () => {
+    const env = { ...ports, DATA_DIR: dataDir };
+    const api = `http://127.0.0.1:${ports['GATEWAY_PORT']}`;
+    const first = launch(env);
+    await until(first, 'Press Ctrl-C to stop.', 240_000);
+    expect(first.output).toContain(`OpenAPI docs   ${api}/docs`);
+    expect(first.output).toContain(`Temporal UI    http://127.0.0.1:${ports['TEMPORAL_UI_PORT']}`);
+
+    const response = await fetch(`${api}/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ referredBy: 'dis', hasLegalStay: false }),
+    });
+    expect(response.status).toBe(201);
+    const { caseRef } = (await response.json()) as CaseStateView;
+
+    // Visible in Temporal (as the Web UI and `temporal workflow list` show it) and on Kafka.
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports['TEMPORAL_PORT']}` });
+    const listed: string[] = [];
+    for await (const execution of new Client({ connection }).workflow.list({ query: `WorkflowId = '${caseRef}'` })) {
+      listed.push(execution.workflowId);
+    }
+    await connection.close();
+    expect(listed).toEqual([caseRef]);
+    const reader = new KafkaReader(createKafka({ brokers: [`127.0.0.1:${ports['KAFKA_PORT']}`], clientId: 'launcher-test' }));
+    await reader.start([AUDIT_TOPIC]);
+    await reader.waitFor((m) => m.some((x) => x.event.id === `${caseRef}/case-opened`));
+    await reader.stop();
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // Nothing left behind: every port is free again.
+    for (const [name, port] of Object.entries(ports)) await assertPortFree(Number(port), name);
+
+    const second = launch(env);
+    await until(second, 'Press Ctrl-C to stop.', 180_000);
+    const again = await fetch(`${api}/cases/${caseRef}`);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as CaseStateView).caseRef).toBe(caseRef);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('refuses invalid configuration with one message listing every bad value, exit 2', async () => {
+    const run = launch({ GATEWAY_PORT: 'abc', KAFKA_BROKERS: 'not a broker', DATA_DIR: dataDir });
+    expect(await run.exited).toBe(2);
+    expect(run.output).toMatch(/GATEWAY_PORT is "abc"/);
+    expect(run.output).toMatch(/KAFKA_BROKERS is "not a broker"/);
+    expect(run.output).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('names a taken port instead of starting half a system', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(Number(ports['KAFKA_PORT']), '127.0.0.1', r));
+    try {
+      const run = launch({ ...ports, DATA_DIR: dataDir });
+      expect(await run.exited).toBe(1);
+      expect(run.output).toMatch(/KAFKA_PORT/);
+      expect(run.output).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
+  it('reports an unreachable Temporal with a clear message and a non-zero exit, not a hang', async () => {
+    const run = launch({
+      GATEWAY_PORT: ports['GATEWAY_PORT']!,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      KAFKA_BROKERS: '127.0.0.1:2',
+      DATA_DIR: dataDir,
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output).toMatch(/cannot reach|127\.0\.0\.1:1/i);
+  });
+});
