@@ -107,14 +107,19 @@ async function startApp(
   });
 }
 
+/** The app's own one-line boot failure (`worker: …`), else the end of its output. */
+function bootFailure(app: ManagedProcessInternal): string {
+  const lines = app.tail(60).split('\n');
+  const own = lines.filter((line) => line.startsWith(`${app.name}: `));
+  return own.length > 0 ? own.join('\n') : `\n${lines.slice(-15).join('\n')}`;
+}
+
 async function waitUntilReady(url: string, apps: ManagedProcessInternal[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
     for (const app of apps) {
-      if (app.hasExited()) {
-        throw new DevstackError(`${app.name} exited during start:\n${app.tail(15)}`, 'APP_EXITED');
-      }
+      if (app.hasExited()) throw new DevstackError(`${app.name} exited during start: ${bootFailure(app)}`, 'APP_EXITED');
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(3000) });

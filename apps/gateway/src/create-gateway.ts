@@ -22,6 +22,8 @@ export async function createGateway(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule, {
     logger: ['error', 'warn', 'log'],
     bufferLogs: false,
+    // Boot failures reach main() and are reported in one line, not as Nest's stack trace.
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });

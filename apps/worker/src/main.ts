@@ -4,7 +4,10 @@ import { PathwayWorkerRunner, WorkerModule } from './worker.module.js';
 import { describeBootFailure } from '../../../libs/config/src/boot-failure.js';
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule, {
+    logger: ['error', 'warn', 'log'],
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   await app.get(PathwayWorkerRunner).run();
   await app.close();

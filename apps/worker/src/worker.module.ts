@@ -10,7 +10,7 @@ import {
   ensureTopics,
   type EventPublisher,
 } from '../../../libs/messaging/src/index.js';
-import { ensureSearchAttributes } from '../../../libs/temporal/src/index.js';
+import { UnreachableServerError, ensureSearchAttributes, reachTemporal } from '../../../libs/temporal/src/index.js';
 import { createPathwayWorker } from './pathway-worker.js';
 
 export const WORKER_CONFIG = Symbol('WorkerConfig');
@@ -33,7 +33,11 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
 
   /** Resolves when the worker has stopped; rejects if it failed. */
   async run(): Promise<void> {
-    await ensureTopics(this.kafka, ALL_TOPICS);
+    await ensureTopics(this.kafka, ALL_TOPICS).catch((error: unknown) => {
+      const brokers = this.config.KAFKA_BROKERS.join(',');
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new UnreachableServerError(`cannot reach Kafka at ${brokers} (KAFKA_BROKERS): ${reason}`);
+    });
     await ensureSearchAttributes(this.connection, this.config.TEMPORAL_NAMESPACE);
     this.worker = await createPathwayWorker({
       connection: this.connection,
@@ -72,7 +76,8 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
     },
     {
       provide: NATIVE_CONNECTION,
-      useFactory: (config: WorkerConfig) => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+      useFactory: (config: WorkerConfig) =>
+        reachTemporal(config.TEMPORAL_ADDRESS, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS })),
       inject: [WORKER_CONFIG],
     },
     PathwayWorkerRunner,

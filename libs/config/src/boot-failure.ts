@@ -7,8 +7,9 @@ import { ConfigError } from './load-config.js';
 export function describeBootFailure(error: unknown): string {
   if (error instanceof ConfigError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith('cannot reach')) return message;
   if (
-    /ECONNREFUSED|Failed to connect|connect.*timed out|TransportError|DeadlineExceeded|UNAVAILABLE/i.test(
+    /ECONNREFUSED|ConnectionRefused|Failed to connect|connect.*timed out|transport|DeadlineExceeded|UNAVAILABLE/i.test(
       message,
     )
   ) {

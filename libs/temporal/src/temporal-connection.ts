@@ -12,8 +12,24 @@ export interface TemporalTarget {
 
 /** Connects a client; fails fast (instead of retrying forever) so a wrong address is reported at boot. */
 export async function connectTemporalClient(target: TemporalTarget): Promise<Client> {
-  const connection = await Connection.connect({ address: target.address, connectTimeout: '5 seconds' });
+  const connection = await reachTemporal(target.address, () =>
+    Connection.connect({ address: target.address, connectTimeout: '5 seconds' }),
+  );
   return new Client({ connection, namespace: target.namespace });
+}
+
+/** Runs a connect call and, if it fails, says which server could not be reached and which setting names it. */
+export async function reachTemporal<T>(address: string, connect: () => Promise<T>): Promise<T> {
+  try {
+    return await connect();
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+    throw new UnreachableServerError(`cannot reach Temporal at ${address} (TEMPORAL_ADDRESS): ${reason}`);
+  }
+}
+
+export class UnreachableServerError extends Error {
+  override readonly name = 'UnreachableServerError';
 }
 
 const INDEXED_VALUE_TYPE = {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isTransitionAllowed, stageDiagram, STAGE_TRANSITIONS, STAGES } from './pathway.stages.js';
+import {
+  isTransitionAllowed,
+  stageDiagram,
+  STAGE_TRANSITIONS,
+  STAGES,
+  transitionLabel,
+  type OpenStage,
+} from './pathway.stages.js';
 
 describe('stages', () => {
   it('R1: every open stage can reach closed, and nothing leaves closed', () => {
@@ -18,7 +25,12 @@ describe('stages', () => {
   it('R1: the Mermaid diagram lists every declared transition', () => {
     const diagram = stageDiagram();
     expect(diagram.startsWith('stateDiagram-v2')).toBe(true);
-    expect(diagram).toContain('awaiting_identification --> reflection_period');
+    expect(diagram).toContain(
+      'awaiting_identification --> reflection_period: identified, no legal stay (R4)',
+    );
+    for (const [from, targets] of Object.entries(STAGE_TRANSITIONS)) {
+      for (const to of targets) expect(transitionLabel(from as OpenStage, to)).not.toBe('');
+    }
     const arrows = diagram.split('\n').filter((l) => l.includes('-->')).length;
     const declared = Object.values(STAGE_TRANSITIONS).reduce((n, targets) => n + targets.length, 0);
     expect(arrows).toBe(declared + 3);

@@ -89,16 +89,60 @@ export function isTransitionAllowed(from: Stage, to: Stage): boolean {
   return STAGE_TRANSITIONS[from].includes(to);
 }
 
+/** Why the pathway takes a transition: the command or clock, and the rule (labels for the diagram). */
+export function transitionLabel(from: OpenStage, to: OpenStage): string {
+  if (to === 'asylum') return 'applyForAsylum (R18)';
+  if (from === 'asylum') return 'asylum refused (R18)';
+  if (to === 'court-granted') return 'courtGrantsStatus (R1)';
+  if (to === 'permit') return 'permit granted (R11)';
+  switch (`${from}>${to}`) {
+    case 'referred>interviewing':
+      return 'recordInterview (R2)';
+    case 'referred>awaiting-identification':
+    case 'interviewing>awaiting-identification':
+      return 'submitForIdentification (R1)';
+    case 'awaiting-identification>reflection-period':
+      return 'identified, no legal stay (R4)';
+    case 'awaiting-identification>restitution-period':
+      return 'identified, legal stay (R7)';
+    case 'court-granted>reflection-period':
+    case 'court-granted>restitution-period':
+      return 'concludeCriminalCase (R10)';
+    case 'reflection-period>avr-return':
+    case 'restitution-period>avr-return':
+      return 'period ends or early departure, with AVR (R19)';
+    case 'reflection-period>departure-required':
+    case 'restitution-period>departure-required':
+      return 'period ends (R10)';
+    case 'permit>avr-return':
+      return 'presence no longer needed, with AVR (R15)';
+    case 'permit>departure-required':
+      return 'permit expired or investigation ended (R16)';
+    case 'departure-required>avr-return':
+      return 'confirmAvrCooperation (R19)';
+    case 'avr-return>monitoring':
+      return 'recordArrival (R14)';
+    default:
+      return '';
+  }
+}
+
 /** Mermaid `stateDiagram-v2` source for the stage table (pasted into docs/domain.md). */
 export function stageDiagram(): string {
   const id = (stage: Stage): string => stage.replaceAll('-', '_');
-  const lines = ['stateDiagram-v2', '  [*] --> referred: referCase'];
+  const lines = [
+    'stateDiagram-v2',
+    '  [*] --> referred: referCase by police, DIS, CMM, NGO or asylum screening (R3)',
+  ];
   for (const from of STAGES) {
     if (from === 'closed') continue;
-    for (const to of STAGE_TRANSITIONS[from]) lines.push(`  ${id(from)} --> ${id(to)}`);
+    for (const to of STAGE_TRANSITIONS[from]) {
+      const label = transitionLabel(from, to);
+      lines.push(`  ${id(from)} --> ${id(to)}${label === '' ? '' : `: ${label}`}`);
+    }
   }
-  lines.push('  monitoring --> closed: reintegration-completed');
+  lines.push('  monitoring --> closed: six months after arrival (R14, R16)');
   lines.push('  closed --> [*]');
-  lines.push('  note right of closed: any open stage may close (CaseClosed with a reason)');
+  lines.push('  note right of closed: every open stage may close (CaseClosed with a reason)');
   return lines.join('\n');
 }

@@ -104,6 +104,7 @@ export function decidePermit(command: DecidePermit, { state, now, policy }: Hand
   }
   const stage = checkStage(state, FIRST_PERMIT_STAGES, 'granting a first permit');
   if (!stage.ok) return stage;
+  if (state.avr.departedAt !== undefined) return refuse('NOT_IN_STAGE', 'the person has departed', 'R11');
   const events: PathwayEvent[] = [];
   if ((state.stage === 'reflection-period' || state.stage === 'restitution-period') && state.period) {
     events.push({ type: 'PeriodEnded', at: now, kind: state.period.kind, cause: 'superseded-by-permit' });
