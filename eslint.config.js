@@ -157,6 +157,8 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
+      // afterAll hooks guard against a beforeAll that failed half-way.
+      '@typescript-eslint/no-unnecessary-condition': 'off',
     },
   },
   prettier,

@@ -116,10 +116,11 @@ function bootFailure(app: ManagedProcessInternal): string {
 
 async function waitUntilReady(url: string, apps: ManagedProcessInternal[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     for (const app of apps) {
-      if (app.hasExited()) throw new DevstackError(`${app.name} exited during start: ${bootFailure(app)}`, 'APP_EXITED');
+      if (app.hasExited())
+        throw new DevstackError(`${app.name} exited during start: ${bootFailure(app)}`, 'APP_EXITED');
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(3000) });

@@ -135,7 +135,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       decidedAt: decided.decidedAt,
     },
   });
-  const reflection = deadlines.find((d) => d.kind === 'reflection-period-end');
+  const reflection = deadlines.at(0);
   if (reflection === undefined) return view();
 
   await publishAgencyEvent({

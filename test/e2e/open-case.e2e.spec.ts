@@ -101,7 +101,9 @@ describe('open a case over HTTP and read its event from Kafka', () => {
 
     const description = await temporal.workflow.getHandle(opened.caseRef).describe();
     expect(description.type).toBe('victimPathwayWorkflow');
-    expect(description.searchAttributes['ResponsibleAgency']).toEqual(['dis']);
+    expect(
+      description.typedSearchAttributes.getAll().find((p) => p.key.name === 'ResponsibleAgency')?.value,
+    ).toBe('dis');
   });
 
   it('R4: the competent authority decides identification; the reflection period starts and DIS hears of it', async () => {

@@ -27,7 +27,11 @@ function launch(env: Record<string, string>): Launch {
   const run: Launch = {
     child,
     output: '',
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    exited: new Promise((resolve) => {
+      child.once('exit', (code) => {
+        resolve(code);
+      });
+    }),
   };
   const append = (chunk: Buffer): void => {
     run.output += chunk.toString();
@@ -53,7 +57,13 @@ describe('npm start (scripts/start.ts)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'victim-pathway-launcher-'));
-    for (const name of ['GATEWAY_PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'KAFKA_PORT', 'KAFKA_CONTROLLER_PORT']) {
+    for (const name of [
+      'GATEWAY_PORT',
+      'TEMPORAL_PORT',
+      'TEMPORAL_UI_PORT',
+      'KAFKA_PORT',
+      'KAFKA_CONTROLLER_PORT',
+    ]) {
       ports[name] = String(await freePort());
     }
   });
@@ -80,12 +90,16 @@ describe('npm start (scripts/start.ts)', () => {
     // Visible in Temporal (as the Web UI and `temporal workflow list` show it) and on Kafka.
     const connection = await Connection.connect({ address: `127.0.0.1:${ports['TEMPORAL_PORT']}` });
     const listed: string[] = [];
-    for await (const execution of new Client({ connection }).workflow.list({ query: `WorkflowId = '${caseRef}'` })) {
+    for await (const execution of new Client({ connection }).workflow.list({
+      query: `WorkflowId = '${caseRef}'`,
+    })) {
       listed.push(execution.workflowId);
     }
     await connection.close();
     expect(listed).toEqual([caseRef]);
-    const reader = new KafkaReader(createKafka({ brokers: [`127.0.0.1:${ports['KAFKA_PORT']}`], clientId: 'launcher-test' }));
+    const reader = new KafkaReader(
+      createKafka({ brokers: [`127.0.0.1:${ports['KAFKA_PORT']}`], clientId: 'launcher-test' }),
+    );
     await reader.start([AUDIT_TOPIC]);
     await reader.waitFor((m) => m.some((x) => x.event.id === `${caseRef}/case-opened`));
     await reader.stop();

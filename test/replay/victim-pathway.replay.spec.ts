@@ -20,6 +20,6 @@ describe('replay of committed workflow histories', async () => {
 
   it.each(files)('replays %s without nondeterminism', async (file) => {
     const history: unknown = JSON.parse(await readFile(`${HISTORIES}${file}`, 'utf8'));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history as never, file);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
   });
 });

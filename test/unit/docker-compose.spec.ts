@@ -22,23 +22,31 @@ const haveDockerCompose = await promisify(execFile)('docker-compose', ['version'
 describe('docker-compose.yml (the scaled-out topology)', () => {
   // Debian's docker-compose validates the file without a container engine. `.ci/run` installs it; on a
   // developer machine without it this check is reported as skipped, never silently passed.
-  it.runIf(haveDockerCompose || process.env['CI'] === 'true')('passes `docker-compose config -q`', async () => {
-    await expect(
-      promisify(execFile)('docker-compose', ['-f', `${repoRoot}docker-compose.yml`, 'config', '-q']),
-    ).resolves.toBeDefined();
-  });
+  it.runIf(haveDockerCompose || process.env['CI'] === 'true')(
+    'passes `docker-compose config -q`',
+    async () => {
+      await expect(
+        promisify(execFile)('docker-compose', ['-f', `${repoRoot}docker-compose.yml`, 'config', '-q']),
+      ).resolves.toBeDefined();
+    },
+  );
 
   it.each([
     ['gateway', gatewayEnvSchema],
     ['worker', workerEnvSchema],
-  ] as const)('gives the %s only variables its config schema knows, and values it accepts', (name, schema) => {
-    const service = compose.services[name];
-    expect(service?.build?.dockerfile).toBe(`apps/${name}/Dockerfile`);
-    const env = Object.fromEntries(Object.entries(service?.environment ?? {}).map(([k, v]) => [k, String(v)]));
-    const known = Object.keys(schema.shape);
-    expect(Object.keys(env).filter((key) => !known.includes(key))).toEqual([]);
-    expect(() => loadConfig(schema, env)).not.toThrow();
-  });
+  ] as const)(
+    'gives the %s only variables its config schema knows, and values it accepts',
+    (name, schema) => {
+      const service = compose.services[name];
+      expect(service?.build?.dockerfile).toBe(`apps/${name}/Dockerfile`);
+      const env = Object.fromEntries(
+        Object.entries(service?.environment ?? {}).map(([k, v]) => [k, String(v)]),
+      );
+      const known = Object.keys(schema.shape);
+      expect(Object.keys(env).filter((key) => !known.includes(key))).toEqual([]);
+      expect(() => loadConfig(schema, env)).not.toThrow();
+    },
+  );
 
   it('publishes the gateway on the port its config listens on, and points apps at the compose servers', () => {
     const gateway = compose.services['gateway'];

@@ -24,7 +24,10 @@ import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from './tokens.js';
     {
       provide: KAFKA,
       useFactory: (config: GatewayConfig): Kafka =>
-        createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-gateway` }, { silent: true }),
+        createKafka(
+          { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-gateway` },
+          { silent: true },
+        ),
       inject: [GATEWAY_CONFIG],
     },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

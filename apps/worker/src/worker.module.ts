@@ -10,7 +10,11 @@ import {
   ensureTopics,
   type EventPublisher,
 } from '../../../libs/messaging/src/index.js';
-import { UnreachableServerError, ensureSearchAttributes, reachTemporal } from '../../../libs/temporal/src/index.js';
+import {
+  UnreachableServerError,
+  ensureSearchAttributes,
+  reachTemporal,
+} from '../../../libs/temporal/src/index.js';
 import { createPathwayWorker } from './pathway-worker.js';
 
 export const WORKER_CONFIG = Symbol('WorkerConfig');
@@ -77,7 +81,9 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
     {
       provide: NATIVE_CONNECTION,
       useFactory: (config: WorkerConfig) =>
-        reachTemporal(config.TEMPORAL_ADDRESS, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS })),
+        reachTemporal(config.TEMPORAL_ADDRESS, () =>
+          NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+        ),
       inject: [WORKER_CONFIG],
     },
     PathwayWorkerRunner,

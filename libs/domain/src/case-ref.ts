@@ -18,6 +18,6 @@ export function isCaseRef(value: unknown): value is CaseRef {
 export function caseRefFromRandom(bytes: Uint8Array): CaseRef {
   if (bytes.length < 12) throw new RangeError('caseRefFromRandom needs at least 12 random bytes');
   let body = '';
-  for (let i = 0; i < 12; i++) body += CROCKFORD[(bytes[i] ?? 0) % 32];
+  for (let i = 0; i < 12; i++) body += CROCKFORD.charAt((bytes[i] ?? 0) % 32);
   return `PW-${body}` as CaseRef;
 }
