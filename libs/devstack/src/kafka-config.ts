@@ -8,6 +8,8 @@ export const MAVEN_DEPENDENCY_PLUGIN_VERSION = '3.8.1';
 /** Maven coordinates of the Kafka broker runtime (plus a log4j2 backend and its SLF4J 1.x binding). */
 export const KAFKA_ARTIFACTS = [
   { groupId: 'org.apache.kafka', artifactId: 'kafka_2.13', version: KAFKA_VERSION },
+  // The command-line tools (console consumer/producer) so an agency or an operator can read a topic by hand.
+  { groupId: 'org.apache.kafka', artifactId: 'kafka-tools', version: KAFKA_VERSION },
   { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-core', version: LOG4J_VERSION },
   // The SLF4J 1.x binding: Kafka pulls slf4j-api 1.7.x, so log4j-slf4j2-impl would stay silent.
   { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-slf4j-impl', version: LOG4J_VERSION },
