@@ -1,6 +1,6 @@
 /**
  * `npm test`: every check and every tier, in one command.
- *   1. type-check  2. lint  3. real servers up (Temporal dev server + Kafka, provisioned from registries)
+ *   1. type-check  2. lint and format check  3. real servers up (Temporal dev server + Kafka, provisioned from registries)
  *   4. vitest: unit, replay, integration and e2e projects against those servers  5. servers down.
  * Prints one closing line "tests: N passed, N failed".
  */
@@ -43,6 +43,10 @@ async function main(): Promise<number> {
   const bin = (name: string): string => join(repoRoot, 'node_modules', '.bin', name);
   if ((await run('type-check (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) !== 0) return 1;
   if ((await run('lint (eslint)', bin('eslint'), ['--max-warnings', '0', '.'])) !== 0) return 1;
+  if (
+    (await run('format (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.'])) !== 0
+  )
+    return 1;
 
   let servers: TestServers | undefined;
   const scratch = await mkdtemp(join(tmpdir(), 'victim-pathway-npm-test-'));
