@@ -1,30 +1,51 @@
 import {
   ApplicationFailure,
+  allHandlersFinished,
   condition,
+  continueAsNew,
   defineQuery,
   defineUpdate,
   proxyActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type {
-  CaseStateView,
-  DecideIdentification,
-  DeadlineView,
-  PathwayActivities,
-  PathwayStage,
-  TimelineEntry,
-  VictimPathwayInput,
-} from '../libs/contracts/src/index.js';
 import {
+  AGENCY_COMMAND_TYPES,
   NON_RETRYABLE_ERRORS,
   QueryNames,
+  REMINDER_EVENT_TYPE,
   SearchAttributes,
-  UpdateNames,
+  pathwayEventRequest,
+  type ActArgs,
+  type AgencyCommand,
+  type AgencyCommandType,
+  type AgencyEventRequest,
+  type CaseView,
+  type PathwayActivities,
+  type TimelineEntry,
+  type VictimPathwayInput,
 } from '../libs/contracts/src/index.js';
-import { identifyingAuthority, reflectionPeriodEnd } from '../libs/domain/src/walking-skeleton.js';
+import {
+  DENMARK_POLICIES,
+  currentDeadlines,
+  decide,
+  evolve,
+  initialState,
+  instant,
+  isActor,
+  policyByVersion,
+  recipientsOf,
+  scheduleFor,
+  selectPolicy,
+  toEpochMs,
+  type Decision,
+  type PathwayCommand,
+  type PathwayEvent,
+  type PathwayState,
+  type Policy,
+  type ScheduledAction,
+} from '../libs/domain/src/index.js';
 
 const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
   startToCloseTimeout: '30 seconds',
@@ -35,129 +56,197 @@ const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
   },
 });
 
-export const getCaseState = defineQuery<CaseStateView>(QueryNames.getCaseState);
-export const decideIdentification = defineUpdate<CaseStateView, [DecideIdentification]>(
-  UpdateNames.decideIdentification,
-);
+export const getCase = defineQuery<CaseView>(QueryNames.getCase);
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** One Update per agency act, named after its command (`requestPermitRenewal`, `recordCheckIn`, …). */
+export function actUpdate<T extends AgencyCommandType>(type: T) {
+  return defineUpdate<CaseView, [ActArgs<T>]>(type);
+}
 
-/** An Update validator's refusal: the failure type is the stable code the gateway maps to HTTP. */
+/** Keep a history well below Temporal's limits; the state is carried into a fresh run. */
+const CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
+const TIMELINE_KEPT = 200;
+
+/** An Update validator's refusal: the failure type is the domain's stable code, mapped to HTTP by the gateway. */
 function refuse(code: string, reason: string): never {
   throw ApplicationFailure.create({ type: code, message: reason, nonRetryable: true });
 }
 
 /**
- * One presumed victim's pathway (walking skeleton): opened → identification decided by the competent
- * authority (R1) → 30-day reflection period (R4) → departure required when it ends without another basis
- * (R10). The full pathway replaces the body; the name is permanent.
+ * One presumed victim's pathway, from referral to closure (workflow id = the pseudonymous case ref).
+ *
+ * The workflow interprets; `libs/domain` decides. Agency acts arrive as Updates: the validator asks
+ * `decide` and refuses with the domain's code (nothing changes); the handler applies the events. The timers
+ * are the domain's schedule (`scheduleFor`): reminders before each deadline, and at each deadline the
+ * domain's `recordDeadlineReached` (a period ends, a permit expires, a missed check-in escalates). Every
+ * event leaves through `publishAgencyEvent`, in order, to the agencies `recipientsOf` names.
  */
-export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<CaseStateView> {
-  const { caseRef, intake } = input;
-  const openedAt = iso(workflowInfo().startTime.getTime());
-  const competentAuthority = identifyingAuthority(intake);
-  let stage: PathwayStage = 'awaiting-identification';
-  const deadlines: DeadlineView[] = [];
-  const timeline: TimelineEntry[] = [{ at: openedAt, what: `case opened, referred by ${intake.referredBy}` }];
-  let decision: (DecideIdentification & { readonly decidedAt: string }) | undefined;
+export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<CaseView> {
+  const { caseRef } = input;
+  const now = () => instant(Date.now());
+  let state: PathwayState = input.carried?.state ?? initialState();
+  let eventSeq = input.carried?.eventSeq ?? 0;
+  const fired = new Set(input.carried?.firedActionIds ?? []);
+  const outbox: AgencyEventRequest[] = [...(input.carried?.outbox ?? [])];
+  const timeline: TimelineEntry[] = [...(input.carried?.timeline ?? [])];
+  let changes = 0;
+  let lastAttributes = '';
 
-  const view = (): CaseStateView => ({
-    caseRef,
-    stage,
-    referredBy: intake.referredBy,
-    competentAuthority,
-    openedAt,
-    deadlines: [...deadlines],
-    timeline: [...timeline],
-  });
-  const moveTo = (next: PathwayStage, nextDeadline: string | null): void => {
-    stage = next;
-    upsertSearchAttributes({
-      [SearchAttributes.stage.name]: [next],
-      [SearchAttributes.nextDeadline.name]: nextDeadline === null ? [] : [new Date(nextDeadline)],
-    });
+  // Open cases keep the policy they started under; a new case takes the one in force today (R4/R5 history).
+  const policy: Policy =
+    state.stage === 'not-started'
+      ? selectPolicy(DENMARK_POLICIES, now())
+      : policyByVersion(DENMARK_POLICIES, state.policyVersion);
+
+  const apply = (events: readonly PathwayEvent[]): void => {
+    for (const event of events) {
+      state = evolve(state, event);
+      eventSeq += 1;
+      outbox.push(pathwayEventRequest(caseRef, eventSeq, event, recipientsOf(event, state, policy)));
+      timeline.push({ seq: eventSeq, at: event.at, type: event.type });
+    }
+    if (timeline.length > TIMELINE_KEPT) timeline.splice(0, timeline.length - TIMELINE_KEPT);
+    changes += 1;
+    updateSearchAttributes();
   };
 
-  setHandler(getCaseState, view);
-  // The update applies the decision to the state at once (so its answer shows the new stage); the main
-  // body below turns the new state into events and timers.
-  setHandler(
-    decideIdentification,
-    (command) => {
-      const decidedAt = iso(Date.now());
-      decision = { ...command, decidedAt };
-      timeline.push({
-        at: decidedAt,
-        what: `identification decided by ${command.decidedBy}: ${command.identified}`,
-      });
-      if (!command.identified) {
-        moveTo('not-identified', null);
-        return view();
-      }
-      // R4: the reflection period starts with the identification decision and lasts 30 days.
-      const endsAt = iso(reflectionPeriodEnd(Date.now()));
-      deadlines.push({ kind: 'reflection-period-end', dueAt: endsAt, ruleId: 'R4', startedAt: decidedAt });
-      moveTo('reflection-period', endsAt);
-      return view();
-    },
-    {
-      validator: (command: DecideIdentification) => {
-        if (stage !== 'awaiting-identification') refuse('NOT_IN_STAGE', 'identification is already decided');
-        // R1: only the authority competent for this case's status may decide.
-        if (command.decidedBy !== competentAuthority) {
-          refuse('WRONG_AUTHORITY', `${competentAuthority} decides identification in this case`);
-        }
-      },
-    },
-  );
+  const decideNow = (command: PathwayCommand): Decision => decide(command, state, now(), policy);
 
-  upsertSearchAttributes({ [SearchAttributes.responsibleAgency.name]: [competentAuthority] });
-  await publishAgencyEvent({
-    caseRef,
-    key: 'case-opened',
-    type: 'dk.pathway.case.opened.v1',
-    time: openedAt,
-    data: { caseRef, referredBy: intake.referredBy, competentAuthority, openedAt },
-  });
+  const schedule = () => (state.stage === 'not-started' ? undefined : scheduleFor(state, policy));
+  const nextAction = (): ScheduledAction | undefined => schedule()?.actions.find((a) => !fired.has(a.id));
 
-  await condition(() => decision !== undefined);
-  const decided = decision;
-  if (decided === undefined) throw new Error('unreachable: identification decision missing');
-  await publishAgencyEvent({
-    caseRef,
-    key: 'identification-decided',
-    type: 'dk.pathway.identification.decided.v1',
-    time: decided.decidedAt,
-    data: {
+  const view = (): CaseView => {
+    const next = nextAction();
+    return {
       caseRef,
-      identified: decided.identified,
-      decidedBy: decided.decidedBy,
-      decidedAt: decided.decidedAt,
-    },
-  });
-  const reflection = deadlines.at(0);
-  if (reflection === undefined) return view();
+      stage: state.stage,
+      ...(state.stage !== 'not-started' ? { policyVersion: state.policyVersion } : {}),
+      deadlines: state.stage === 'not-started' ? [] : currentDeadlines(state, policy),
+      ...(next ? { next: { at: next.at, kind: next.kind, deadlineId: next.deadlineId } } : {}),
+      timeline: [...timeline],
+      ...(state.stage !== 'not-started' && state.closed ? { closed: state.closed } : {}),
+      state,
+    };
+  };
 
-  await publishAgencyEvent({
-    caseRef,
-    key: 'reflection-period-started',
-    type: 'dk.pathway.reflection-period.started.v1',
-    time: decided.decidedAt,
-    data: { caseRef, startsAt: decided.decidedAt, endsAt: reflection.dueAt, ruleId: 'R4' },
-  });
-  const remaining = Date.parse(reflection.dueAt) - Date.now();
-  if (remaining > 0) await sleep(remaining);
-  // The period ends at its deadline, whatever the latency of the timer that noticed it.
-  const endedAt = reflection.dueAt;
-  timeline.push({ at: endedAt, what: 'reflection period ended' });
-  // R10: without another basis for stay the person must leave Denmark when the period ends.
-  moveTo('departure-required', null);
-  await publishAgencyEvent({
-    caseRef,
-    key: 'reflection-period-ended',
-    type: 'dk.pathway.reflection-period.ended.v1',
-    time: endedAt,
-    data: { caseRef, endedAt, ruleId: 'R10' },
-  });
+  function updateSearchAttributes(): void {
+    if (state.stage === 'not-started') return;
+    const deadlines = currentDeadlines(state, policy);
+    const first = [...deadlines].sort((a, b) => toEpochMs(a.dueAt) - toEpochMs(b.dueAt))[0];
+    const attributes = {
+      [SearchAttributes.stage.name]: [state.stage],
+      [SearchAttributes.responsibleAgency.name]: first ? [first.responsible] : [],
+      [SearchAttributes.nextDeadline.name]: first ? [new Date(first.dueAt)] : [],
+    };
+    const key = JSON.stringify(attributes);
+    if (key === lastAttributes) return;
+    lastAttributes = key;
+    upsertSearchAttributes(attributes);
+  }
+
+  setHandler(getCase, view);
+  for (const type of AGENCY_COMMAND_TYPES) {
+    const command = (args: ActArgs<typeof type>): PathwayCommand => ({ ...args, type }) as AgencyCommand;
+    setHandler(
+      actUpdate(type),
+      (args) => {
+        const decision = decideNow(command(args));
+        if (!decision.ok) refuse(decision.code, decision.reason);
+        apply(decision.events);
+        return view();
+      },
+      {
+        validator: (args: ActArgs<typeof type>) => {
+          if (typeof args !== 'object' || !isActor((args as { by?: unknown }).by)) {
+            refuse('INVALID_COMMAND', 'an act names who performs it (by)');
+          }
+          const decision = decideNow(command(args));
+          if (!decision.ok) refuse(decision.code, decision.reason);
+        },
+      },
+    );
+  }
+
+  if (state.stage === 'not-started') {
+    const opened = decideNow({ type: 'referCase', caseRef, ...input.referral });
+    if (!opened.ok) {
+      throw ApplicationFailure.create({ type: opened.code, message: opened.reason, nonRetryable: true });
+    }
+    apply(opened.events);
+  } else {
+    updateSearchAttributes();
+  }
+
+  /** Sends queued events in order; an act arriving meanwhile appends to the same queue. */
+  const flush = async (): Promise<void> => {
+    while (outbox.length > 0) {
+      const request = outbox[0];
+      if (request === undefined) break;
+      await publishAgencyEvent(request);
+      outbox.shift();
+    }
+  };
+
+  /** A timer went off: remind, or tell the domain the deadline was reached and apply what it decides. */
+  const fire = (action: ScheduledAction): void => {
+    fired.add(action.id);
+    if (action.kind === 'reminder') {
+      const deadline = currentDeadlines(
+        state as Exclude<PathwayState, { stage: 'not-started' }>,
+        policy,
+      ).find((d) => d.id === action.deadlineId);
+      outbox.push({
+        caseRef,
+        key: `reminder/${action.id}`,
+        type: REMINDER_EVENT_TYPE,
+        time: action.at,
+        recipients: action.to,
+        data: {
+          caseRef,
+          deadlineId: action.deadlineId,
+          deadlineKind: action.deadlineKind,
+          rule: action.rule,
+          dueAt: deadline?.dueAt ?? action.at,
+          daysBefore: action.daysBefore,
+          responsible: deadline?.responsible ?? action.to[0] ?? policy.coordinator,
+          summary: deadline?.explanation.summary ?? '',
+        },
+      });
+      changes += 1;
+      return;
+    }
+    // The deadline passed at its due instant, whatever the latency of the timer that noticed it.
+    const decision = decide(action.command, state, action.at, policy);
+    if (decision.ok) apply(decision.events);
+    else changes += 1; // e.g. the deadline moved meanwhile: nothing to do, the schedule is recomputed
+  };
+
+  for (;;) {
+    await flush();
+    if (state.stage === 'closed') break;
+    if (
+      workflowInfo().historyLength > CONTINUE_AS_NEW_AFTER_EVENTS ||
+      workflowInfo().continueAsNewSuggested
+    ) {
+      await condition(allHandlersFinished);
+      await flush();
+      return continueAsNew<typeof victimPathwayWorkflow>({
+        caseRef,
+        referral: input.referral,
+        carried: { state, firedActionIds: [...fired], eventSeq, outbox, timeline },
+      });
+    }
+    const seen = changes;
+    const next = nextAction();
+    if (next === undefined) {
+      await condition(() => changes !== seen || outbox.length > 0);
+      continue;
+    }
+    const wait = Math.max(1, toEpochMs(next.at) - Date.now());
+    const woken = await condition(() => changes !== seen || outbox.length > 0, wait);
+    if (!woken) fire(next);
+  }
+  await condition(allHandlersFinished);
+  await flush();
   return view();
 }

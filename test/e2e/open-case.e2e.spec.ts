@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AUDIT_TOPIC, agencyTopic, type CaseStateView } from '../../libs/contracts/src/index.js';
+import { AUDIT_TOPIC, agencyTopic, type CaseView } from '../../libs/contracts/src/index.js';
 import { createKafka } from '../../libs/messaging/src/index.js';
 import { KafkaReader } from '../support/kafka-reader.js';
 import { freePort } from '../support/servers.js';
@@ -74,110 +74,117 @@ describe('open a case over HTTP and read its event from Kafka', () => {
     });
   });
 
-  it('R1: opens a case routed to DIS, publishes case.opened to CMM and audit, and a query returns its state', async () => {
-    const response = await post('/cases', { referredBy: 'police', hasLegalStay: false });
-    expect(response.status).toBe(201);
-    const opened = (await response.json()) as CaseStateView;
-    expect(opened.caseRef).toMatch(/^PW-[0-9A-Z]{12}$/);
-    expect(opened).toMatchObject({
-      stage: 'awaiting-identification',
-      competentAuthority: 'dis',
-      referredBy: 'police',
-    });
+  const act = (
+    caseRef: string,
+    name: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> => post(`/cases/${caseRef}/acts/${name}`, body, headers);
+  const open = async (body: unknown): Promise<CaseView> =>
+    (await (await post('/cases', body)).json()) as CaseView;
+  const adultWithoutStay = { by: 'police', facts: { hasLegalStay: false, age: 'adult' } };
 
-    const read = await reader.waitFor((m) => m.filter((x) => x.event.subject === opened.caseRef).length >= 2);
-    const mine = read.filter((m) => m.event.subject === opened.caseRef);
-    expect(mine.map((m) => m.topic).sort()).toEqual([AUDIT_TOPIC, agencyTopic('cmm')].sort());
+  it('R1: opens a case routed to DIS, publishes case-referred to CMM, DIS and audit, and a query returns its state', async () => {
+    const response = await post('/cases', adultWithoutStay);
+    expect(response.status).toBe(201);
+    const opened = (await response.json()) as CaseView;
+    expect(opened.caseRef).toMatch(/^PW-[0-9A-Z]{12}$/);
+    expect(opened.policyVersion).toBe('dk-2013.1');
+
+    const id = `${opened.caseRef}/e00001-CaseReferred`;
+    const read = await reader.waitFor((m) => m.filter((x) => x.event.id === id).length >= 3);
+    const mine = read.filter((m) => m.event.id === id);
+    expect(mine.map((m) => m.topic).sort()).toEqual(
+      [AUDIT_TOPIC, agencyTopic('cmm'), agencyTopic('dis')].sort(),
+    );
     expect(mine[0]!.key).toBe(opened.caseRef);
     expect(mine[0]!.event).toMatchObject({
       specversion: '1.0',
-      type: 'dk.pathway.case.opened.v1',
-      id: `${opened.caseRef}/case-opened`,
-      data: { caseRef: opened.caseRef, referredBy: 'police', competentAuthority: 'dis' },
+      type: 'dk.pathway.case-referred.v1',
+      subject: opened.caseRef,
+      data: { caseRef: opened.caseRef, type: 'CaseReferred', competentAuthority: 'dis' },
     });
 
-    const state = (await (await fetch(`${baseUrl}/cases/${opened.caseRef}`)).json()) as CaseStateView;
-    expect(state.stage).toBe('awaiting-identification');
+    const state = (await (await fetch(`${baseUrl}/cases/${opened.caseRef}`)).json()) as CaseView;
+    expect(state.stage).toBe(opened.stage);
 
     const description = await temporal.workflow.getHandle(opened.caseRef).describe();
     expect(description.type).toBe('victimPathwayWorkflow');
-    expect(
-      description.typedSearchAttributes.getAll().find((p) => p.key.name === 'ResponsibleAgency')?.value,
-    ).toBe('dis');
+    const stageAttribute = description.typedSearchAttributes
+      .getAll()
+      .find((p) => p.key.name === 'PathwayStage');
+    expect(stageAttribute?.value).toBe(opened.stage);
   });
 
-  it('R4: the competent authority decides identification; the reflection period starts and DIS hears of it', async () => {
-    const opened = (await (
-      await post('/cases', { referredBy: 'ngo', hasLegalStay: false })
-    ).json()) as CaseStateView;
+  it('R2 R4: interview, then the competent authority identifies; the reflection period starts and DIS hears of it; a retried act has one effect', async () => {
+    const opened = await open(adultWithoutStay);
+    expect((await act(opened.caseRef, 'recordInterview', { by: 'cmm' })).status).toBe(200);
+    expect((await act(opened.caseRef, 'submitForIdentification', { by: 'cmm' })).status).toBe(200);
     const key = `e2e-${opened.caseRef}`;
-    const first = await post(
-      `/cases/${opened.caseRef}/identification-decision`,
-      { identified: true, decidedBy: 'dis' },
+    const first = await act(
+      opened.caseRef,
+      'decideIdentification',
+      { by: 'dis', outcome: 'identified' },
       { 'Idempotency-Key': key },
     );
     expect(first.status).toBe(200);
-    const decided = (await first.json()) as CaseStateView;
+    const decided = (await first.json()) as CaseView;
     expect(decided.stage).toBe('reflection-period');
-    expect(decided.deadlines).toEqual([
-      expect.objectContaining({ kind: 'reflection-period-end', ruleId: 'R4' }),
-    ]);
+    const end = decided.deadlines.find((d) => d.kind === 'reflection-period-end');
+    expect(end?.explanation).toMatchObject({ rule: 'R4', policyVersion: 'dk-2013.1' });
 
-    // A retried request with the same idempotency key has one effect.
-    const retry = await post(
-      `/cases/${opened.caseRef}/identification-decision`,
-      { identified: true, decidedBy: 'dis' },
+    const retry = await act(
+      opened.caseRef,
+      'decideIdentification',
+      { by: 'dis', outcome: 'identified' },
       { 'Idempotency-Key': key },
     );
     expect(retry.status).toBe(200);
+    expect(((await retry.json()) as CaseView).timeline).toEqual(decided.timeline);
 
     await reader.waitFor((m) =>
       m.some(
-        (x) => x.topic === agencyTopic('dis') && x.event.id === `${opened.caseRef}/reflection-period-started`,
+        (x) =>
+          x.topic === agencyTopic('dis') &&
+          x.event.subject === opened.caseRef &&
+          x.event.type === 'dk.pathway.period-started.v1',
       ),
-    );
-    const started = reader.messages.filter(
-      (m) => m.event.id === `${opened.caseRef}/reflection-period-started`,
-    );
-    expect(started.map((m) => m.topic).sort()).toEqual(
-      [AUDIT_TOPIC, agencyTopic('cmm'), agencyTopic('dis')].sort(),
     );
   });
 
   it('refuses bad input with problem+json and changes nothing', async () => {
-    const unknownField = await post('/cases', { referredBy: 'police', hasLegalStay: false, name: 'x' });
+    const unknownField = await post('/cases', { ...adultWithoutStay, name: 'x' });
     expect(unknownField.status).toBe(400);
     expect(unknownField.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(await unknownField.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
 
-    const badRef = await fetch(`${baseUrl}/cases/not-a-ref`);
-    expect(badRef.status).toBe(400);
-
+    expect((await fetch(`${baseUrl}/cases/not-a-ref`)).status).toBe(400);
     const unknown = await fetch(`${baseUrl}/cases/PW-000000000000`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: 'CASE_NOT_FOUND' });
 
-    const opened = (await (
-      await post('/cases', { referredBy: 'cmm', hasLegalStay: true })
-    ).json()) as CaseStateView;
-    const wrongAuthority = await post(`/cases/${opened.caseRef}/identification-decision`, {
-      identified: true,
-      decidedBy: 'dis',
+    const opened = await open({ by: 'ngo', facts: { hasLegalStay: true, age: 'adult' } });
+    expect((await act(opened.caseRef, 'teleport', { by: 'cmm' })).status).toBe(400);
+    expect((await act(opened.caseRef, 'recordInterview', { by: 'cmm', note: 'x' })).status).toBe(400);
+    await act(opened.caseRef, 'recordInterview', { by: 'ngo' });
+    await act(opened.caseRef, 'submitForIdentification', { by: 'cmm' });
+    const before = (await (await fetch(`${baseUrl}/cases/${opened.caseRef}`)).json()) as CaseView;
+    const wrongAuthority = await act(opened.caseRef, 'decideIdentification', {
+      by: 'dis',
+      outcome: 'identified',
     });
     expect(wrongAuthority.status).toBe(422);
     expect(await wrongAuthority.json()).toMatchObject({ code: 'WRONG_AUTHORITY' });
-    const unchanged = (await (await fetch(`${baseUrl}/cases/${opened.caseRef}`)).json()) as CaseStateView;
-    expect(unchanged.stage).toBe('awaiting-identification');
-    expect(unchanged.timeline).toHaveLength(1);
+    const unchanged = (await (await fetch(`${baseUrl}/cases/${opened.caseRef}`)).json()) as CaseView;
+    expect(unchanged.timeline).toEqual(before.timeline);
 
-    await post(`/cases/${opened.caseRef}/identification-decision`, { identified: false, decidedBy: 'cmm' });
-    const twice = await post(`/cases/${opened.caseRef}/identification-decision`, {
-      identified: true,
-      decidedBy: 'cmm',
-    });
-    // A second decision is refused: while the case winds down (NOT_IN_STAGE) or once it is closed (CASE_CLOSED).
-    expect(twice.status).toBe(409);
-    expect(['NOT_IN_STAGE', 'CASE_CLOSED']).toContain(((await twice.json()) as { code: string }).code);
+    expect((await act(opened.caseRef, 'closeCase', { by: 'cmm', reason: 'referred-in-error' })).status).toBe(
+      200,
+    );
+    const afterClose = await act(opened.caseRef, 'recordInterview', { by: 'ngo' });
+    // Refused: while the closed case winds down (CASE_CLOSED from the domain) or once it has completed.
+    expect(afterClose.status).toBe(409);
+    expect(((await afterClose.json()) as { code: string }).code).toBe('CASE_CLOSED');
   });
 
   it('serves the OpenAPI document', async () => {

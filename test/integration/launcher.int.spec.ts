@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_TOPIC, type CaseStateView } from '../../libs/contracts/src/index.js';
+import { AUDIT_TOPIC, type CaseView } from '../../libs/contracts/src/index.js';
 import { assertPortFree } from '../../libs/devstack/src/index.js';
 import { repoRoot } from '../../scripts/repo-root.js';
 import { freePort, toolsDir } from '../support/servers.js';
@@ -86,10 +86,10 @@ describe('npm start (scripts/start.ts)', () => {
     const response = await fetch(`${api}/cases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ referredBy: 'dis', hasLegalStay: false }),
+      body: JSON.stringify({ by: 'dis', facts: { hasLegalStay: false, age: 'adult' } }),
     });
     expect(response.status).toBe(201);
-    const { caseRef } = (await response.json()) as CaseStateView;
+    const { caseRef } = (await response.json()) as CaseView;
 
     // Visible with the provisioned `temporal workflow list` (what the Web UI lists too) …
     const listed = await output(join(toolsDir, 'temporal', 'temporal'), [
@@ -105,7 +105,10 @@ describe('npm start (scripts/start.ts)', () => {
       ...['--bootstrap-server', `127.0.0.1:${ports['KAFKA_PORT']}`, '--topic', AUDIT_TOPIC],
       ...['--from-beginning', '--max-messages', '1', '--timeout-ms', '60000'],
     ]);
-    expect(JSON.parse(consumed.trim())).toMatchObject({ id: `${caseRef}/case-opened`, subject: caseRef });
+    expect(JSON.parse(consumed.trim())).toMatchObject({
+      id: `${caseRef}/e00001-CaseReferred`,
+      subject: caseRef,
+    });
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -116,7 +119,7 @@ describe('npm start (scripts/start.ts)', () => {
     await until(second, 'Press Ctrl-C to stop.', 180_000);
     const again = await fetch(`${api}/cases/${caseRef}`);
     expect(again.status).toBe(200);
-    expect(((await again.json()) as CaseStateView).caseRef).toBe(caseRef);
+    expect(((await again.json()) as CaseView).caseRef).toBe(caseRef);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   });

@@ -1,47 +1,86 @@
-import { z } from 'zod';
+import type { Deadline } from '../../domain/src/deadline.js';
+import type { PathwayCommand, ReferCase } from '../../domain/src/pathway/pathway.commands.js';
+import type { PathwayState } from '../../domain/src/pathway/pathway.state.js';
+import type { CloseReason, Stage } from '../../domain/src/pathway/pathway.stages.js';
 import type { CaseRef } from '../../domain/src/case-ref.js';
-import type { IdentifyingAuthority } from '../../domain/src/walking-skeleton.js';
+import type { AgencyEventRequest } from './events.contract.js';
 
-/** Body of `POST /cases`: facts needed to route the case. No personal data is accepted here. */
-export const openCaseRequestSchema = z.strictObject({
-  referredBy: z.enum(['police', 'dis', 'cmm', 'ngo']),
-  hasLegalStay: z.boolean(),
-  isDefendantInCriminalCase: z.boolean().default(false),
-});
-export type OpenCaseRequest = z.infer<typeof openCaseRequestSchema>;
+/** How a case is opened: the referral (who refers, through which channel, with which status facts). */
+export type Referral = Omit<ReferCase, 'type' | 'caseRef'>;
+
+/**
+ * What one run of the pathway workflow carries into the next when it continues as new: the state rebuilt
+ * from the events so far, the ids of timer actions already taken, the event counter and unsent events.
+ */
+export interface CarriedPathway {
+  readonly state: PathwayState;
+  readonly firedActionIds: readonly string[];
+  readonly eventSeq: number;
+  readonly outbox: readonly AgencyEventRequest[];
+  readonly timeline: readonly TimelineEntry[];
+}
 
 export interface VictimPathwayInput {
   readonly caseRef: CaseRef;
-  readonly intake: OpenCaseRequest;
+  readonly referral: Referral;
+  readonly carried?: CarriedPathway;
 }
 
-export const decideIdentificationSchema = z.strictObject({
-  identified: z.boolean(),
-  decidedBy: z.enum(['dis', 'cmm', 'court']),
-});
-export type DecideIdentification = z.infer<typeof decideIdentificationSchema>;
+/** Agency acts, one Temporal Update each, named after the command (imperative: `requestPermitRenewal`). */
+export type AgencyCommand = Exclude<PathwayCommand, { type: 'referCase' | 'recordDeadlineReached' }>;
+export type AgencyCommandType = AgencyCommand['type'];
+/** An act's arguments: the command without its type (the update's name says it). */
+export type ActArgs<T extends AgencyCommandType> = WithoutType<Extract<AgencyCommand, { type: T }>>;
+/** Omit distributed over a union (a decision's granted/refused variants stay distinct). */
+type WithoutType<C> = C extends unknown ? Omit<C, 'type'> : never;
 
-export type PathwayStage =
-  'awaiting-identification' | 'reflection-period' | 'departure-required' | 'not-identified';
+export const AGENCY_COMMAND_TYPES = [
+  'recordInterview',
+  'submitForIdentification',
+  'decideIdentification',
+  'courtGrantsStatus',
+  'concludeCriminalCase',
+  'changeLegalStatus',
+  'recordAgeAssessment',
+  'appointGuardian',
+  'decideBestInterest',
+  'startFamilyTracing',
+  'confirmAvrCooperation',
+  'draftAvrPlan',
+  'requestExtension',
+  'decideExtension',
+  'applyForPermit',
+  'requestPermitRenewal',
+  'decidePermit',
+  'applyForWorkPermit',
+  'decideWorkPermit',
+  'endInvestigation',
+  'applyForAsylum',
+  'decideAsylum',
+  'recordDeparture',
+  'recordArrival',
+  'recordCheckIn',
+  'closeCase',
+] as const satisfies readonly AgencyCommandType[];
+
+type UnlistedCommand = Exclude<AgencyCommandType, (typeof AGENCY_COMMAND_TYPES)[number]>;
+export const EVERY_COMMAND_LISTED: [UnlistedCommand] extends [never] ? true : UnlistedCommand = true;
 
 export interface TimelineEntry {
+  readonly seq: number;
   readonly at: string;
-  readonly what: string;
+  readonly type: string;
 }
 
-export interface DeadlineView {
-  readonly kind: 'reflection-period-end';
-  readonly dueAt: string;
-  readonly ruleId: string;
-  readonly startedAt: string;
-}
-
-export interface CaseStateView {
+/** A case as an agency sees it: stage, every running deadline with its explanation, recent timeline. */
+export interface CaseView {
   readonly caseRef: string;
-  readonly stage: PathwayStage;
-  readonly referredBy: OpenCaseRequest['referredBy'];
-  readonly competentAuthority: IdentifyingAuthority;
-  readonly openedAt: string;
-  readonly deadlines: readonly DeadlineView[];
+  readonly stage: Stage | 'not-started';
+  readonly policyVersion?: string;
+  readonly deadlines: readonly Deadline[];
+  /** The next timer the workflow holds (a reminder, an expiry or an escalation). */
+  readonly next?: { readonly at: string; readonly kind: string; readonly deadlineId: string };
   readonly timeline: readonly TimelineEntry[];
+  readonly closed?: { readonly at: string; readonly reason: CloseReason };
+  readonly state: PathwayState;
 }

@@ -1,55 +1,78 @@
 import { describe, expect, it } from 'vitest';
+import { PATHWAY_EVENT_TYPES } from '../../domain/src/index.js';
 import {
   ALL_TOPICS,
   AUDIT_TOPIC,
-  EVENT_TYPES,
+  AGENCY_IDS,
+  REMINDER_EVENT_TYPE,
+  agencyTopic,
   cloudEventSchema,
-  eventRecipients,
+  cloudEventTypeOf,
+  pathwayEventRequest,
   toCloudEvent,
 } from './index.js';
 
 const caseRef = 'PW-7K2M9Q4X1D3F';
-const request = {
-  caseRef,
-  key: 'case-opened',
-  type: 'dk.pathway.case.opened.v1' as const,
-  time: '2026-12-01T10:00:00.000Z',
-  data: {
-    caseRef,
-    referredBy: 'police' as const,
-    competentAuthority: 'dis' as const,
-    openedAt: '2026-12-01T10:00:00.000Z',
-  },
-};
+const at = '2026-12-01T10:00:00.000Z';
+const referred = {
+  type: 'InterviewRecorded',
+  at,
+  by: 'ngo',
+} as const;
 
 describe('CloudEvents envelope', () => {
-  it('builds a CloudEvents 1.0 envelope whose id is deterministic from case ref and step', () => {
-    const a = toCloudEvent(request);
-    const b = toCloudEvent(request);
+  it('builds a CloudEvents 1.0 envelope whose id is deterministic from case ref and event number', () => {
+    const a = toCloudEvent(pathwayEventRequest(caseRef, 7, referred as never, ['cmm']));
+    const b = toCloudEvent(pathwayEventRequest(caseRef, 7, referred as never, ['cmm']));
     expect(a).toEqual(b);
     expect(a).toMatchObject({
       specversion: '1.0',
-      id: `${caseRef}/case-opened`,
+      id: `${caseRef}/e00007-InterviewRecorded`,
+      type: 'dk.pathway.interview-recorded.v1',
       subject: caseRef,
       datacontenttype: 'application/json',
+      data: { caseRef, type: 'InterviewRecorded', at, by: 'ngo' },
     });
     expect(cloudEventSchema.parse(a)).toEqual(a);
   });
 
-  it('refuses data with a field outside the contract (no personal data can slip in)', () => {
-    expect(() => toCloudEvent({ ...request, data: { ...request.data, name: 'someone' } as never })).toThrow(
-      /name/,
-    );
+  it('gives every domain event a versioned dk.pathway type', () => {
+    const types = PATHWAY_EVENT_TYPES.map(cloudEventTypeOf);
+    expect(new Set(types).size).toBe(PATHWAY_EVENT_TYPES.length);
+    for (const type of types) expect(type).toMatch(/^dk\.pathway\.[a-z]+(-[a-z]+)*\.v1$/);
+    expect(cloudEventTypeOf('DeadlineMissed')).toBe('dk.pathway.deadline-missed.v1');
+  });
+
+  it('refuses a reminder with a field outside its contract (no personal data can slip in)', () => {
+    const reminder = {
+      caseRef,
+      key: 'reminder/x',
+      type: REMINDER_EVENT_TYPE,
+      time: at,
+      recipients: ['police'] as const,
+      data: {
+        caseRef,
+        deadlineId: 'permit-expiry:1',
+        deadlineKind: 'permit-expiry',
+        rule: 'R12',
+        dueAt: at,
+        daysBefore: 30,
+        responsible: 'police',
+        summary: 'permit term 1 ends',
+      },
+    };
+    expect(toCloudEvent(reminder).type).toBe(REMINDER_EVENT_TYPE);
+    expect(() => toCloudEvent({ ...reminder, data: { ...reminder.data, name: 'someone' } })).toThrow(/name/);
   });
 
   it('refuses a subject that is not a case ref', () => {
-    expect(() => toCloudEvent({ ...request, caseRef: 'Jane Doe 1990-01-01' })).toThrow();
+    expect(() =>
+      toCloudEvent(pathwayEventRequest('Jane Doe 1990-01-01', 1, referred as never, [])),
+    ).toThrow();
   });
 
-  it('routes every event type to at least one agency topic that exists', () => {
-    for (const type of EVENT_TYPES) {
-      expect(eventRecipients[type].length).toBeGreaterThan(0);
-    }
-    expect(ALL_TOPICS).toContain(AUDIT_TOPIC);
+  it('has one topic per agency plus the audit stream', () => {
+    expect(ALL_TOPICS).toEqual([...AGENCY_IDS.map(agencyTopic), AUDIT_TOPIC]);
+    expect(agencyTopic('iom')).toBe('pathway.iom.v1');
   });
 });

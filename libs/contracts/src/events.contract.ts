@@ -1,59 +1,57 @@
 import { z } from 'zod';
+import { AGENCY_IDS, type AgencyId } from '../../domain/src/agency.js';
 import { CASE_REF_PATTERN } from '../../domain/src/case-ref.js';
-import { AGENCY_IDS, type AgencyId } from './topics.contract.js';
+import type { PathwayEvent, PathwayEventType } from '../../domain/src/pathway/pathway.events.js';
 
 export const caseRefSchema = z.string().regex(CASE_REF_PATTERN, 'must be a case ref like PW-7K2M9Q4X1D3F');
 export const agencyIdSchema = z.enum(AGENCY_IDS);
 const instant = z.iso.datetime({ offset: false });
 
+/** `CaseReferred` → `dk.pathway.case-referred.v1`: every domain event has a versioned CloudEvents type. */
+export function cloudEventTypeOf(domainType: PathwayEventType): string {
+  return `dk.pathway.${domainType.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.v1`;
+}
+
+/** A reminder sent ahead of a deadline to the agency that must act (not a domain event: nothing changed). */
+export const REMINDER_EVENT_TYPE = 'dk.pathway.deadline-reminder.v1';
+
+const jsonValue: z.ZodType = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
+);
+
 /**
- * Event payloads by CloudEvents `type`. Each carries the facts the receiving agency must act on and
- * nothing more: no names, dates of birth, nationalities or health notes (those never leave Temporal).
+ * The data of a pathway fact: the domain event as recorded (it holds no personal data by construction: stage
+ * names, agency ids, instants, rule ids, counts), plus the case ref.
  */
-export const eventDataSchemas = {
-  'dk.pathway.case.opened.v1': z.strictObject({
-    caseRef: caseRefSchema,
-    referredBy: agencyIdSchema,
-    competentAuthority: z.enum(['dis', 'cmm', 'court']),
-    openedAt: instant,
-  }),
-  'dk.pathway.identification.decided.v1': z.strictObject({
-    caseRef: caseRefSchema,
-    identified: z.boolean(),
-    decidedBy: z.enum(['dis', 'cmm', 'court']),
-    decidedAt: instant,
-  }),
-  'dk.pathway.reflection-period.started.v1': z.strictObject({
-    caseRef: caseRefSchema,
-    startsAt: instant,
-    endsAt: instant,
-    ruleId: z.string(),
-  }),
-  'dk.pathway.reflection-period.ended.v1': z.strictObject({
-    caseRef: caseRefSchema,
-    endedAt: instant,
-    ruleId: z.string(),
-  }),
-} as const;
+export const pathwayEventDataSchema = z
+  .object({ caseRef: caseRefSchema, type: z.string().min(1), at: instant })
+  .catchall(jsonValue);
 
-export type EventType = keyof typeof eventDataSchemas;
-export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
-export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
-
-/** Who must act on each event type (the audit stream receives every event in addition). */
-export const eventRecipients: { readonly [T in EventType]: readonly AgencyId[] } = {
-  'dk.pathway.case.opened.v1': ['cmm'],
-  'dk.pathway.identification.decided.v1': ['cmm', 'dis'],
-  'dk.pathway.reflection-period.started.v1': ['cmm', 'dis'],
-  'dk.pathway.reflection-period.ended.v1': ['cmm', 'dis', 'police'],
-};
+export const reminderDataSchema = z.strictObject({
+  caseRef: caseRefSchema,
+  deadlineId: z.string().min(1),
+  deadlineKind: z.string().min(1),
+  rule: z.string().regex(/^R\d{1,2}$/),
+  dueAt: instant,
+  daysBefore: z.number().int().nonnegative(),
+  responsible: agencyIdSchema,
+  summary: z.string(),
+});
+export type ReminderData = z.infer<typeof reminderDataSchema>;
 
 /** CloudEvents 1.0 structured-mode envelope as published on every topic. */
 export const cloudEventSchema = z.strictObject({
   specversion: z.literal('1.0'),
   id: z.string().min(1),
   source: z.string().min(1),
-  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  type: z.string().regex(/^dk\.pathway\.[a-z0-9-]+\.v\d+$/),
   subject: caseRefSchema,
   time: instant,
   datacontenttype: z.literal('application/json'),
@@ -62,15 +60,18 @@ export const cloudEventSchema = z.strictObject({
 export type CloudEvent = z.infer<typeof cloudEventSchema>;
 
 /**
- * What a workflow asks the publishing activity to send. `key` is unique per case and step, so a retried
- * activity (or a replayed workflow) produces the same CloudEvents id and consumers can drop duplicates.
+ * What a workflow asks the publishing activity to send. `key` is unique per case and step (the event's
+ * sequence number in the case, or the reminder's id), so a retried activity or a replayed workflow
+ * produces the same CloudEvents id and consumers can drop duplicates.
  */
-export interface AgencyEventRequest<T extends EventType = EventType> {
+export interface AgencyEventRequest {
   readonly caseRef: string;
   readonly key: string;
-  readonly type: T;
+  readonly type: string;
   readonly time: string;
-  readonly data: EventData<T>;
+  readonly data: Record<string, unknown>;
+  /** Agencies that must act on it or follow the case; the audit stream receives every event besides. */
+  readonly recipients: readonly AgencyId[];
 }
 
 export const EVENT_SOURCE = 'urn:dk:victim-pathway';
@@ -79,9 +80,28 @@ export function eventId(caseRef: string, key: string): string {
   return `${caseRef}/${key}`;
 }
 
+/** The request for a domain event, numbered `seq` in its case. */
+export function pathwayEventRequest(
+  caseRef: string,
+  seq: number,
+  event: PathwayEvent,
+  recipients: readonly AgencyId[],
+): AgencyEventRequest {
+  return {
+    caseRef,
+    key: `e${String(seq).padStart(5, '0')}-${event.type}`,
+    type: cloudEventTypeOf(event.type),
+    time: event.at,
+    data: { ...event, caseRef },
+    recipients,
+  };
+}
+
 export function toCloudEvent(request: AgencyEventRequest): CloudEvent {
-  const schema = eventDataSchemas[request.type];
-  const data = schema.parse(request.data) as Record<string, unknown>;
+  const data =
+    request.type === REMINDER_EVENT_TYPE
+      ? reminderDataSchema.parse(request.data)
+      : pathwayEventDataSchema.parse(request.data);
   return cloudEventSchema.parse({
     specversion: '1.0',
     id: eventId(request.caseRef, request.key),

@@ -3,3 +3,4 @@ export * from './events.contract.js';
 export * from './temporal.contract.js';
 export * from './topics.contract.js';
 export * from './activities.contract.js';
+export * from './commands.contract.js';

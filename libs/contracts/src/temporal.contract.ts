@@ -9,11 +9,7 @@ export const WorkflowTypes = {
 } as const;
 
 export const QueryNames = {
-  getCaseState: 'getCaseState',
-} as const;
-
-export const UpdateNames = {
-  decideIdentification: 'decideIdentification',
+  getCase: 'getCase',
 } as const;
 
 /**

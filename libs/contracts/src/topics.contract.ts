@@ -1,8 +1,11 @@
-/** Agencies that receive events, one Kafka topic each, plus the full audit stream. */
-export const AGENCY_IDS = ['cmm', 'dis', 'police', 'iom', 'ngo', 'guardian', 'municipality'] as const;
-export type AgencyId = (typeof AGENCY_IDS)[number];
+import { AGENCY_IDS, type AgencyId } from '../../domain/src/agency.js';
 
-/** Topic names are versioned: a breaking change to an event's shape goes to a new topic version. */
+export { AGENCY_IDS, type AgencyId };
+
+/**
+ * One Kafka topic per receiving agency, plus the full audit stream. Topic names are versioned: a breaking
+ * change to an event's shape goes to a new topic version.
+ */
 export function agencyTopic(agency: AgencyId): string {
   return `pathway.${agency}.v1`;
 }

@@ -32,10 +32,11 @@ describe('KafkaEventPublisher against a real Kafka broker', () => {
     const caseRef = 'PW-0000000000K1';
     const event = toCloudEvent({
       caseRef,
-      key: 'case-opened',
-      type: 'dk.pathway.case.opened.v1',
+      key: 'e00001-InterviewRecorded',
+      type: 'dk.pathway.interview-recorded.v1',
       time: '2026-12-01T10:00:00.000Z',
-      data: { caseRef, referredBy: 'ngo', competentAuthority: 'cmm', openedAt: '2026-12-01T10:00:00.000Z' },
+      data: { caseRef, type: 'InterviewRecorded', at: '2026-12-01T10:00:00.000Z', by: 'ngo' },
+      recipients: ['cmm'],
     });
     await publisher.publish([
       { topic: agencyTopic('cmm'), event },

@@ -11,18 +11,26 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { GatewayConfig } from '../../../../libs/config/src/index.js';
 import {
   QueryNames,
-  UpdateNames,
   WorkflowTypes,
-  type CaseStateView,
-  type DecideIdentification,
-  type OpenCaseRequest,
+  type ActArgs,
+  type AgencyCommandType,
+  type CaseView,
+  type Referral,
   type VictimPathwayInput,
 } from '../../../../libs/contracts/src/index.js';
 import { caseRefFromRandom, type CaseRef } from '../../../../libs/domain/src/index.js';
 import { GATEWAY_CONFIG, TEMPORAL_CLIENT } from '../tokens.js';
 
-/** Refusal codes that mean "not now / not by you" rather than "malformed". */
-const CONFLICT_CODES = new Set(['NOT_IN_STAGE', 'DUPLICATE_REQUEST']);
+/** Refusal codes that mean "not now" (409) rather than "not allowed by a rule" (422). */
+const CONFLICT_CODES = new Set([
+  'NOT_IN_STAGE',
+  'CASE_CLOSED',
+  'CASE_ALREADY_OPEN',
+  'APPLICATION_PENDING',
+  'NO_PENDING_APPLICATION',
+  'DEADLINE_PASSED',
+  'DEADLINE_NOT_REACHED',
+]);
 
 @Injectable()
 export class CasesService {
@@ -31,9 +39,10 @@ export class CasesService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async open(intake: OpenCaseRequest): Promise<CaseStateView> {
+  /** Opens a pathway under a fresh pseudonymous case ref (never derived from personal data). */
+  async open(referral: Referral): Promise<CaseView> {
     const caseRef = caseRefFromRandom(randomBytes(12));
-    const input: VictimPathwayInput = { caseRef, intake };
+    const input: VictimPathwayInput = { caseRef, referral };
     const handle = await this.client.workflow.start(WorkflowTypes.victimPathway, {
       workflowId: caseRef,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
@@ -41,29 +50,28 @@ export class CasesService {
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
-    return handle.query<CaseStateView>(QueryNames.getCaseState);
+    return handle.query<CaseView>(QueryNames.getCase);
   }
 
-  async state(caseRef: CaseRef): Promise<CaseStateView> {
+  async view(caseRef: CaseRef): Promise<CaseView> {
     try {
-      return await this.client.workflow.getHandle(caseRef).query<CaseStateView>(QueryNames.getCaseState);
+      return await this.client.workflow.getHandle(caseRef).query<CaseView>(QueryNames.getCase);
     } catch (error) {
       throw this.translate(error);
     }
   }
 
-  async decideIdentification(
+  /** An agency act as a Temporal Update; `updateId` (the Idempotency-Key) gives a retried request one effect. */
+  async act<T extends AgencyCommandType>(
     caseRef: CaseRef,
-    command: DecideIdentification,
+    type: T,
+    args: ActArgs<T>,
     updateId?: string,
-  ): Promise<CaseStateView> {
+  ): Promise<CaseView> {
     try {
       return await this.client.workflow
         .getHandle(caseRef)
-        .executeUpdate<CaseStateView, [DecideIdentification]>(UpdateNames.decideIdentification, {
-          args: [command],
-          ...(updateId ? { updateId } : {}),
-        });
+        .executeUpdate<CaseView, [ActArgs<T>]>(type, { args: [args], ...(updateId ? { updateId } : {}) });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError && (await this.isClosed(caseRef))) {
         throw new ConflictException({

@@ -4,24 +4,26 @@ import { RecordingPublisher } from '../../../../test/support/recording-publisher
 import { createActivities } from './publish-agency-event.activity.js';
 
 const caseRef = 'PW-7K2M9Q4X1D3F';
+const at = '2026-12-01T10:00:00.000Z';
 
 describe('publishAgencyEvent', () => {
   it('publishes one envelope to each recipient agency topic and the audit stream', async () => {
     const publisher = new RecordingPublisher();
     await createActivities({ publisher }).publishAgencyEvent({
       caseRef,
-      key: 'identification-decided',
-      type: 'dk.pathway.identification.decided.v1',
-      time: '2026-12-01T10:00:00.000Z',
-      data: { caseRef, identified: true, decidedBy: 'dis', decidedAt: '2026-12-01T10:00:00.000Z' },
+      key: 'e00002-IdentificationDecided',
+      type: 'dk.pathway.identification-decided.v1',
+      time: at,
+      data: { caseRef, type: 'IdentificationDecided', at, by: 'dis', outcome: 'identified' },
+      recipients: ['cmm', 'police', 'cmm'],
     });
     expect(publisher.deliveries.map((d) => d.topic)).toEqual([
       'pathway.cmm.v1',
-      'pathway.dis.v1',
+      'pathway.police.v1',
       'pathway.audit.v1',
     ]);
     expect(new Set(publisher.deliveries.map((d) => d.event.id))).toEqual(
-      new Set([`${caseRef}/identification-decided`]),
+      new Set([`${caseRef}/e00002-IdentificationDecided`]),
     );
   });
 
@@ -30,15 +32,16 @@ describe('publishAgencyEvent', () => {
     const failure = await createActivities({ publisher })
       .publishAgencyEvent({
         caseRef,
-        key: 'case-opened',
-        type: 'dk.pathway.case.opened.v1',
-        time: '2026-12-01T10:00:00.000Z',
-        data: { caseRef, referredBy: 'police', competentAuthority: 'dis', openedAt: 'yesterday' },
+        key: 'e00001-CaseReferred',
+        type: 'dk.pathway.case-referred.v1',
+        time: at,
+        data: { caseRef, type: 'CaseReferred', at: 'yesterday' },
+        recipients: ['cmm'],
       })
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: 'InvalidEventError', nonRetryable: true });
-    expect((failure as Error).message).toMatch(/openedAt/);
+    expect((failure as Error).message).toMatch(/at/);
     expect((failure as Error).message).not.toMatch(/yesterday/);
     expect(publisher.deliveries).toHaveLength(0);
   });

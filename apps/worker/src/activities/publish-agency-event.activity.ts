@@ -2,7 +2,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   AUDIT_TOPIC,
   agencyTopic,
-  eventRecipients,
   toCloudEvent,
   type AgencyEventRequest,
   type PathwayActivities,
@@ -30,7 +29,7 @@ export function createActivities(deps: ActivityDeps): PathwayActivities {
           'InvalidEventError',
         );
       }
-      const topics = [...eventRecipients[request.type].map(agencyTopic), AUDIT_TOPIC];
+      const topics = [...new Set([...request.recipients.map(agencyTopic), AUDIT_TOPIC])];
       await deps.publisher.publish(topics.map((topic) => ({ topic, event })));
     },
   };

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { ACTORS, AGENCY_IDS, type Actor } from '../../domain/src/agency.js';
+import { instant } from '../../domain/src/time.js';
+import { EXTENSION_GROUNDS } from '../../domain/src/policy/policy.types.js';
+import { MANUAL_CLOSE_REASONS } from '../../domain/src/pathway/pathway.stages.js';
+import { DURABLE_SOLUTIONS } from '../../domain/src/pathway/pathway.state.js';
+import type { ActArgs, AgencyCommandType, Referral } from './case.contract.js';
+
+/**
+ * Request schemas: strict (unknown fields are refused) and free of personal data. Who acts (`by`) is an
+ * agency id or `victim` (an act the victim makes through an agency, e.g. an extension request); `system`
+ * is reserved for the workflow's own timers.
+ */
+const actor = z.enum(
+  ACTORS.filter((a): a is Exclude<Actor, 'system'> => a !== 'system') as [
+    Exclude<Actor, 'system'>,
+    ...Exclude<Actor, 'system'>[],
+  ],
+);
+const by = { by: actor };
+const isoInstant = z.iso.datetime({ offset: false }).transform((value) => instant(value));
+
+export const referralSchema = z.strictObject({
+  by: z.enum(AGENCY_IDS),
+  channel: z.enum(['first-encounter', 'asylum-screening']).default('first-encounter'),
+  facts: z.strictObject({
+    hasLegalStay: z.boolean(),
+    isDefendant: z.boolean().default(false),
+    siriResponsible: z.boolean().optional(),
+    age: z.enum(['adult', 'child', 'unverified']),
+    unaccompanied: z.boolean().optional(),
+    isAsylumSeeker: z.boolean().optional(),
+  }),
+}) satisfies z.ZodType<Referral>;
+
+const plain = z.strictObject(by);
+
+export const actSchemas: { readonly [T in AgencyCommandType]: z.ZodType<ActArgs<T>> } = {
+  recordInterview: plain,
+  submitForIdentification: plain,
+  decideIdentification: z.strictObject({ ...by, outcome: z.enum(['identified', 'not-identified']) }),
+  courtGrantsStatus: plain,
+  concludeCriminalCase: plain,
+  changeLegalStatus: z.strictObject({
+    ...by,
+    change: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('legal-stay'), hasLegalStay: z.boolean() }),
+      z.strictObject({ kind: z.literal('defendant'), isDefendant: z.boolean() }),
+      z.strictObject({ kind: z.literal('siri-responsible'), siriResponsible: z.boolean() }),
+    ]),
+  }),
+  recordAgeAssessment: z.strictObject({ ...by, outcome: z.enum(['adult', 'child']) }),
+  appointGuardian: plain,
+  decideBestInterest: z.strictObject({
+    ...by,
+    familyTracing: z.boolean(),
+    durableSolution: z.enum(DURABLE_SOLUTIONS),
+  }),
+  startFamilyTracing: plain,
+  confirmAvrCooperation: plain,
+  draftAvrPlan: plain,
+  requestExtension: z.strictObject({
+    ...by,
+    days: z.number().int().min(1).max(365),
+    ground: z.enum(EXTENSION_GROUNDS),
+  }),
+  decideExtension: z.union([
+    z.strictObject({ ...by, outcome: z.literal('granted'), days: z.number().int().min(1).max(365) }),
+    z.strictObject({ ...by, outcome: z.literal('refused') }),
+  ]),
+  applyForPermit: z.strictObject({ ...by, victimCooperatesWithPolice: z.boolean() }),
+  requestPermitRenewal: z.strictObject({ ...by, victimCooperatesWithPolice: z.boolean() }),
+  decidePermit: z.strictObject({ ...by, outcome: z.enum(['granted', 'refused']) }),
+  applyForWorkPermit: plain,
+  decideWorkPermit: plain,
+  endInvestigation: plain,
+  applyForAsylum: plain,
+  decideAsylum: z.union([
+    z.strictObject({
+      ...by,
+      outcome: z.literal('granted'),
+      municipalityCode: z.string().regex(/^\d{3}$/, 'must be a 3-digit municipality code'),
+    }),
+    z.strictObject({ ...by, outcome: z.literal('refused') }),
+  ]),
+  recordDeparture: plain,
+  recordArrival: z.strictObject({ ...by, arrivedAt: isoInstant.optional() }),
+  recordCheckIn: plain,
+  closeCase: z.strictObject({ ...by, reason: z.enum(MANUAL_CLOSE_REASONS) }),
+};
