@@ -1,27 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../apps/worker/src/activities/publish-agency-event.activity.js';
-import type {
-  ActArgs,
-  AgencyCommandType,
-  CaseView,
-  CloudEvent,
-  Referral,
-} from '../libs/contracts/src/index.js';
-import { addMonths, caseRefFromRandom, instant, type Instant } from '../libs/domain/src/index.js';
-import { ensureSearchAttributes } from '../libs/temporal/src/index.js';
-import { provisionForTests } from '../test/support/servers.js';
-import { RecordingPublisher } from '../test/support/recording-publisher.js';
-import { workflowBundle } from '../test/support/workflow-bundle.js';
-import { actUpdate, getCase, victimPathwayWorkflow } from './victim-pathway.workflow.js';
+import type { Referral } from '../libs/contracts/src/index.js';
+import { addMonths, instant, type Instant } from '../libs/domain/src/index.js';
+import { DAY, dataOf, ofType, timeSkippingEnv, withCase } from '../test/support/pathway-harness.js';
+import { getCase } from './victim-pathway.workflow.js';
 
-const DAY = 86_400_000;
 const HISTORIES = fileURLToPath(new URL('../test/replay/histories/', import.meta.url));
 const ADULT_WITHOUT_STAY: Referral = {
   by: 'police',
@@ -38,72 +24,15 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
   let env: TestWorkflowEnvironment;
 
   beforeAll(async () => {
-    const { temporalTestServer } = await provisionForTests();
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: temporalTestServer } },
-    });
-    await ensureSearchAttributes(env.client.connection, env.namespace ?? 'default');
+    env = await timeSkippingEnv();
   });
   afterAll(async () => {
     await env?.teardown();
   });
 
-  interface Run {
-    readonly handle: WorkflowHandle<typeof victimPathwayWorkflow>;
-    readonly caseRef: string;
-    readonly publisher: RecordingPublisher;
-    act<T extends AgencyCommandType>(type: T, args: ActArgs<T>): Promise<CaseView>;
-    /** Skips the test server's clock to `at` (timers due meanwhile fire). */
-    skipTo(at: Instant): Promise<void>;
-    events(): CloudEvent[];
-  }
-
-  async function withCase(
-    name: string,
-    referral: Referral,
-    body: (run: Run) => Promise<void>,
-  ): Promise<RecordingPublisher> {
-    const publisher = new RecordingPublisher();
-    const taskQueue = `ts-${name}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ publisher }),
-    });
-    const caseRef = caseRefFromRandom(randomBytes(12));
-    await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(victimPathwayWorkflow, {
-        workflowId: caseRef,
-        taskQueue,
-        args: [{ caseRef, referral }],
-      });
-      await body({
-        handle,
-        caseRef,
-        publisher,
-        act: (type, args) => handle.executeUpdate(actUpdate(type), { args: [args] }),
-        skipTo: async (at) => {
-          // In steps: one long sleep across several timers whose activities run meanwhile was seen to stall
-          // the test server's clock; a week at a time does not.
-          for (;;) {
-            const wait = Date.parse(at) - (await env.currentTimeMs());
-            if (wait <= 0) return;
-            await env.sleep(Math.min(wait, 7 * DAY));
-          }
-        },
-        events: () => publisher.events(),
-      });
-    });
-    return publisher;
-  }
-
-  const ofType = (events: CloudEvent[], type: string): CloudEvent[] => events.filter((e) => e.type === type);
-  const data = (event: CloudEvent | undefined): Record<string, unknown> => event?.data ?? {};
-
   it('R1 R4 R5 R11 R12 R14 R16 R19: the full pathway — reflection extended to the cap on AVR cooperation, two police renewals, investigation ended, return, six months of monitoring with one missed check-in', async () => {
     const wallStarted = performance.now();
-    await withCase('full', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase(env, 'full', ADULT_WITHOUT_STAY, async (run) => {
       const t0 = instant(await env.currentTimeMs());
       // R2: interview (evidence) then the decision of the competent authority (R1: no legal stay → DIS).
       await run.act('recordInterview', { by: 'cmm' });
@@ -185,19 +114,21 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       const events = run.events();
       // Reminders before the reflection period's original end went to DIS's responsibility holder…
       const reminders = ofType(events, 'dk.pathway.deadline-reminder.v1');
-      const permitReminders = reminders.filter((e) => data(e)['deadlineKind'] === 'permit-expiry');
+      const permitReminders = reminders.filter((e) => dataOf(e)['deadlineKind'] === 'permit-expiry');
       // R12: 30 and 7 days before each of the three expiries that were reached by time (terms 1 and 2), and
       // the 30-day one of term 3 before the investigation ended → police.
       for (const expiry of [term1End, term2End]) {
-        const at30 = permitReminders.find((e) => data(e)['dueAt'] === expiry && data(e)['daysBefore'] === 30);
+        const at30 = permitReminders.find(
+          (e) => dataOf(e)['dueAt'] === expiry && dataOf(e)['daysBefore'] === 30,
+        );
         expect(at30?.time).toBe(instant(Date.parse(expiry) - 30 * DAY));
-        expect(data(at30)['responsible']).toBe('police');
+        expect(dataOf(at30)['responsible']).toBe('police');
       }
       // R14/R17: the missed third check-in escalates to CMM after the policy's 3 days of grace.
       const missed = ofType(events, 'dk.pathway.deadline-missed.v1');
       expect(missed).toHaveLength(1);
       expect(missed[0]!.time).toBe(month(3, 3));
-      expect(data(missed[0])['escalateTo']).toEqual(['cmm']);
+      expect(dataOf(missed[0])['escalateTo']).toEqual(['cmm']);
       // R14/R16: reintegration monitoring ends six months after arrival; the case closes.
       const completed = ofType(events, 'dk.pathway.reintegration-completed.v1');
       expect(completed.map((e) => e.time)).toEqual([month(6)]);
@@ -220,7 +151,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
   });
 
   it('R4 R10: a reflection period that ends without another basis requires departure, with reminders 10 and 3 days before', async () => {
-    await withCase('reflection', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase(env, 'reflection', ADULT_WITHOUT_STAY, async (run) => {
       const t0 = Date.parse(instant(await env.currentTimeMs()));
       await run.act('recordInterview', { by: 'ngo' });
       await run.act('submitForIdentification', { by: 'cmm' });
@@ -232,9 +163,9 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       expect(state.stage).toBe('departure-required');
       const events = run.events();
       const reminders = ofType(events, 'dk.pathway.deadline-reminder.v1').filter(
-        (e) => data(e)['deadlineKind'] === 'reflection-period-end',
+        (e) => dataOf(e)['deadlineKind'] === 'reflection-period-end',
       );
-      expect(reminders.map((e) => data(e)['daysBefore'])).toEqual([10, 3]);
+      expect(reminders.map((e) => dataOf(e)['daysBefore'])).toEqual([10, 3]);
       expect(reminders.map((e) => e.time)).toEqual([
         instant(Date.parse(end.dueAt) - 10 * DAY),
         instant(Date.parse(end.dueAt) - 3 * DAY),
@@ -245,8 +176,39 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
     });
   });
 
+  it('continues as new when the history grows, carrying state, fired timers and the event counter', async () => {
+    await withCase(
+      env,
+      'continue-as-new',
+      ADULT_WITHOUT_STAY,
+      async (run) => {
+        const firstRunId = (await run.handle.describe()).runId;
+        await run.act('recordInterview', { by: 'cmm' });
+        await run.act('recordInterview', { by: 'ngo' });
+        await run.act('submitForIdentification', { by: 'cmm' });
+        await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
+        const t0 = await run.now();
+        await run.skipTo(instant(t0 + 31 * DAY));
+        const after = await run.handle.query(getCase);
+        expect(after.stage).toBe('departure-required');
+        const latest = await env.client.workflow.getHandle(run.caseRef).describe();
+        expect(latest.runId).not.toBe(firstRunId);
+        // The event counter carried on: ids stay unique and numbered in order across runs.
+        const ids = run.events().map((e) => e.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(after.timeline.map((t) => t.seq)).toEqual(after.timeline.map((_, i) => i + 1));
+        // Each reminder fired once, although the timers were re-armed in a new run.
+        const reminders = ofType(run.events(), 'dk.pathway.deadline-reminder.v1');
+        expect(reminders.map((e) => dataOf(e)['daysBefore'])).toEqual([10, 3]);
+        await run.handle.terminate('test done');
+      },
+      { continueAsNewAfterEvents: 25 },
+    );
+  });
+
   it('R1: refuses an identification decision by an authority that is not competent, and changes nothing', async () => {
     await withCase(
+      env,
       'routing',
       {
         by: 'ngo',

@@ -224,15 +224,16 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   for (;;) {
     await flush();
     if (state.stage === 'closed') break;
-    if (
-      workflowInfo().historyLength > CONTINUE_AS_NEW_AFTER_EVENTS ||
-      workflowInfo().continueAsNewSuggested
-    ) {
+    const limit = input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS;
+    if (workflowInfo().historyLength > limit || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await flush();
       return continueAsNew<typeof victimPathwayWorkflow>({
         caseRef,
         referral: input.referral,
+        ...(input.continueAsNewAfterEvents !== undefined
+          ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents }
+          : {}),
         carried: { state, firedActionIds: [...fired], eventSeq, outbox, timeline },
       });
     }

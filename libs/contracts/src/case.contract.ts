@@ -24,6 +24,8 @@ export interface VictimPathwayInput {
   readonly caseRef: CaseRef;
   readonly referral: Referral;
   readonly carried?: CarriedPathway;
+  /** Continue as new once the run's history has this many events (default 4,000; tests use less). */
+  readonly continueAsNewAfterEvents?: number;
 }
 
 /** Agency acts, one Temporal Update each, named after the command (imperative: `requestPermitRenewal`). */

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../apps/worker/src/activities/publish-agency-event.activity.js';
+import type {
+  ActArgs,
+  AgencyCommandType,
+  CaseView,
+  CloudEvent,
+  Referral,
+  VictimPathwayInput,
+} from '../../libs/contracts/src/index.js';
+import { caseRefFromRandom, type Instant } from '../../libs/domain/src/index.js';
+import { ensureSearchAttributes } from '../../libs/temporal/src/index.js';
+import { actUpdate, victimPathwayWorkflow } from '../../workflows/victim-pathway.workflow.js';
+import { RecordingPublisher } from './recording-publisher.js';
+import { provisionForTests } from './servers.js';
+import { workflowBundle } from './workflow-bundle.js';
+
+export const DAY = 86_400_000;
+
+/** A time-skipping test server (the real one, provisioned) with the search attributes registered. */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const { temporalTestServer } = await provisionForTests();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServer } },
+  });
+  await ensureSearchAttributes(env.client.connection, env.namespace ?? 'default');
+  return env;
+}
+
+export interface PathwayRun {
+  readonly handle: WorkflowHandle<typeof victimPathwayWorkflow>;
+  readonly caseRef: string;
+  readonly publisher: RecordingPublisher;
+  /** An agency act (a Temporal Update), as the gateway sends it. */
+  act<T extends AgencyCommandType>(type: T, args: ActArgs<T>): Promise<CaseView>;
+  /** Skips the test server's clock to `at`; timers due meanwhile fire. */
+  skipTo(at: Instant): Promise<void>;
+  /** The current test-server time. */
+  now(): Promise<number>;
+  /** Distinct events published so far, in order. */
+  events(): CloudEvent[];
+}
+
+/**
+ * Opens one case on its own task queue and runs `body` while a worker (the real workflow bundle, the real
+ * activities over an in-memory publisher) serves it.
+ */
+export async function withCase(
+  env: TestWorkflowEnvironment,
+  name: string,
+  referral: Referral,
+  body: (run: PathwayRun) => Promise<void>,
+  options: Partial<Pick<VictimPathwayInput, 'continueAsNewAfterEvents'>> = {},
+): Promise<RecordingPublisher> {
+  const publisher = new RecordingPublisher();
+  const taskQueue = `ts-${name}-${Date.now()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ publisher }),
+  });
+  const caseRef = caseRefFromRandom(randomBytes(12));
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(victimPathwayWorkflow, {
+      workflowId: caseRef,
+      taskQueue,
+      args: [{ caseRef, referral, ...options }],
+    });
+    await body({
+      handle,
+      caseRef,
+      publisher,
+      act: (type, args) => handle.executeUpdate(actUpdate(type), { args: [args] }),
+      skipTo: async (at) => {
+        // In steps: one long sleep across several timers whose activities run meanwhile was seen to stall
+        // the test server's clock; a week at a time does not.
+        for (;;) {
+          const wait = Date.parse(at) - (await env.currentTimeMs());
+          if (wait <= 0) return;
+          await env.sleep(Math.min(wait, 7 * DAY));
+        }
+      },
+      now: () => env.currentTimeMs(),
+      events: () => publisher.events(),
+    });
+  });
+  return publisher;
+}
+
+export const ofType = (events: readonly CloudEvent[], type: string): CloudEvent[] =>
+  events.filter((e) => e.type === type);
+
+export const dataOf = (event: CloudEvent | undefined): Record<string, unknown> => event?.data ?? {};
