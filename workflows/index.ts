@@ -1,1 +1,2 @@
 export { victimPathwayWorkflow } from './victim-pathway.workflow.js';
+export { reintegrationMonitoringWorkflow, residencePermitWorkflow } from './pathway-clock.workflow.js';

@@ -137,8 +137,29 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       expect(events.every((e) => e.subject === run.caseRef && e.id.startsWith(`${run.caseRef}/`))).toBe(true);
       expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 
+      // The permit's and the monitoring's clocks ran as child workflows (ADR 0004) and finished with their stage.
+      const permitClock = env.client.workflow.getHandle(`${run.caseRef}/residence-permit/1`);
+      const monitoringClock = env.client.workflow.getHandle(`${run.caseRef}/reintegration-monitoring/1`);
+      for (const [clock, type] of [
+        [permitClock, 'residencePermitWorkflow'],
+        [monitoringClock, 'reintegrationMonitoringWorkflow'],
+      ] as const) {
+        const description = await clock.describe();
+        expect(description.type).toBe(type);
+        expect(description.status.name).toBe('COMPLETED');
+      }
+      expect((await permitClock.result()).timersDue).toBe(2); // the 30-day reminders of terms 1 and 2
+
       if (process.env['RECORD_HISTORIES'] === '1') {
         await mkdir(HISTORIES, { recursive: true });
+        await writeFile(
+          `${HISTORIES}residence-permit.full-pathway.json`,
+          historyToJSON(await permitClock.fetchHistory()),
+        );
+        await writeFile(
+          `${HISTORIES}reintegration-monitoring.full-pathway.json`,
+          historyToJSON(await monitoringClock.fetchHistory()),
+        );
         await writeFile(
           `${HISTORIES}victim-pathway.full-pathway.json`,
           historyToJSON(await run.handle.fetchHistory()),

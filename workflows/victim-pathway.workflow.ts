@@ -1,8 +1,11 @@
 import {
   ApplicationFailure,
   allHandlersFinished,
+  ParentClosePolicy,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  startChild,
   defineQuery,
   defineUpdate,
   proxyActivities,
@@ -40,12 +43,22 @@ import {
   selectPolicy,
   toEpochMs,
   type Decision,
+  type DeadlineKind,
   type PathwayCommand,
   type PathwayEvent,
   type PathwayState,
   type Policy,
   type ScheduledAction,
 } from '../libs/domain/src/index.js';
+
+import {
+  clockRescheduled,
+  clockStopped,
+  clockTimerDue,
+  reintegrationMonitoringWorkflow,
+  residencePermitWorkflow,
+  type ClockTimer,
+} from './pathway-clock.workflow.js';
 
 const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
   startToCloseTimeout: '30 seconds',
@@ -62,6 +75,25 @@ export const getCase = defineQuery<CaseView>(QueryNames.getCase);
 export function actUpdate<T extends AgencyCommandType>(type: T) {
   return defineUpdate<CaseView, [ActArgs<T>]>(type);
 }
+
+/**
+ * Stages whose clock has a life of its own run it in a child workflow (ADR 0004): the child holds the
+ * stage's timers and signals when each is due; this workflow still owns the state and asks the domain.
+ */
+const STAGE_CLOCKS = [
+  {
+    workflow: residencePermitWorkflow,
+    name: 'residence-permit',
+    stage: 'permit',
+    kinds: ['permit-expiry', 'permit-renewal-decision'] as readonly DeadlineKind[],
+  },
+  {
+    workflow: reintegrationMonitoringWorkflow,
+    name: 'reintegration-monitoring',
+    stage: 'monitoring',
+    kinds: ['check-in', 'monitoring-end'] as readonly DeadlineKind[],
+  },
+] as const;
 
 /** Keep a history well below Temporal's limits; the state is carried into a fresh run. */
 const CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
@@ -90,6 +122,13 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   const outbox: AgencyEventRequest[] = [...(input.carried?.outbox ?? [])];
   const timeline: TimelineEntry[] = [...(input.carried?.timeline ?? [])];
   let changes = 0;
+  const dueFromClocks: string[] = [];
+  // Running stage clocks: child workflow id and the timetable last sent to it.
+  const clocks = new Map<string, { workflowId: string; sent: string }>(
+    Object.entries(input.carried?.clocks ?? {}),
+  );
+  // How many times each stage clock has been started in this case (a stage can be entered again).
+  const clockRuns = new Map<string, number>(Object.entries(input.carried?.clockRuns ?? {}));
   let lastAttributes = '';
 
   // Open cases keep the policy they started under; a new case takes the one in force today (R4/R5 history).
@@ -113,10 +152,16 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   const decideNow = (command: PathwayCommand): Decision => decide(command, state, now(), policy);
 
   const schedule = () => (state.stage === 'not-started' ? undefined : scheduleFor(state, policy));
-  const nextAction = (): ScheduledAction | undefined => schedule()?.actions.find((a) => !fired.has(a.id));
+  /** The clock that owns an action's timer now, if its stage is running. */
+  const clockOf = (action: ScheduledAction) =>
+    STAGE_CLOCKS.find((c) => c.stage === state.stage && c.kinds.includes(action.deadlineKind));
+  const pendingActions = (): ScheduledAction[] => schedule()?.actions.filter((a) => !fired.has(a.id)) ?? [];
+  const nextAction = (): ScheduledAction | undefined =>
+    pendingActions().find((a) => clockOf(a) === undefined);
+  const nextOfAll = (): ScheduledAction | undefined => pendingActions()[0];
 
   const view = (): CaseView => {
-    const next = nextAction();
+    const next = nextOfAll();
     return {
       caseRef,
       stage: state.stage,
@@ -145,6 +190,10 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   }
 
   setHandler(getCase, view);
+  setHandler(clockTimerDue, ({ actionId }) => {
+    dueFromClocks.push(actionId);
+    changes += 1;
+  });
   for (const type of AGENCY_COMMAND_TYPES) {
     const command = (args: ActArgs<typeof type>): PathwayCommand => ({ ...args, type }) as AgencyCommand;
     setHandler(
@@ -221,8 +270,47 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     else changes += 1; // e.g. the deadline moved meanwhile: nothing to do, the schedule is recomputed
   };
 
+  /** Starts, reschedules or stops the stage clocks so that they hold exactly the timers they own. */
+  const syncClocks = async (): Promise<void> => {
+    for (const clock of STAGE_CLOCKS) {
+      const running = clocks.get(clock.name);
+      if (state.stage !== clock.stage) {
+        if (running) {
+          clocks.delete(clock.name);
+          await getExternalWorkflowHandle(running.workflowId).signal(clockStopped);
+        }
+        continue;
+      }
+      const timers: ClockTimer[] = pendingActions()
+        .filter((a) => clockOf(a) === clock)
+        .map((a) => ({ id: a.id, at: a.at }));
+      const key = JSON.stringify(timers);
+      if (running === undefined) {
+        const run = (clockRuns.get(clock.name) ?? 0) + 1;
+        clockRuns.set(clock.name, run);
+        const workflowId = `${caseRef}/${clock.name}/${run}`;
+        await startChild(clock.workflow, {
+          workflowId,
+          args: [{ caseRef, timers }],
+          // The case closes the clock itself; a clock must survive the parent continuing as new.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+        clocks.set(clock.name, { workflowId, sent: key });
+      } else if (running.sent !== key) {
+        running.sent = key;
+        await getExternalWorkflowHandle(running.workflowId).signal(clockRescheduled, timers);
+      }
+    }
+  };
+
   for (;;) {
     await flush();
+    for (const actionId of dueFromClocks.splice(0)) {
+      const action = pendingActions().find((a) => a.id === actionId);
+      if (action) fire(action);
+    }
+    await flush();
+    await syncClocks();
     if (state.stage === 'closed') break;
     const limit = input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS;
     if (workflowInfo().historyLength > limit || workflowInfo().continueAsNewSuggested) {
@@ -234,7 +322,15 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
         ...(input.continueAsNewAfterEvents !== undefined
           ? { continueAsNewAfterEvents: input.continueAsNewAfterEvents }
           : {}),
-        carried: { state, firedActionIds: [...fired], eventSeq, outbox, timeline },
+        carried: {
+          state,
+          firedActionIds: [...fired],
+          eventSeq,
+          outbox,
+          timeline,
+          clocks: Object.fromEntries(clocks),
+          clockRuns: Object.fromEntries(clockRuns),
+        },
       });
     }
     const seen = changes;

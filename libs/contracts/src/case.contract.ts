@@ -18,6 +18,9 @@ export interface CarriedPathway {
   readonly eventSeq: number;
   readonly outbox: readonly AgencyEventRequest[];
   readonly timeline: readonly TimelineEntry[];
+  /** Stage clocks (child workflows) running at the hand-over, by name. */
+  readonly clocks?: Readonly<Record<string, { readonly workflowId: string; readonly sent: string }>>;
+  readonly clockRuns?: Readonly<Record<string, number>>;
 }
 
 export interface VictimPathwayInput {
