@@ -204,7 +204,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       ADULT_WITHOUT_STAY,
       async (run) => {
         const firstRunId = (await run.handle.describe()).runId;
-        await run.act('recordInterview', { by: 'cmm' });
+        await run.act('recordInterview', { by: 'cmm' }, 'retried-interview-0001');
         await run.act('recordInterview', { by: 'ngo' });
         await run.act('submitForIdentification', { by: 'cmm' });
         await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
@@ -218,6 +218,9 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         const ids = run.events().map((e) => e.id);
         expect(new Set(ids).size).toBe(ids.length);
         expect(after.timeline.map((t) => t.seq)).toEqual(after.timeline.map((_, i) => i + 1));
+        // A request retried with the same idempotency key after the hand-over has no second effect.
+        const retried = await run.act('recordInterview', { by: 'cmm' }, 'retried-interview-0001');
+        expect(retried.timeline).toEqual(after.timeline);
         // Each reminder fired once, although the timers were re-armed in a new run.
         const reminders = ofType(run.events(), 'dk.pathway.deadline-reminder.v1');
         expect(reminders.map((e) => dataOf(e)['daysBefore'])).toEqual([10, 3]);

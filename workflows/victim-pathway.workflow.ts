@@ -4,6 +4,7 @@ import {
   ParentClosePolicy,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   startChild,
   defineQuery,
@@ -98,6 +99,7 @@ const STAGE_CLOCKS = [
 /** Keep a history well below Temporal's limits; the state is carried into a fresh run. */
 const CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 const TIMELINE_KEPT = 200;
+const UPDATE_IDS_KEPT = 500;
 
 /** An Update validator's refusal: the failure type is the domain's stable code, mapped to HTTP by the gateway. */
 function refuse(code: string, reason: string): never {
@@ -122,6 +124,13 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   const outbox: AgencyEventRequest[] = [...(input.carried?.outbox ?? [])];
   const timeline: TimelineEntry[] = [...(input.carried?.timeline ?? [])];
   let changes = 0;
+  // Update ids (the gateway's Idempotency-Key) already applied, kept across continue-as-new: Temporal
+  // deduplicates them within one run only.
+  const appliedUpdateIds: string[] = [...(input.carried?.appliedUpdateIds ?? [])];
+  const alreadyApplied = (): boolean => {
+    const id = currentUpdateInfo()?.id;
+    return id !== undefined && appliedUpdateIds.includes(id);
+  };
   const dueFromClocks: string[] = [];
   // Running stage clocks: child workflow id and the timetable last sent to it.
   const clocks = new Map<string, { workflowId: string; sent: string }>(
@@ -189,6 +198,17 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     upsertSearchAttributes(attributes);
   }
 
+  // Open the case before any handler is set: an act delivered with the first task must find it open.
+  if (state.stage === 'not-started') {
+    const opened = decideNow({ type: 'referCase', caseRef, ...input.referral });
+    if (!opened.ok) {
+      throw ApplicationFailure.create({ type: opened.code, message: opened.reason, nonRetryable: true });
+    }
+    apply(opened.events);
+  } else {
+    updateSearchAttributes();
+  }
+
   setHandler(getCase, view);
   setHandler(clockTimerDue, ({ actionId }) => {
     dueFromClocks.push(actionId);
@@ -199,13 +219,19 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     setHandler(
       actUpdate(type),
       (args) => {
+        if (alreadyApplied()) return view();
         const decision = decideNow(command(args));
         if (!decision.ok) refuse(decision.code, decision.reason);
         apply(decision.events);
+        const id = currentUpdateInfo()?.id;
+        if (id !== undefined) appliedUpdateIds.push(id);
+        if (appliedUpdateIds.length > UPDATE_IDS_KEPT)
+          appliedUpdateIds.splice(0, appliedUpdateIds.length - UPDATE_IDS_KEPT);
         return view();
       },
       {
         validator: (args: ActArgs<typeof type>) => {
+          if (alreadyApplied()) return; // a retried request: answered with the current state, applied once
           if (typeof args !== 'object' || !isActor((args as { by?: unknown }).by)) {
             refuse('INVALID_COMMAND', 'an act names who performs it (by)');
           }
@@ -214,16 +240,6 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
         },
       },
     );
-  }
-
-  if (state.stage === 'not-started') {
-    const opened = decideNow({ type: 'referCase', caseRef, ...input.referral });
-    if (!opened.ok) {
-      throw ApplicationFailure.create({ type: opened.code, message: opened.reason, nonRetryable: true });
-    }
-    apply(opened.events);
-  } else {
-    updateSearchAttributes();
   }
 
   /** Sends queued events in order; an act arriving meanwhile appends to the same queue. */
@@ -330,6 +346,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
           timeline,
           clocks: Object.fromEntries(clocks),
           clockRuns: Object.fromEntries(clockRuns),
+          appliedUpdateIds,
         },
       });
     }

@@ -35,7 +35,7 @@ export interface PathwayRun {
   readonly caseRef: string;
   readonly publisher: RecordingPublisher;
   /** An agency act (a Temporal Update), as the gateway sends it. */
-  act<T extends AgencyCommandType>(type: T, args: ActArgs<T>): Promise<CaseView>;
+  act<T extends AgencyCommandType>(type: T, args: ActArgs<T>, updateId?: string): Promise<CaseView>;
   /** Skips the test server's clock to `at`; timers due meanwhile fire. */
   skipTo(at: Instant): Promise<void>;
   /** The current test-server time. */
@@ -74,7 +74,8 @@ export async function withCase(
       handle,
       caseRef,
       publisher,
-      act: (type, args) => handle.executeUpdate(actUpdate(type), { args: [args] }),
+      act: (type, args, updateId) =>
+        handle.executeUpdate(actUpdate(type), { args: [args], ...(updateId ? { updateId } : {}) }),
       skipTo: async (at) => {
         // In steps: one long sleep across several timers whose activities run meanwhile was seen to stall
         // the test server's clock; a week at a time does not.

@@ -21,6 +21,8 @@ export interface CarriedPathway {
   /** Stage clocks (child workflows) running at the hand-over, by name. */
   readonly clocks?: Readonly<Record<string, { readonly workflowId: string; readonly sent: string }>>;
   readonly clockRuns?: Readonly<Record<string, number>>;
+  /** Update ids (Idempotency-Keys) applied recently, so a retry after a continue-as-new has no second effect. */
+  readonly appliedUpdateIds?: readonly string[];
 }
 
 export interface VictimPathwayInput {
