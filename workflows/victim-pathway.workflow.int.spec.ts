@@ -1,11 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Referral } from '../libs/contracts/src/index.js';
 import { addMonths, instant, type Instant } from '../libs/domain/src/index.js';
-import { DAY, dataOf, ofType, timeSkippingEnv, withCase } from '../test/support/pathway-harness.js';
+import { DAY, dataOf, ofType, withCase } from '../test/support/pathway-harness.js';
 import { getCase } from './victim-pathway.workflow.js';
 
 const HISTORIES = fileURLToPath(new URL('../test/replay/histories/', import.meta.url));
@@ -21,19 +20,10 @@ const ADULT_WITHOUT_STAY: Referral = {
  * workflow and *when* (delivery to Kafka is asserted in the integration and e2e tiers).
  */
 describe('victimPathwayWorkflow on the time-skipping test server', () => {
-  let env: TestWorkflowEnvironment;
-
-  beforeAll(async () => {
-    env = await timeSkippingEnv();
-  });
-  afterAll(async () => {
-    await env?.teardown();
-  });
-
   it('R1 R4 R5 R11 R12 R14 R16 R19: the full pathway — reflection extended to the cap on AVR cooperation, two police renewals, investigation ended, return, six months of monitoring with one missed check-in', async () => {
     const wallStarted = performance.now();
-    await withCase(env, 'full', ADULT_WITHOUT_STAY, async (run) => {
-      const t0 = instant(await env.currentTimeMs());
+    await withCase(undefined, 'full', ADULT_WITHOUT_STAY, async (run) => {
+      const t0 = instant(await run.now());
       // R2: interview (evidence) then the decision of the competent authority (R1: no legal stay → DIS).
       await run.act('recordInterview', { by: 'cmm' });
       await run.act('submitForIdentification', { by: 'cmm' });
@@ -124,6 +114,26 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         expect(at30?.time).toBe(instant(Date.parse(expiry) - 30 * DAY));
         expect(dataOf(at30)['responsible']).toBe('police');
       }
+      // A reminder stops once its act is done: term 1 was renewed 20 days before expiry, so no 7-day reminder.
+      expect(
+        permitReminders.filter((e) => dataOf(e)['dueAt'] === term1End).map((e) => dataOf(e)['daysBefore']),
+      ).toEqual([30]);
+      // Term 3 ended with the investigation before any reminder was due (R11: no renewal after it).
+      expect(permitReminders.filter((e) => dataOf(e)['dueAt'] === term3End)).toEqual([]);
+      // The reflection period's end moved to the cap and the permit came first: no period reminder was needed.
+      expect(reminders.filter((e) => dataOf(e)['deadlineKind'] === 'reflection-period-end')).toEqual([]);
+      // R14: IOM is reminded 3 days before the check-in it then missed (slot 3), and of no check-in it made.
+      const checkInReminders = reminders.filter((e) => dataOf(e)['deadlineKind'] === 'check-in');
+      expect(
+        checkInReminders.map((e) => [dataOf(e)['deadlineId'], e.time, dataOf(e)['responsible']]),
+      ).toContainEqual(['check-in:3', instant(Date.parse(month(3)) - 3 * DAY), 'iom']);
+      // Acts are stamped at the simulated instant they happened.
+      const granted = ofType(events, 'dk.pathway.extension-granted.v1');
+      expect(granted).toHaveLength(1);
+      expect(Date.parse(granted[0]!.time) - Date.parse(t0)).toBeGreaterThanOrEqual(15 * DAY);
+      expect(
+        ofType(events, 'dk.pathway.permit-granted.v1').map((e) => dataOf(e)['termNo'] ?? e.time),
+      ).toHaveLength(3);
       // R14/R17: the missed third check-in escalates to CMM after the policy's 3 days of grace.
       const missed = ofType(events, 'dk.pathway.deadline-missed.v1');
       expect(missed).toHaveLength(1);
@@ -138,8 +148,8 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 
       // The permit's and the monitoring's clocks ran as child workflows (ADR 0004) and finished with their stage.
-      const permitClock = env.client.workflow.getHandle(`${run.caseRef}/residence-permit/1`);
-      const monitoringClock = env.client.workflow.getHandle(`${run.caseRef}/reintegration-monitoring/1`);
+      const permitClock = run.env.client.workflow.getHandle(`${run.caseRef}/residence-permit/1`);
+      const monitoringClock = run.env.client.workflow.getHandle(`${run.caseRef}/reintegration-monitoring/1`);
       for (const [clock, type] of [
         [permitClock, 'residencePermitWorkflow'],
         [monitoringClock, 'reintegrationMonitoringWorkflow'],
@@ -172,8 +182,8 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
   });
 
   it('R4 R10: a reflection period that ends without another basis requires departure, with reminders 10 and 3 days before', async () => {
-    await withCase(env, 'reflection', ADULT_WITHOUT_STAY, async (run) => {
-      const t0 = Date.parse(instant(await env.currentTimeMs()));
+    await withCase(undefined, 'reflection', ADULT_WITHOUT_STAY, async (run) => {
+      const t0 = Date.parse(instant(await run.now()));
       await run.act('recordInterview', { by: 'ngo' });
       await run.act('submitForIdentification', { by: 'cmm' });
       const identified = await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
@@ -199,7 +209,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
 
   it('continues as new when the history grows, carrying state, fired timers and the event counter', async () => {
     await withCase(
-      env,
+      undefined,
       'continue-as-new',
       ADULT_WITHOUT_STAY,
       async (run) => {
@@ -212,7 +222,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         await run.skipTo(instant(t0 + 31 * DAY));
         const after = await run.handle.query(getCase);
         expect(after.stage).toBe('departure-required');
-        const latest = await env.client.workflow.getHandle(run.caseRef).describe();
+        const latest = await run.env.client.workflow.getHandle(run.caseRef).describe();
         expect(latest.runId).not.toBe(firstRunId);
         // The event counter carried on: ids stay unique and numbered in order across runs.
         const ids = run.events().map((e) => e.id);
@@ -232,7 +242,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
 
   it('R1: refuses an identification decision by an authority that is not competent, and changes nothing', async () => {
     await withCase(
-      env,
+      undefined,
       'routing',
       {
         by: 'ngo',

@@ -31,6 +31,8 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export interface PathwayRun {
+  /** The case's own time-skipping test server. */
+  readonly env: TestWorkflowEnvironment;
   readonly handle: WorkflowHandle<typeof victimPathwayWorkflow>;
   readonly caseRef: string;
   readonly publisher: RecordingPublisher;
@@ -45,15 +47,33 @@ export interface PathwayRun {
 }
 
 /**
- * Opens one case on its own task queue and runs `body` while a worker (the real workflow bundle, the real
- * activities over an in-memory publisher) serves it.
+ * Opens one case and runs `body` while a worker (the real workflow bundle, the real activities over an
+ * in-memory publisher) serves it. Each case gets its own time-skipping server (≈0.5 s): the server's clock
+ * stops while any task is outstanding, so a previous case's leftovers (a workflow task or an activity in
+ * flight when its worker stopped, a stage clock still running) would otherwise hold the next case's clock.
+ * `_shared` is ignored (kept so callers may pass the file's environment).
  */
 export async function withCase(
-  env: TestWorkflowEnvironment,
+  _shared: TestWorkflowEnvironment | undefined,
   name: string,
   referral: Referral,
   body: (run: PathwayRun) => Promise<void>,
   options: Partial<Pick<VictimPathwayInput, 'continueAsNewAfterEvents'>> = {},
+): Promise<RecordingPublisher> {
+  const env = await timeSkippingEnv();
+  try {
+    return await runCase(env, name, referral, body, options);
+  } finally {
+    await env.teardown();
+  }
+}
+
+async function runCase(
+  env: TestWorkflowEnvironment,
+  name: string,
+  referral: Referral,
+  body: (run: PathwayRun) => Promise<void>,
+  options: Partial<Pick<VictimPathwayInput, 'continueAsNewAfterEvents'>>,
 ): Promise<RecordingPublisher> {
   const publisher = new RecordingPublisher();
   const taskQueue = `ts-${name}-${Date.now()}`;
@@ -71,6 +91,7 @@ export async function withCase(
       args: [{ caseRef, referral, ...options }],
     });
     await body({
+      env,
       handle,
       caseRef,
       publisher,
