@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The gateway for the scaled-out topology (docker-compose.yml). Built from the repository root.
+# The gateway or the worker for the scaled-out topology (docker-compose.yml): build with --build-arg APP=gateway|worker.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -12,11 +12,12 @@ COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production KAFKAJS_NO_PARTITIONER_WARNING=1
+ARG APP
+ENV NODE_ENV=production KAFKAJS_NO_PARTITIONER_WARNING=1 WORKER_BUNDLE_PATH=/app/dist/workflow-bundle.js APP=${APP}
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
-CMD ["node", "--enable-source-maps", "dist/apps/gateway/src/main.js"]
+CMD ["sh", "-c", "exec node --enable-source-maps dist/apps/${APP}/src/main.js"]
