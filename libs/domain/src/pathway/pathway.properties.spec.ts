@@ -457,7 +457,9 @@ describe('pathway properties (random walks)', () => {
           expect(replay(events)).toEqual(state);
           for (const e of events) eventsSeen.add(e.type);
         }),
-        RUNS,
+        // A fixed seed: the coverage checks below (every stage, every event type) are about the walks
+        // generated, and with a random seed a rare event type was sometimes missed (a flaky test, not a bug).
+        { ...RUNS, seed: 20261201 },
       );
       // The walks reach every stage.
       expect([...stagesSeen].sort()).toEqual([...STAGES].sort());
