@@ -4,3 +4,4 @@ export * from './temporal.contract.js';
 export * from './topics.contract.js';
 export * from './activities.contract.js';
 export * from './commands.contract.js';
+export * from './access.contract.js';

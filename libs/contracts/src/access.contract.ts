@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { AgencyId } from '../../domain/src/agency.js';
+
+/**
+ * Who calls the gateway. A role is carried by the bearer token (`role` claim) together with the caller's
+ * organisation (`org`, e.g. `nec` for the National Centre of Investigation) and an opaque subject (`sub`).
+ * Every role but `auditor` acts as one agency of the domain; the auditor reads and never acts.
+ */
+export const ROLES = [
+  'cmm',
+  'dis',
+  'siri',
+  'police',
+  'prosecution',
+  'court',
+  'iom',
+  'ngo',
+  'shelter',
+  'municipality',
+  'red-cross',
+  'guardian',
+  'auditor',
+] as const satisfies readonly (AgencyId | 'auditor')[];
+export type Role = (typeof ROLES)[number];
+
+/** The agency a role acts as in the domain (`by` of every command); the auditor acts as none. */
+export function agencyOfRole(role: Role): AgencyId | undefined {
+  return role === 'auditor' ? undefined : role;
+}
+
+/** An organisation or subject code: lower-case letters, digits and dashes; never a person's name. */
+export const PARTY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const partySchema = z
+  .string()
+  .regex(PARTY_PATTERN, 'must be 1–63 lower-case letters, digits or dashes (an organisation or subject code)');
+
+/** The verified claims of a bearer token, as the gateway uses them. */
+export interface Principal {
+  /** Opaque subject id from the issuer (a caseworker account, never a victim). */
+  readonly sub: string;
+  readonly role: Role;
+  /** Organisation code; scopes that follow an organisation (NGO, police unit, IOM mission) use it. */
+  readonly org: string;
+}
+
+export const principalClaimsSchema = z.object({
+  sub: z.string().min(1).max(128),
+  role: z.enum(ROLES),
+  org: partySchema,
+});
+
+/**
+ * Object scopes. A role whose scope is `granted` sees a case only when the case holds a grant for the
+ * caller's party: the organisation (NGO assigned, police unit linked to its investigation, IOM mission the
+ * case was handed to for return …) or, for a guardian, the subject. National roles see every case.
+ */
+export type ScopeKind = 'national' | 'granted';
+
+/** Roles whose grants name a subject rather than an organisation. */
+export const SUBJECT_SCOPED_ROLES: readonly Role[] = ['guardian'];
+
+/** A grant on a case: `role` may see and act on it when the caller's party (org or subject) is `party`. */
+export interface AccessGrant {
+  readonly role: Role;
+  readonly party: string;
+}
+
+export interface RecordedAccessGrant extends AccessGrant {
+  readonly by: AgencyId;
+  readonly at: string;
+}
+
+/** The keyword stored in the `AccessGrants` search attribute (no personal data: a role and a code). */
+export function grantKey(grant: AccessGrant): string {
+  return `${grant.role}:${grant.party}`;
+}
+
+/** The party a principal is known by in grants: its subject for subject-scoped roles, else its organisation. */
+export function partyOf(principal: Principal): string {
+  return SUBJECT_SCOPED_ROLES.includes(principal.role) ? principal.sub : principal.org;
+}
+
+/** Update names for grants (wire names, like the act names). */
+export const AccessUpdateNames = {
+  grantAccess: 'grantAccess',
+  revokeAccess: 'revokeAccess',
+} as const;
+
+/** Arguments of the grant/revoke Updates: who grants (an agency) and the grant. */
+export interface AccessChangeArgs {
+  readonly by: AgencyId;
+  readonly grant: AccessGrant;
+}
