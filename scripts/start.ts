@@ -27,6 +27,7 @@ import {
   type Prerequisite,
   type Tool,
 } from '../libs/devstack/src/index.js';
+import { ensureLocalSigningKeys, localKeysDir } from '../libs/auth/src/index.js';
 import { spawnManaged, type ManagedProcessInternal } from '../libs/devstack/src/process.js';
 import { bundleWorkflows } from './bundle-workflows.js';
 import { repoRoot } from './repo-root.js';
@@ -207,8 +208,13 @@ async function main(config: LauncherConfig): Promise<void> {
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
 
+  // Embedded default: local signing keys (created once); deployed, AUTH_JWKS_URL names the OIDC issuer's keys.
+  const authDir = localKeysDir(dataDir);
+  if (process.env['AUTH_JWKS_URL'] === undefined) await ensureLocalSigningKeys(authDir);
+
   const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
+    AUTH_JWKS_PATH: process.env['AUTH_JWKS_PATH'] ?? join(authDir, 'jwks.json'),
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     KAFKA_BROKERS: kafkaBrokers,
@@ -238,6 +244,9 @@ async function main(config: LauncherConfig): Promise<void> {
       `  Temporal       ${temporalAddress}  (namespace ${config.TEMPORAL_NAMESPACE})`,
       `  Kafka          ${kafkaBrokers}`,
       `  Logs           ${logDir}`,
+      `  Token          TOKEN=$(npm run -s token -- --role cmm --org cmm${config.DATA_DIR === '.data' ? '' : ` --data-dir ${config.DATA_DIR}`})`,
+      `                 curl -H "Authorization: Bearer $TOKEN" ${api}/cmm/cases`,
+      `  Agency inbox   npm run inbox -- --agency iom`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

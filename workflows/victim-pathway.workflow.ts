@@ -16,16 +16,20 @@ import {
 } from '@temporalio/workflow';
 import {
   AGENCY_COMMAND_TYPES,
+  AccessUpdateNames,
   NON_RETRYABLE_ERRORS,
   QueryNames,
   REMINDER_EVENT_TYPE,
   SearchAttributes,
+  grantKey,
   pathwayEventRequest,
   type ActArgs,
   type AgencyCommand,
   type AgencyCommandType,
+  type AccessChangeArgs,
   type AgencyEventRequest,
   type CaseView,
+  type RecordedAccessGrant,
   type PathwayActivities,
   type TimelineEntry,
   type VictimPathwayInput,
@@ -38,6 +42,7 @@ import {
   initialState,
   instant,
   isActor,
+  isAgencyId,
   policyByVersion,
   recipientsOf,
   scheduleFor,
@@ -76,6 +81,10 @@ export const getCase = defineQuery<CaseView>(QueryNames.getCase);
 export function actUpdate<T extends AgencyCommandType>(type: T) {
   return defineUpdate<CaseView, [ActArgs<T>]>(type);
 }
+
+/** Grant or revoke a role's access to the case (object scopes, enforced by the gateway). */
+export const grantAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(AccessUpdateNames.grantAccess);
+export const revokeAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(AccessUpdateNames.revokeAccess);
 
 /**
  * Stages whose clock has a life of its own run it in a child workflow (ADR 0004): the child holds the
@@ -139,6 +148,8 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   // How many times each stage clock has been started in this case (a stage can be entered again).
   const clockRuns = new Map<string, number>(Object.entries(input.carried?.clockRuns ?? {}));
   let lastAttributes = '';
+  // Who may see the case besides the national roles (NGO assigned, police unit, IOM mission, guardian).
+  const grants: RecordedAccessGrant[] = [...(input.carried?.access ?? input.access ?? [])];
 
   // Open cases keep the policy they started under; a new case takes the one in force today (R4/R5 history).
   const policy: Policy =
@@ -180,6 +191,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       timeline: [...timeline],
       ...(state.stage !== 'not-started' && state.closed ? { closed: state.closed } : {}),
       state,
+      access: [...grants],
     };
   };
 
@@ -241,6 +253,47 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       },
     );
   }
+
+  // Access grants change who may see the case, not the pathway: no domain event, no schedule change. The
+  // gateway sets the initial grant as a search attribute at start; these keep it current.
+  const findGrant = (args: AccessChangeArgs) =>
+    grants.findIndex((g) => grantKey(g) === grantKey(args.grant));
+  const upsertGrants = (): void =>
+    upsertSearchAttributes({ [SearchAttributes.accessGrants.name]: grants.map(grantKey) });
+  const validateAccessChange = (args: AccessChangeArgs): void => {
+    if (typeof args !== 'object' || !isAgencyId(args.by) || typeof args.grant !== 'object') {
+      refuse('INVALID_COMMAND', 'an access change names who makes it (by) and the grant');
+    }
+    if (state.stage === 'closed') refuse('CASE_CLOSED', 'the case is closed');
+  };
+  setHandler(
+    grantAccessUpdate,
+    (args) => {
+      if (findGrant(args) < 0) {
+        grants.push({ role: args.grant.role, party: args.grant.party, by: args.by, at: now() });
+        upsertGrants();
+      }
+      return view();
+    },
+    { validator: validateAccessChange },
+  );
+  setHandler(
+    revokeAccessUpdate,
+    (args) => {
+      const index = findGrant(args);
+      if (index >= 0) {
+        grants.splice(index, 1);
+        upsertGrants();
+      }
+      return view();
+    },
+    {
+      validator: (args) => {
+        validateAccessChange(args);
+        if (findGrant(args) < 0) refuse('GRANT_NOT_FOUND', 'the case holds no such grant');
+      },
+    },
+  );
 
   /** Sends queued events in order; an act arriving meanwhile appends to the same queue. */
   const flush = async (): Promise<void> => {
@@ -347,6 +400,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
           clocks: Object.fromEntries(clocks),
           clockRuns: Object.fromEntries(clockRuns),
           appliedUpdateIds,
+          access: grants,
         },
       });
     }

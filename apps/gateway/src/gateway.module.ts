@@ -2,23 +2,36 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
+import { createTokenVerifier } from '../../../libs/auth/src/index.js';
 import { gatewayEnvSchema, loadConfig, type GatewayConfig } from '../../../libs/config/src/index.js';
+import { ROLES } from '../../../libs/contracts/src/index.js';
 import { createKafka } from '../../../libs/messaging/src/index.js';
-import { connectTemporalClient } from '../../../libs/temporal/src/index.js';
-import { CasesController } from './cases/cases.controller.js';
-import { CasesService } from './cases/cases.service.js';
+import { connectTemporalClient, ensureSearchAttributes } from '../../../libs/temporal/src/index.js';
+import { createAgencyController } from './agency/agency-controllers.js';
+import { CaseGatewayService } from './agency/case-gateway.service.js';
+import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
-import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from './tokens.js';
+import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
+
+/** One gateway (controller group) per role, generated from the access matrix. */
+const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
 
 @Module({
-  controllers: [CasesController, HealthController],
+  controllers: [...AGENCY_CONTROLLERS, HealthController],
   providers: [
     { provide: GATEWAY_CONFIG, useFactory: (): GatewayConfig => loadConfig(gatewayEnvSchema) },
     {
       provide: TEMPORAL_CLIENT,
-      useFactory: (config: GatewayConfig) =>
-        connectTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }),
+      useFactory: async (config: GatewayConfig) => {
+        const client = await connectTemporalClient({
+          address: config.TEMPORAL_ADDRESS,
+          namespace: config.TEMPORAL_NAMESPACE,
+        });
+        // Cases open with their access grants as a search attribute: it must exist before the first one.
+        await ensureSearchAttributes(client.connection, config.TEMPORAL_NAMESPACE);
+        return client;
+      },
       inject: [GATEWAY_CONFIG],
     },
     {
@@ -30,8 +43,29 @@ import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from './tokens.js';
         ),
       inject: [GATEWAY_CONFIG],
     },
+    {
+      provide: TOKEN_VERIFIER,
+      useFactory: (config: GatewayConfig): Promise<TokenVerifier> | TokenVerifier =>
+        createTokenVerifier(
+          config.AUTH_JWKS_URL
+            ? {
+                mode: 'remote',
+                jwksUrl: config.AUTH_JWKS_URL,
+                issuer: config.AUTH_ISSUER,
+                audience: config.AUTH_AUDIENCE,
+              }
+            : {
+                mode: 'local',
+                jwksPath: config.AUTH_JWKS_PATH,
+                issuer: config.AUTH_ISSUER,
+                audience: config.AUTH_AUDIENCE,
+              },
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-    CasesService,
+    AccessGuard,
+    CaseGatewayService,
   ],
 })
 export class GatewayModule implements OnApplicationShutdown {

@@ -42,6 +42,12 @@ export const engineEnvSchema = z.object({
 export const gatewayEnvSchema = engineEnvSchema.extend({
   GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(3000),
+  /** Deployed: the OIDC issuer's JWKS (its `jwks_uri`). When set, the local key file is not used. */
+  AUTH_JWKS_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+  /** Embedded default: the public keys `npm start` creates under DATA_DIR (`npm run token` signs with them). */
+  AUTH_JWKS_PATH: z.string().trim().min(1).default('.data/auth/jwks.json'),
+  AUTH_ISSUER: z.string().trim().min(1).default('urn:victim-pathway:local'),
+  AUTH_AUDIENCE: z.string().trim().min(1).default('victim-pathway'),
 });
 
 export const workerEnvSchema = engineEnvSchema.extend({

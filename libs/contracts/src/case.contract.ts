@@ -3,6 +3,7 @@ import type { PathwayCommand, ReferCase } from '../../domain/src/pathway/pathway
 import type { PathwayState } from '../../domain/src/pathway/pathway.state.js';
 import type { CloseReason, Stage } from '../../domain/src/pathway/pathway.stages.js';
 import type { CaseRef } from '../../domain/src/case-ref.js';
+import type { RecordedAccessGrant } from './access.contract.js';
 import type { AgencyEventRequest } from './events.contract.js';
 
 /** How a case is opened: the referral (who refers, through which channel, with which status facts). */
@@ -23,12 +24,16 @@ export interface CarriedPathway {
   readonly clockRuns?: Readonly<Record<string, number>>;
   /** Update ids (Idempotency-Keys) applied recently, so a retry after a continue-as-new has no second effect. */
   readonly appliedUpdateIds?: readonly string[];
+  /** Access grants held at the hand-over. */
+  readonly access?: readonly RecordedAccessGrant[];
 }
 
 export interface VictimPathwayInput {
   readonly caseRef: CaseRef;
   readonly referral: Referral;
   readonly carried?: CarriedPathway;
+  /** Grants the case opens with (the referring organisation's); the gateway sets the search attribute too. */
+  readonly access?: readonly RecordedAccessGrant[];
   /** Continue as new once the run's history has this many events (default 4,000; tests use less). */
   readonly continueAsNewAfterEvents?: number;
 }
@@ -90,4 +95,6 @@ export interface CaseView {
   readonly timeline: readonly TimelineEntry[];
   readonly closed?: { readonly at: string; readonly reason: CloseReason };
   readonly state: PathwayState;
+  /** Who besides the national roles may see the case (absent in views recorded before grants existed). */
+  readonly access?: readonly RecordedAccessGrant[];
 }

@@ -20,4 +20,6 @@ export const SearchAttributes = {
   stage: { name: 'PathwayStage', type: 'KEYWORD' },
   responsibleAgency: { name: 'ResponsibleAgency', type: 'KEYWORD' },
   nextDeadline: { name: 'NextDeadline', type: 'DATETIME' },
+  /** Object scopes as `role:party` keywords (an organisation code or an opaque subject id). */
+  accessGrants: { name: 'AccessGrants', type: 'KEYWORD_LIST' },
 } as const;

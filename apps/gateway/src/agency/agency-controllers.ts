@@ -1,0 +1,283 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Req,
+  SetMetadata,
+  UseGuards,
+  type Type,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { z } from 'zod';
+import { isVictimAct, ROLE_SCOPE, type Operation } from '../../../../libs/access/src/index.js';
+import {
+  actSchemas,
+  caseRefSchema,
+  referralSchema,
+  type Role,
+} from '../../../../libs/contracts/src/index.js';
+import { STAGES, type CaseRef } from '../../../../libs/domain/src/index.js';
+import { AccessGuard, ROUTE_ACCESS, type AuthenticatedRequest } from '../auth/access.guard.js';
+import { parseOrThrow } from '../http/zod-validation.pipe.js';
+import { agencyRoutes, isAct, type AgencyRoute } from './agency-routes.js';
+import { CaseGatewayService, grantBodySchema } from './case-gateway.service.js';
+
+const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of letters, digits, . _ : -')
+  .optional();
+
+const ROLE_TITLES: { readonly [R in Role]: string } = {
+  cmm: 'CMM caseworker (Danish Centre against Human Trafficking)',
+  dis: 'DIS officer (Danish Immigration Service)',
+  siri: 'SIRI officer',
+  police: 'Police investigator',
+  prosecution: 'Prosecutor',
+  court: 'Court',
+  iom: 'IOM officer (assisted return and reintegration)',
+  ngo: 'NGO worker',
+  shelter: 'Shelter worker',
+  municipality: 'Municipality officer',
+  'red-cross': 'Red Cross (screening of unaccompanied minors)',
+  guardian: 'Guardian of a child',
+  auditor: 'Auditor (read only)',
+};
+
+/** The JSON Schema of a request body: the contract's schema without `by`, which the token supplies. */
+function bodySchema(schema: z.ZodType, victimAct: boolean): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const strip = (node: Record<string, unknown>): Record<string, unknown> => {
+    if (Array.isArray(node['anyOf'])) {
+      return { ...node, anyOf: (node['anyOf'] as Record<string, unknown>[]).map(strip) };
+    }
+    const { by: _by, ...properties } = (node['properties'] ?? {}) as Record<string, unknown>;
+    const required = ((node['required'] ?? []) as string[]).filter((name) => name !== 'by');
+    return {
+      ...node,
+      properties: {
+        ...properties,
+        ...(victimAct
+          ? {
+              onBehalfOfVictim: {
+                type: 'boolean',
+                description: 'Record the act as the victim’s own (the victim acts through your agency).',
+              },
+            }
+          : {}),
+      },
+      ...(required.length > 0 ? { required } : { required: undefined }),
+    };
+  };
+  const { $schema: _schema, ...rest } = strip(json);
+  return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+}
+
+const caseRefParam = ApiParam({ name: 'caseRef', example: 'PW-7K2M9Q4X1D3F' });
+const problems = (statuses: Array<[number, string]>): MethodDecorator[] =>
+  statuses.map(([status, description]) => ApiResponse({ status, description }));
+const AUTH_PROBLEMS: Array<[number, string]> = [
+  [
+    401,
+    'No valid bearer token (TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_INVALID, CLAIMS_INVALID).',
+  ],
+  [403, 'The token’s role is not this gateway’s (WRONG_ROLE).'],
+];
+const CASE_PROBLEMS: Array<[number, string]> = [
+  [400, 'The request does not match the contract (VALIDATION_FAILED, with a pointer per field).'],
+  [404, 'No case with this reference in your scope (CASE_NOT_FOUND): unknown and foreign cases look alike.'],
+];
+
+function documentation(route: AgencyRoute): MethodDecorator[] {
+  const { role, operation } = route;
+  const operationId = `${role}_${operation}`;
+  const common = [...problems(AUTH_PROBLEMS)];
+  switch (operation) {
+    case 'openCase':
+      return [
+        ApiOperation({
+          operationId,
+          summary: 'Open a case pathway for a presumed victim (first encounter or asylum screening, R1/R3)',
+          description:
+            'The case gets a fresh pseudonymous reference. The referring organisation keeps access to it.',
+        }),
+        ApiBody({ schema: bodySchema(referralSchema, false) }),
+        ApiResponse({ status: 201, description: 'The case is open; its reference is `caseRef`.' }),
+        ...common,
+        ...problems([[400, 'The body does not match the contract (VALIDATION_FAILED).']]),
+        ...problems([[422, 'Refused by a rule (e.g. ACTOR_NOT_PERMITTED for a channel you do not run).']]),
+      ];
+    case 'viewCase':
+      return [
+        ApiOperation({
+          operationId,
+          summary: 'The case as your role may see it: stage, running deadlines with explanations, timeline',
+        }),
+        caseRefParam,
+        ApiResponse({ status: 200, description: 'The case, with only the sections your role needs.' }),
+        ...common,
+        ...problems(CASE_PROBLEMS),
+      ];
+    case 'listCases':
+      return [
+        ApiOperation({ operationId, summary: 'Open cases in your scope, optionally in one stage' }),
+        ApiQuery({ name: 'stage', required: false, enum: [...STAGES] }),
+        ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } }),
+        ApiResponse({
+          status: 200,
+          description: 'caseRef, stage, responsibleAgency, nextDeadline per case.',
+        }),
+        ...common,
+        ...problems([[400, 'Bad query (VALIDATION_FAILED).']]),
+      ];
+    case 'listDeadlines':
+      return [
+        ApiOperation({
+          operationId,
+          summary: 'My deadlines: open cases in scope whose next deadline is yours and falls within `days`',
+        }),
+        ApiQuery({ name: 'days', required: false, schema: { type: 'integer', minimum: 1, maximum: 366 } }),
+        ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } }),
+        ApiResponse({ status: 200, description: 'Soonest first.' }),
+        ...common,
+        ...problems([[400, 'Bad query (VALIDATION_FAILED).']]),
+      ];
+    case 'grantAccess':
+      return [
+        ApiOperation({
+          operationId,
+          summary:
+            'Give a role’s party access to the case: assign an NGO or shelter, link a police unit, hand over to IOM, register a guardian',
+        }),
+        caseRefParam,
+        ApiBody({ schema: bodySchema(grantBodySchema, false) }),
+        ApiResponse({ status: 200, description: 'The grant holds (granting it again changes nothing).' }),
+        ...common,
+        ...problems([...CASE_PROBLEMS, [409, 'The case is closed (CASE_CLOSED).']]),
+      ];
+    case 'revokeAccess':
+      return [
+        ApiOperation({ operationId, summary: 'Withdraw a grant' }),
+        caseRefParam,
+        ApiParam({ name: 'grantRole' }),
+        ApiParam({ name: 'party' }),
+        ApiResponse({ status: 200, description: 'The grant is gone.' }),
+        ...common,
+        ...problems([...CASE_PROBLEMS, [409, 'No such grant (GRANT_NOT_FOUND) or the case is closed.']]),
+      ];
+    default:
+      return [
+        ApiOperation({
+          operationId,
+          summary: `${operation}: an act on the case (a Temporal Update, validated by the domain's rules)`,
+        }),
+        caseRefParam,
+        ApiBody({ schema: bodySchema(actSchemas[operation], isVictimAct(operation)) }),
+        ApiHeader({
+          name: 'Idempotency-Key',
+          required: false,
+          description:
+            'A retried request with the same key has one effect and answers with the case as it is (8–128 characters).',
+        }),
+        ApiResponse({ status: 200, description: 'Done: the case as your role may see it.' }),
+        ...common,
+        ...problems([
+          ...CASE_PROBLEMS,
+          [409, 'Not possible now (e.g. NOT_IN_STAGE, CASE_CLOSED, DEADLINE_PASSED, APPLICATION_PENDING).'],
+          [422, 'Refused by a rule (e.g. EXTENSION_BEYOND_CAP, WRONG_AUTHORITY, INVESTIGATION_ENDED).'],
+        ]),
+      ];
+  }
+}
+
+type Handler = (this: { readonly cases: CaseGatewayService }, request: AuthenticatedRequest) => unknown;
+
+function handlerOf(operation: Operation): Handler {
+  const caseRef = (request: AuthenticatedRequest): CaseRef =>
+    parseOrThrow(caseRefSchema, request.params['caseRef']) as CaseRef;
+  switch (operation) {
+    case 'openCase':
+      return function (request) {
+        return this.cases.open(request.principal, request.body);
+      };
+    case 'viewCase':
+      return function (request) {
+        return this.cases.view(request.principal, caseRef(request));
+      };
+    case 'listCases':
+      return function (request) {
+        return this.cases.listCases(request.principal, request.query);
+      };
+    case 'listDeadlines':
+      return function (request) {
+        return this.cases.listDeadlines(request.principal, request.query);
+      };
+    case 'grantAccess':
+      return function (request) {
+        return this.cases.changeAccess(request.principal, caseRef(request), 'grant', request.body);
+      };
+    case 'revokeAccess':
+      return function (request) {
+        const grant = { role: request.params['grantRole'], party: request.params['party'] };
+        return this.cases.changeAccess(request.principal, caseRef(request), 'revoke', grant);
+      };
+    default: {
+      if (!isAct(operation)) throw new Error(`no handler for ${operation as string}`);
+      return function (request) {
+        const key = parseOrThrow(idempotencyKeySchema, request.headers['idempotency-key']);
+        return this.cases.act(request.principal, caseRef(request), operation, request.body, key);
+      };
+    }
+  }
+}
+
+const HTTP_METHOD = { GET: Get, POST: Post, DELETE: Delete } as const;
+
+/**
+ * One controller per role (an agency's gateway: `/police/...`, `/iom/...`), generated from the access
+ * matrix so that every route is an operation the matrix allows that role, with its OpenAPI description.
+ */
+export function createAgencyController(role: Role): Type {
+  const routes = agencyRoutes([role]);
+  const scope =
+    ROLE_SCOPE[role] === 'national' ? 'every case' : 'only the cases granted to your organisation or subject';
+  class AgencyGatewayController {
+    constructor(readonly cases: CaseGatewayService) {}
+  }
+  Object.defineProperty(AgencyGatewayController, 'name', { value: `${role}GatewayController` });
+  for (const route of routes) {
+    const key = route.operation;
+    Object.defineProperty(AgencyGatewayController.prototype, key, {
+      value: handlerOf(route.operation),
+      writable: true,
+      configurable: true,
+    });
+    const descriptor = Object.getOwnPropertyDescriptor(AgencyGatewayController.prototype, key);
+    if (descriptor === undefined) throw new Error(`cannot define ${key}`);
+    const decorators: MethodDecorator[] = [
+      HTTP_METHOD[route.method](route.path.slice(role.length + 2)),
+      HttpCode(route.operation === 'openCase' ? 201 : 200),
+      SetMetadata(ROUTE_ACCESS, { role, operation: route.operation }),
+      ...documentation(route),
+    ];
+    for (const decorate of decorators) decorate(AgencyGatewayController.prototype, key, descriptor);
+    Object.defineProperty(AgencyGatewayController.prototype, key, descriptor);
+    Req()(AgencyGatewayController.prototype, key, 0);
+  }
+  Reflect.defineMetadata('design:paramtypes', [CaseGatewayService], AgencyGatewayController);
+  Controller(role)(AgencyGatewayController);
+  UseGuards(AccessGuard)(AgencyGatewayController);
+  ApiBearerAuth()(AgencyGatewayController);
+  ApiTags(`${role}: ${ROLE_TITLES[role]} — sees ${scope}`)(AgencyGatewayController);
+  return AgencyGatewayController;
+}

@@ -1,0 +1,3 @@
+export * from './access-matrix.js';
+export * from './object-scope.js';
+export * from './case-view-filter.js';

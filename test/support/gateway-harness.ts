@@ -1,0 +1,138 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  DEFAULT_AUDIENCE,
+  DEFAULT_LOCAL_ISSUER,
+  ensureLocalSigningKeys,
+  mintToken,
+  readLocalSigningKey,
+} from '../../libs/auth/src/index.js';
+import type { CaseView, Role } from '../../libs/contracts/src/index.js';
+import { freePort } from './servers.js';
+
+export interface CallOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface CallResult<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+export interface RunningGateway {
+  readonly baseUrl: string;
+  /** A real ES256 bearer token signed by the gateway's local keys. */
+  token(role: Role, org: string, sub?: string): Promise<string>;
+  call<T = unknown>(method: string, path: string, options?: CallOptions): Promise<CallResult<T>>;
+  /** Opens a case as `role`/`org` and returns its view (throws unless 201). */
+  open(token: string, role: Role, body: unknown): Promise<CaseView>;
+  /** POST an act as `role`: `/role/cases/ref/kebab-act`. */
+  act(
+    token: string,
+    role: Role,
+    caseRef: string,
+    act: string,
+    body?: unknown,
+    key?: string,
+  ): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+
+/**
+ * The real worker and gateway (their composition roots, in this process) against the given Temporal and
+ * Kafka, with local signing keys in a temporary directory: tokens are real JWTs verified by the gateway.
+ */
+export async function startGateway(target: {
+  readonly temporalAddress: string;
+  readonly kafkaBrokers: string;
+  readonly taskQueue: string;
+}): Promise<RunningGateway> {
+  const keysDir = await mkdtemp(join(tmpdir(), 'pathway-auth-'));
+  const keys = await ensureLocalSigningKeys(keysDir);
+  const port = await freePort();
+  Object.assign(process.env, {
+    TEMPORAL_ADDRESS: target.temporalAddress,
+    KAFKA_BROKERS: target.kafkaBrokers,
+    TEMPORAL_TASK_QUEUE: target.taskQueue,
+    GATEWAY_PORT: String(port),
+    WORKER_BUNDLE_PATH: process.env['TEST_WORKFLOW_BUNDLE'] ?? '',
+    AUTH_JWKS_PATH: keys.jwksPath,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  });
+  delete process.env['AUTH_JWKS_URL'];
+  const { WorkerModule, PathwayWorkerRunner } = await import('../../apps/worker/src/worker.module.js');
+  const { NestFactory } = await import('@nestjs/core');
+  const worker: INestApplicationContext = await NestFactory.createApplicationContext(WorkerModule, {
+    logger: ['error', 'warn'],
+  });
+  const workerRun = worker.get(PathwayWorkerRunner).run();
+  const { createGateway } = await import('../../apps/gateway/src/create-gateway.js');
+  const gateway: NestExpressApplication = await createGateway();
+  gateway.useLogger(['error', 'warn']);
+  await gateway.listen(port, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while ((await fetch(`${baseUrl}/health/ready`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error('gateway never became ready');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const signing = await readLocalSigningKey(keysDir);
+
+  const call = async <T>(method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (text ? JSON.parse(text) : undefined) as T,
+    };
+  };
+
+  return {
+    baseUrl,
+    token: (role, org, sub) =>
+      mintToken({
+        privateJwk: signing.privateJwk,
+        kid: signing.kid,
+        issuer: DEFAULT_LOCAL_ISSUER,
+        audience: DEFAULT_AUDIENCE,
+        role,
+        org,
+        ...(sub ? { sub } : {}),
+      }),
+    call,
+    open: async (token, role, body) => {
+      const result = await call<CaseView>('POST', `/${role}/cases`, { token, body });
+      if (result.status !== 201)
+        throw new Error(`open failed: ${result.status} ${JSON.stringify(result.body)}`);
+      return result.body;
+    },
+    act: (token, role, caseRef, act, body = {}, key) =>
+      call('POST', `/${role}/cases/${caseRef}/${kebab(act)}`, {
+        token,
+        body,
+        ...(key ? { headers: { 'idempotency-key': key } } : {}),
+      }),
+    close: async () => {
+      await gateway.close();
+      await worker.close();
+      await workerRun.catch(() => undefined);
+    },
+  };
+}
