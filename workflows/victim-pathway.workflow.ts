@@ -1,6 +1,8 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
+  log,
   ParentClosePolicy,
   condition,
   continueAsNew,
@@ -32,6 +34,7 @@ import {
   type RecordedAccessGrant,
   type PathwayActivities,
   type TimelineEntry,
+  type UndeliverableEvent,
   type VictimPathwayInput,
 } from '../libs/contracts/src/index.js';
 import {
@@ -150,6 +153,8 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   let lastAttributes = '';
   // Who may see the case besides the national roles (NGO assigned, police unit, IOM mission, guardian).
   const grants: RecordedAccessGrant[] = [...(input.carried?.access ?? input.access ?? [])];
+  // Events the publisher refused for good (contract violations), kept visible for operators.
+  const undeliverable: UndeliverableEvent[] = [...(input.carried?.undeliverable ?? [])];
 
   // Open cases keep the policy they started under; a new case takes the one in force today (R4/R5 history).
   const policy: Policy =
@@ -192,6 +197,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       ...(state.stage !== 'not-started' && state.closed ? { closed: state.closed } : {}),
       state,
       access: [...grants],
+      ...(undeliverable.length > 0 ? { undeliverable: [...undeliverable] } : {}),
     };
   };
 
@@ -256,8 +262,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
 
   // Access grants change who may see the case, not the pathway: no domain event, no schedule change. The
   // gateway sets the initial grant as a search attribute at start; these keep it current.
-  const findGrant = (args: AccessChangeArgs) =>
-    grants.findIndex((g) => grantKey(g) === grantKey(args.grant));
+  const findGrant = (args: AccessChangeArgs) => grants.findIndex((g) => grantKey(g) === grantKey(args.grant));
   const upsertGrants = (): void =>
     upsertSearchAttributes({ [SearchAttributes.accessGrants.name]: grants.map(grantKey) });
   const validateAccessChange = (args: AccessChangeArgs): void => {
@@ -295,12 +300,26 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     },
   );
 
-  /** Sends queued events in order; an act arriving meanwhile appends to the same queue. */
+  /**
+   * Sends queued events in order; an act arriving meanwhile appends to the same queue. Broker trouble is
+   * retried by the activity for as long as it lasts. An event the activity refuses for good (it breaks its
+   * contract: a bug, not an outage) is set aside and named in the case view, and the case goes on: one bad
+   * event must not stop a person's deadlines.
+   */
   const flush = async (): Promise<void> => {
     while (outbox.length > 0) {
       const request = outbox[0];
       if (request === undefined) break;
-      await publishAgencyEvent(request);
+      try {
+        await publishAgencyEvent(request);
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        undeliverable.push({ key: request.key, type: request.type, at: now() });
+        log.error('event set aside: its publication failed for good', {
+          key: request.key,
+          type: request.type,
+        });
+      }
       outbox.shift();
     }
   };
@@ -401,6 +420,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
           clockRuns: Object.fromEntries(clockRuns),
           appliedUpdateIds,
           access: grants,
+          undeliverable,
         },
       });
     }

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
+import { SignJWT, generateKeyPair, importJWK } from 'jose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   DEFAULT_AUDIENCE,
@@ -25,10 +26,21 @@ export interface CallResult<T = unknown> {
   readonly headers: Headers;
 }
 
+export interface SignOptions {
+  readonly issuer?: string;
+  readonly audience?: string;
+  /** Seconds since the epoch; default an hour from now. */
+  readonly expiresAt?: number;
+  /** Sign with a fresh key the gateway does not know. */
+  readonly foreignKey?: boolean;
+}
+
 export interface RunningGateway {
   readonly baseUrl: string;
   /** A real ES256 bearer token signed by the gateway's local keys. */
   token(role: Role, org: string, sub?: string): Promise<string>;
+  /** A token with arbitrary claims and header choices, to probe authentication failures. */
+  sign(claims: Record<string, unknown>, options?: SignOptions): Promise<string>;
   call<T = unknown>(method: string, path: string, options?: CallOptions): Promise<CallResult<T>>;
   /** Opens a case as `role`/`org` and returns its view (throws unless 201). */
   open(token: string, role: Role, body: unknown): Promise<CaseView>;
@@ -54,6 +66,11 @@ export async function startGateway(target: {
   readonly temporalAddress: string;
   readonly kafkaBrokers: string;
   readonly taskQueue: string;
+  /**
+   * `false` against Temporal's time-skipping test server: it does not implement DescribeTaskQueue, so the
+   * readiness probe's worker check stays down there; then wait for Temporal and Kafka only.
+   */
+  readonly workerProbe?: boolean;
 }): Promise<RunningGateway> {
   const keysDir = await mkdtemp(join(tmpdir(), 'pathway-auth-'));
   const keys = await ensureLocalSigningKeys(keysDir);
@@ -79,8 +96,14 @@ export async function startGateway(target: {
   gateway.useLogger(['error', 'warn']);
   await gateway.listen(port, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
+  const isReady = async (): Promise<boolean> => {
+    const response = await fetch(`${baseUrl}/health/ready`);
+    if (response.status === 200 || target.workerProbe !== false) return response.status === 200;
+    const { checks } = (await response.json()) as { checks?: Record<string, string> };
+    return checks?.['temporal'] === 'up' && checks['kafka'] === 'up';
+  };
   const deadline = Date.now() + 60_000;
-  while ((await fetch(`${baseUrl}/health/ready`)).status !== 200) {
+  while (!(await isReady())) {
     if (Date.now() > deadline) throw new Error('gateway never became ready');
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -116,6 +139,18 @@ export async function startGateway(target: {
         org,
         ...(sub ? { sub } : {}),
       }),
+    sign: async (claims, options = {}) => {
+      const key = options.foreignKey
+        ? (await generateKeyPair('ES256')).privateKey
+        : await importJWK(signing.privateJwk, 'ES256');
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: signing.kid })
+        .setIssuer(options.issuer ?? DEFAULT_LOCAL_ISSUER)
+        .setAudience(options.audience ?? DEFAULT_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(options.expiresAt ?? Math.floor(Date.now() / 1000) + 3600)
+        .sign(key);
+    },
     call,
     open: async (token, role, body) => {
       const result = await call<CaseView>('POST', `/${role}/cases`, { token, body });

@@ -140,6 +140,7 @@ export function viewForRole(role: Role, view: CaseView): CaseView {
     ...(view.closed ? { closed: view.closed } : {}),
     state: filterState(view.state, visible),
     ...(visible.has('access') && view.access ? { access: view.access } : {}),
+    ...(visible.has('access') && view.undeliverable ? { undeliverable: view.undeliverable } : {}),
   };
 }
 

@@ -26,6 +26,14 @@ export interface CarriedPathway {
   readonly appliedUpdateIds?: readonly string[];
   /** Access grants held at the hand-over. */
   readonly access?: readonly RecordedAccessGrant[];
+  readonly undeliverable?: readonly UndeliverableEvent[];
+}
+
+/** An event the publisher refused for good (it broke its contract); the case went on without it. */
+export interface UndeliverableEvent {
+  readonly key: string;
+  readonly type: string;
+  readonly at: string;
 }
 
 export interface VictimPathwayInput {
@@ -97,4 +105,6 @@ export interface CaseView {
   readonly state: PathwayState;
   /** Who besides the national roles may see the case (absent in views recorded before grants existed). */
   readonly access?: readonly RecordedAccessGrant[];
+  /** Events that could not be published (contract violations): an operator must look. */
+  readonly undeliverable?: readonly UndeliverableEvent[];
 }

@@ -12,6 +12,7 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiExcludeEndpoint,
   ApiHeader,
   ApiOperation,
   ApiParam,
@@ -268,7 +269,7 @@ export function createAgencyController(role: Role): Type {
       HTTP_METHOD[route.method](route.path.slice(role.length + 2)),
       HttpCode(route.operation === 'openCase' ? 201 : 200),
       SetMetadata(ROUTE_ACCESS, { role, operation: route.operation }),
-      ...documentation(route),
+      ...(route.permitted ? documentation(route) : [ApiExcludeEndpoint()]),
     ];
     for (const decorate of decorators) decorate(AgencyGatewayController.prototype, key, descriptor);
     Object.defineProperty(AgencyGatewayController.prototype, key, descriptor);

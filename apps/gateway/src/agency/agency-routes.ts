@@ -1,5 +1,5 @@
 import { AGENCY_COMMAND_TYPES, ROLES, type Role } from '../../../../libs/contracts/src/index.js';
-import { operationsOf, type Operation } from '../../../../libs/access/src/index.js';
+import { OPERATIONS, mayPerform, type Operation } from '../../../../libs/access/src/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -10,6 +10,8 @@ export interface AgencyRoute {
   readonly method: HttpMethod;
   /** Express path relative to the server root, e.g. `/police/cases/:caseRef/request-permit-renewal`. */
   readonly path: string;
+  /** Whether the access matrix lets the role perform it (others answer 403 and are not documented). */
+  readonly permitted: boolean;
 }
 
 /** `requestPermitRenewal` → `request-permit-renewal`. */
@@ -36,12 +38,16 @@ function routeOf(operation: Operation): { method: HttpMethod; path: string } {
   }
 }
 
-/** The route table: one route per role and operation the access matrix allows, nothing else. */
+/**
+ * The route table: every operation under every role's gateway. A route the matrix does not allow answers
+ * 403 OPERATION_NOT_PERMITTED (so a caller learns it is a permission, not a typo) and is left out of the
+ * OpenAPI document.
+ */
 export function agencyRoutes(roles: readonly Role[] = ROLES): AgencyRoute[] {
   return roles.flatMap((role) =>
-    operationsOf(role).map((operation) => {
+    OPERATIONS.map((operation) => {
       const { method, path } = routeOf(operation);
-      return { role, operation, method, path: `/${role}/${path}` };
+      return { role, operation, method, path: `/${role}/${path}`, permitted: mayPerform(role, operation) };
     }),
   );
 }

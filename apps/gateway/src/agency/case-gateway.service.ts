@@ -37,7 +37,17 @@ import {
   type RecordedAccessGrant,
   type VictimPathwayInput,
 } from '../../../../libs/contracts/src/index.js';
-import { STAGES, caseRefFromRandom, type AgencyId, type CaseRef } from '../../../../libs/domain/src/index.js';
+import {
+  DENMARK_POLICIES,
+  STAGES,
+  caseRefFromRandom,
+  decide,
+  initialState,
+  instant,
+  selectPolicy,
+  type AgencyId,
+  type CaseRef,
+} from '../../../../libs/domain/src/index.js';
 import { z } from 'zod';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { GATEWAY_CONFIG, TEMPORAL_CLIENT } from '../tokens.js';
@@ -98,6 +108,17 @@ export class CaseGatewayService {
     const referral = parseOrThrow(referralSchema, { ...this.withoutActor(body), by: this.agency(principal) });
     const caseRef = caseRefFromRandom(randomBytes(12));
     const at = new Date().toISOString();
+    // The domain decides whether this referral may open a case (R1/R3: who refers through which channel);
+    // asked here too so that a refused referral starts no workflow.
+    const opening = decide(
+      { type: 'referCase', caseRef, ...referral },
+      initialState(),
+      instant(at),
+      selectPolicy(DENMARK_POLICIES, instant(at)),
+    );
+    if (!opening.ok) {
+      throw new UnprocessableEntityException({ code: opening.code, detail: opening.reason });
+    }
     const access: RecordedAccessGrant[] = initialGrants(principal).map((grant) => ({
       ...grant,
       by: referral.by,
@@ -127,10 +148,11 @@ export class CaseGatewayService {
     body: unknown,
     updateId: string | undefined,
   ): Promise<CaseView> {
+    // Scope first: a case out of scope answers 404 whatever the body, like an unknown one.
+    await this.caseInScope(principal, caseRef);
     const { onBehalfOfVictim, ...rest } = this.withoutActor(body, isVictimAct(act));
     const by = onBehalfOfVictim === true ? 'victim' : this.agency(principal);
     const args = parseOrThrow(actSchemas[act], { ...rest, by });
-    await this.caseInScope(principal, caseRef);
     const view = await this.update<ActArgs<typeof act>>(caseRef, act, args, updateId);
     return viewForRole(principal.role, view);
   }
@@ -142,11 +164,11 @@ export class CaseGatewayService {
     grant: unknown,
     updateId?: string,
   ): Promise<CaseView> {
+    await this.caseInScope(principal, caseRef);
     const args: AccessChangeArgs = {
       by: this.agency(principal),
       grant: parseOrThrow(grantBodySchema, grant),
     };
-    await this.caseInScope(principal, caseRef);
     const name = change === 'grant' ? AccessUpdateNames.grantAccess : AccessUpdateNames.revokeAccess;
     return viewForRole(principal.role, await this.update(caseRef, name, args, updateId));
   }

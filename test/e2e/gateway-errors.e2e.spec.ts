@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { CaseView } from '../../libs/contracts/src/index.js';
+import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
+
+type Problem = { code?: string; status?: number; detail?: string; errors?: Array<{ pointer: string }> };
+
+/**
+ * Bad requests over HTTP, each with its defined answer (RFC 9457 problem+json, a stable code) and no
+ * change to any case: bad tokens, wrong role, foreign case, unknown field, invalid date, duplicate key.
+ */
+describe('bad input gets a clear error and changes nothing', () => {
+  let system: RunningGateway;
+  let cmm: string;
+  let dis: string;
+  let police: string;
+  let iom: string;
+  let caseRef: string;
+  const unit = `nec-${randomBytes(3).toString('hex')}`;
+
+  beforeAll(async () => {
+    system = await startGateway({
+      temporalAddress: inject('temporalAddress'),
+      kafkaBrokers: inject('kafkaBrokers'),
+      taskQueue: `e2e-errors-${Date.now()}`,
+    });
+    [cmm, dis, police, iom] = await Promise.all([
+      system.token('cmm', 'cmm'),
+      system.token('dis', 'dis'),
+      system.token('police', unit),
+      system.token('iom', 'iom-dk'),
+    ]);
+    caseRef = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })).caseRef;
+  });
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  /** The case's full timeline as CMM sees it: the witness that a refused request changed nothing. */
+  const timeline = async (ref = caseRef) =>
+    (await system.call<CaseView>('GET', `/cmm/cases/${ref}`, { token: cmm })).body.timeline;
+
+  const expectProblem = (result: CallResult, status: number, code: string): Problem => {
+    expect(result.status).toBe(status);
+    expect(result.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const body = result.body as Problem;
+    expect(body).toMatchObject({ status, code });
+    return body;
+  };
+
+  it('401 for a missing, malformed, expired, foreign-signed, wrong-audience or wrong-claims token', async () => {
+    const before = await timeline();
+    const path = `/police/cases/${caseRef}/end-investigation`;
+    const claims = { role: 'police', org: unit, sub: 'someone' };
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ['no header', {}, 'TOKEN_MISSING'],
+      ['basic scheme', { authorization: 'Basic dXNlcjpwYXNz' }, 'TOKEN_MISSING'],
+      ['not a JWT', { authorization: 'Bearer not.a.jwt' }, 'TOKEN_MALFORMED'],
+      [
+        'expired',
+        {
+          authorization: `Bearer ${await system.sign(claims, { expiresAt: Math.floor(Date.now() / 1000) - 3600 })}`,
+        },
+        'TOKEN_EXPIRED',
+      ],
+      [
+        'unknown key',
+        { authorization: `Bearer ${await system.sign(claims, { foreignKey: true })}` },
+        'TOKEN_INVALID',
+      ],
+      [
+        'wrong audience',
+        { authorization: `Bearer ${await system.sign(claims, { audience: 'another-api' })}` },
+        'TOKEN_INVALID',
+      ],
+      [
+        'wrong issuer',
+        { authorization: `Bearer ${await system.sign(claims, { issuer: 'urn:elsewhere' })}` },
+        'TOKEN_INVALID',
+      ],
+      [
+        'unknown role',
+        { authorization: `Bearer ${await system.sign({ ...claims, role: 'janitor' })}` },
+        'CLAIMS_INVALID',
+      ],
+      [
+        'no org',
+        { authorization: `Bearer ${await system.sign({ role: 'police', sub: 'someone' })}` },
+        'CLAIMS_INVALID',
+      ],
+    ];
+    for (const [, headers, code] of cases) {
+      const result = await system.call('POST', path, { headers, body: {} });
+      const problem = expectProblem(result, 401, code);
+      expect(result.headers.get('www-authenticate')).toMatch(/^Bearer realm="victim-pathway"/);
+      // The answer never echoes the token or a claim's value.
+      expect(JSON.stringify(problem)).not.toContain('janitor');
+    }
+    expect(await timeline()).toEqual(before);
+  });
+
+  it('403 WRONG_ROLE on another role’s gateway and OPERATION_NOT_PERMITTED outside the matrix', async () => {
+    const before = await timeline();
+    expectProblem(await system.act(dis, 'police', caseRef, 'endInvestigation'), 403, 'WRONG_ROLE');
+    expectProblem(
+      await system.act(police, 'police', caseRef, 'decidePermit', { outcome: 'granted' }),
+      403,
+      'OPERATION_NOT_PERMITTED',
+    );
+    expect(await timeline()).toEqual(before);
+  });
+
+  it('404 CASE_NOT_FOUND for a foreign case, answered exactly like an unknown case', async () => {
+    const otherUnit = await system.token('police', 'copenhagen');
+    const foreign = await system.call<Problem>('GET', `/police/cases/${caseRef}`, { token: otherUnit });
+    const unknown = await system.call<Problem>('GET', '/police/cases/PW-000000000000', { token: otherUnit });
+    const { instance: _a, ...foreignBody } = foreign.body as Problem & { instance?: string };
+    const { instance: _b, ...unknownBody } = unknown.body as Problem & { instance?: string };
+    expectProblem(foreign, 404, 'CASE_NOT_FOUND');
+    expect(foreignBody).toEqual(unknownBody);
+    const before = await timeline();
+    expectProblem(await system.act(otherUnit, 'police', caseRef, 'endInvestigation'), 404, 'CASE_NOT_FOUND');
+    // IOM has not been handed the case yet.
+    expectProblem(await system.act(iom, 'iom', caseRef, 'confirmAvrCooperation'), 404, 'CASE_NOT_FOUND');
+    expect(await timeline()).toEqual(before);
+  });
+
+  it('400 VALIDATION_FAILED for an unknown field, a `by` field, a bad reference, a bad key or a malformed body', async () => {
+    const before = await timeline();
+    const unknownField = expectProblem(
+      await system.act(cmm, 'cmm', caseRef, 'recordInterview', { note: 'free text is not accepted' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(unknownField.errors?.[0]?.pointer).toBe('/');
+    const by = expectProblem(
+      await system.act(cmm, 'cmm', caseRef, 'recordInterview', { by: 'dis' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(by.errors?.[0]?.pointer).toBe('/by');
+    expectProblem(await system.call('GET', '/cmm/cases/not-a-ref', { token: cmm }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await system.act(cmm, 'cmm', caseRef, 'recordInterview', {}, 'short'),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await system.act(cmm, 'cmm', caseRef, 'recordInterview', { onBehalfOfVictim: true }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await system.call('GET', '/cmm/cases?stage=limbo', { token: cmm }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await system.call('GET', '/cmm/deadlines?days=0', { token: cmm }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(await timeline()).toEqual(before);
+  });
+
+  it('invalid dates: a malformed instant is 400, an arrival in the future is refused by the rule (422)', async () => {
+    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
+      .caseRef;
+    expect((await system.act(cmm, 'cmm', ref, 'recordInterview')).status).toBe(200);
+    expect((await system.act(cmm, 'cmm', ref, 'submitForIdentification')).status).toBe(200);
+    expect(
+      (await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' })).status,
+    ).toBe(200);
+    expect(
+      (
+        await system.call('POST', `/cmm/cases/${ref}/access-grants`, {
+          token: cmm,
+          body: { role: 'iom', party: 'iom-dk' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await system.act(iom, 'iom', ref, 'confirmAvrCooperation')).status).toBe(200);
+    expect((await system.act(iom, 'iom', ref, 'draftAvrPlan')).status).toBe(200);
+    const departed = await system.act(iom, 'iom', ref, 'recordDeparture');
+    expect(departed.status).toBe(200);
+    const before = await timeline(ref);
+    for (const arrivedAt of ['2026-02-30T10:00:00Z', 'yesterday', '2026-01-01T10:00:00+01:00']) {
+      expectProblem(
+        await system.act(iom, 'iom', ref, 'recordArrival', { arrivedAt }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    }
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    expectProblem(
+      await system.act(iom, 'iom', ref, 'recordArrival', { arrivedAt: future }),
+      422,
+      'INVALID_COMMAND',
+    );
+    expect(await timeline(ref)).toEqual(before);
+  });
+
+  it('a duplicate Idempotency-Key is answered with the case as it is and has one effect', async () => {
+    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
+      .caseRef;
+    const key = `interview-${randomBytes(6).toString('hex')}`;
+    const first = await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key);
+    const second = await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    const interviews = (await timeline(ref)).filter((e) => e.type === 'InterviewRecorded');
+    expect(interviews).toHaveLength(1);
+    expect((second.body as CaseView).timeline).toEqual((first.body as CaseView).timeline);
+  });
+
+  it('a refused act keeps the domain’s code: WRONG_AUTHORITY for CMM deciding a DIS case (R1)', async () => {
+    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
+      .caseRef;
+    await system.act(cmm, 'cmm', ref, 'recordInterview');
+    await system.act(cmm, 'cmm', ref, 'submitForIdentification');
+    const before = await timeline(ref);
+    expectProblem(
+      await system.act(cmm, 'cmm', ref, 'decideIdentification', { outcome: 'identified' }),
+      422,
+      'WRONG_AUTHORITY',
+    );
+    expect(await timeline(ref)).toEqual(before);
+  });
+
+  it('a closed case takes no further acts (409 CASE_CLOSED); a duplicate grant changes nothing; a missing grant is 409', async () => {
+    const ref = (await system.open(cmm, 'cmm', { facts: { hasLegalStay: true, age: 'adult' } })).caseRef;
+    const grant = { role: 'ngo', party: 'hopenow' };
+    const once = await system.call<CaseView>('POST', `/cmm/cases/${ref}/access-grants`, {
+      token: cmm,
+      body: grant,
+    });
+    const twice = await system.call<CaseView>('POST', `/cmm/cases/${ref}/access-grants`, {
+      token: cmm,
+      body: grant,
+    });
+    expect(twice.body.access).toEqual(once.body.access);
+    expectProblem(
+      await system.call('DELETE', `/cmm/cases/${ref}/access-grants/ngo/reden`, { token: cmm }),
+      409,
+      'GRANT_NOT_FOUND',
+    );
+    expect((await system.act(cmm, 'cmm', ref, 'closeCase', { reason: 'referred-in-error' })).status).toBe(
+      200,
+    );
+    expectProblem(await system.act(cmm, 'cmm', ref, 'recordInterview'), 409, 'CASE_CLOSED');
+  });
+});
