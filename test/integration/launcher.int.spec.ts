@@ -83,10 +83,17 @@ describe('npm start (scripts/start.ts)', () => {
     expect(first.output).toContain(`OpenAPI docs   ${api}/docs`);
     expect(first.output).toContain(`Temporal UI    http://127.0.0.1:${ports['TEMPORAL_UI_PORT']}`);
 
-    const response = await fetch(`${api}/cases`, {
+    expect(first.output).toContain('npm run -s token -- --role cmm --org cmm');
+    // A token from the documented command, signed with the keys the launcher created under DATA_DIR.
+    const token = (
+      await output('npx', ['tsx', 'scripts/token.ts', '--role', 'dis', '--org', 'dis', '--data-dir', dataDir])
+    ).trim();
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${api}/dis/cases`, { method: 'POST' })).status).toBe(401);
+    const response = await fetch(`${api}/dis/cases`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ by: 'dis', facts: { hasLegalStay: false, age: 'adult' } }),
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ facts: { hasLegalStay: false, age: 'adult' } }),
     });
     expect(response.status).toBe(201);
     const { caseRef } = (await response.json()) as CaseView;
@@ -117,7 +124,8 @@ describe('npm start (scripts/start.ts)', () => {
 
     const second = launch(env);
     await until(second, 'Press Ctrl-C to stop.', 180_000);
-    const again = await fetch(`${api}/cases/${caseRef}`);
+    // The same token still verifies: the keys persist in DATA_DIR across restarts.
+    const again = await fetch(`${api}/dis/cases/${caseRef}`, { headers: auth });
     expect(again.status).toBe(200);
     expect(((await again.json()) as CaseView).caseRef).toBe(caseRef);
     second.child.kill('SIGINT');

@@ -1,21 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { GatewayModule } from './gateway.module.js';
+import { OPENAPI_PATH, buildOpenApiDocument } from './openapi-document.js';
 
-export const OPENAPI_PATH = 'docs';
-
-export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Victim pathway gateway')
-    .setDescription(
-      'Agency gateways to the durable support pathways of presumed victims of human trafficking in Denmark. ' +
-        'Errors are RFC 9457 problem+json with a stable `code`.',
-    )
-    .setVersion('0.1.0')
-    .build();
-  return SwaggerModule.createDocument(app, config);
-}
+export { OPENAPI_PATH, buildOpenApiDocument };
 
 /** The composition root of the HTTP gateway, shared by `main.ts` and the end-to-end tests. */
 export async function createGateway(): Promise<NestExpressApplication> {
@@ -30,6 +19,7 @@ export async function createGateway(): Promise<NestExpressApplication> {
   app.enableShutdownHooks();
   SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json`,
+    swaggerOptions: { persistAuthorization: true },
   });
   return app;
 }
