@@ -97,7 +97,9 @@ export async function startGateway(target: {
   await gateway.listen(port, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   const isReady = async (): Promise<boolean> => {
-    const response = await fetch(`${baseUrl}/health/ready`);
+    // A busy machine was seen to reset the first connections: keep polling until the deadline.
+    const response = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
+    if (response === undefined) return false;
     if (response.status === 200 || target.workerProbe !== false) return response.status === 200;
     const { checks } = (await response.json()) as { checks?: Record<string, string> };
     return checks?.['temporal'] === 'up' && checks['kafka'] === 'up';
