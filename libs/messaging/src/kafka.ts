@@ -13,7 +13,9 @@ const quietLogCreator: logCreator =
   () =>
   ({ namespace, level, log }) => {
     if (level > KafkaLogLevel.ERROR) return;
-    if (log.retriable === true || /coordinator|leader/i.test(log.message)) return;
+    const error = typeof log['error'] === 'string' ? log['error'] : '';
+    // Retried conditions: a group rebalancing, a partition without a leader just after topic creation.
+    if (log.retriable === true || /coordinator|leader|rebalanc/i.test(`${log.message} ${error}`)) return;
     process.stderr.write(`[kafka] ${namespace}: ${log.message}\n`);
   };
 
