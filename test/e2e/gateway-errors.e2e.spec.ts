@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CaseView } from '../../libs/contracts/src/index.js';
+import {
+  ACCESS_LOG_TOPIC,
+  ACCESS_RECORD_TYPE,
+  accessRecordSchema,
+  type AccessRecord,
+  type CaseView,
+} from '../../libs/contracts/src/index.js';
+import { createKafka } from '../../libs/messaging/src/index.js';
+import { KafkaReader } from '../support/kafka-reader.js';
 import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
 
 type Problem = { code?: string; status?: number; detail?: string; errors?: Array<{ pointer: string }> };
@@ -16,6 +24,7 @@ describe('bad input gets a clear error and changes nothing', () => {
   let police: string;
   let iom: string;
   let caseRef: string;
+  let accessLog: KafkaReader;
   const unit = `nec-${randomBytes(3).toString('hex')}`;
 
   beforeAll(async () => {
@@ -31,9 +40,14 @@ describe('bad input gets a clear error and changes nothing', () => {
       system.token('iom', 'iom-dk'),
     ]);
     caseRef = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })).caseRef;
+    accessLog = new KafkaReader(
+      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-access-log' }),
+    );
+    await accessLog.start([ACCESS_LOG_TOPIC]);
   });
 
   afterAll(async () => {
+    await accessLog?.stop();
     await system?.close();
   });
 
@@ -100,7 +114,7 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await timeline()).toEqual(before);
   });
 
-  it('403 WRONG_ROLE on another role’s gateway and OPERATION_NOT_PERMITTED outside the matrix', async () => {
+  it('403 WRONG_ROLE on another role’s gateway and OPERATION_NOT_PERMITTED outside the matrix; both are recorded in the access log', async () => {
     const before = await timeline();
     expectProblem(await system.act(dis, 'police', caseRef, 'endInvestigation'), 403, 'WRONG_ROLE');
     expectProblem(
@@ -109,6 +123,33 @@ describe('bad input gets a clear error and changes nothing', () => {
       'OPERATION_NOT_PERMITTED',
     );
     expect(await timeline()).toEqual(before);
+    const records = await accessLog.waitFor(
+      (m) =>
+        m.filter(
+          (x) =>
+            (x.event as unknown as AccessRecord).caseRef === caseRef && x.event.type === ACCESS_RECORD_TYPE,
+        ).length >= 2,
+    );
+    const denied = records
+      .map((m) => m.event as unknown as AccessRecord)
+      .filter((r) => r.caseRef === caseRef && r.outcome === 'denied' && r.status === 403);
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          role: 'dis',
+          operation: 'endInvestigation',
+          code: 'WRONG_ROLE',
+          route: '/police/cases/:caseRef/end-investigation',
+        }),
+        expect.objectContaining({
+          role: 'police',
+          org: unit,
+          operation: 'decidePermit',
+          code: 'OPERATION_NOT_PERMITTED',
+        }),
+      ]),
+    );
+    for (const record of denied) expect(accessRecordSchema.safeParse(record).success).toBe(true);
   });
 
   it('404 CASE_NOT_FOUND for a foreign case, answered exactly like an unknown case', async () => {

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import { AccessLogService } from './auth/access-log.service.js';
 import { GatewayModule } from './gateway.module.js';
 import { OPENAPI_PATH, buildOpenApiDocument } from './openapi-document.js';
 
@@ -17,6 +18,7 @@ export async function createGateway(): Promise<NestExpressApplication> {
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks();
+  app.use(app.get(AccessLogService).middleware);
   SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json`,
     swaggerOptions: { persistAuthorization: true },

@@ -10,6 +10,7 @@ import { connectTemporalClient, ensureSearchAttributes } from '../../../libs/tem
 import { createAgencyController } from './agency/agency-controllers.js';
 import { CaseGatewayService } from './agency/case-gateway.service.js';
 import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
+import { AccessLogService } from './auth/access-log.service.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
@@ -65,6 +66,7 @@ const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
     },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     AccessGuard,
+    AccessLogService,
     CaseGatewayService,
   ],
 })

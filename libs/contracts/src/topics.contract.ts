@@ -1,4 +1,5 @@
 import { AGENCY_IDS, type AgencyId } from '../../domain/src/agency.js';
+import { ACCESS_LOG_TOPIC } from './access-log.contract.js';
 
 export { AGENCY_IDS, type AgencyId };
 
@@ -11,4 +12,5 @@ export function agencyTopic(agency: AgencyId): string {
 }
 export const AUDIT_TOPIC = 'pathway.audit.v1';
 
-export const ALL_TOPICS: readonly string[] = [...AGENCY_IDS.map(agencyTopic), AUDIT_TOPIC];
+/** Every topic the system writes, created at start: agencies', the audit stream and the access log. */
+export const ALL_TOPICS: readonly string[] = [...AGENCY_IDS.map(agencyTopic), AUDIT_TOPIC, ACCESS_LOG_TOPIC];

@@ -59,6 +59,8 @@ export class AccessGuard implements CanActivate {
       }
       throw error;
     }
+    // Known from here on, so that the access log names who was refused.
+    request.principal = principal;
     if (principal.role === 'guardian' && !PARTY_PATTERN.test(principal.sub)) {
       throw new UnauthorizedException({
         code: 'CLAIMS_INVALID',
@@ -77,7 +79,6 @@ export class AccessGuard implements CanActivate {
         detail: `The ${principal.role} role may not ${access.operation}.`,
       });
     }
-    request.principal = principal;
     return true;
   }
 }

@@ -45,6 +45,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else {
       this.logger.error(`unhandled ${exception instanceof Error ? exception.name : typeof exception}`);
     }
+    response.locals['problemCode'] = body['code'];
     // RFC 6750: a 401 names the scheme (and, for a bad token, the error) so clients know to re-authenticate.
     if (status === 401) {
       const error = body['code'] === 'TOKEN_MISSING' ? '' : ', error="invalid_token"';
