@@ -30,6 +30,13 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return env;
 }
 
+export interface CaseOptions extends Partial<
+  Pick<VictimPathwayInput, 'continueAsNewAfterEvents' | 'access'>
+> {
+  /** Where the worker's activity publishes (default: a fresh in-memory recorder). */
+  readonly publisher?: RecordingPublisher;
+}
+
 export interface PathwayRun {
   /** The case's own time-skipping test server. */
   readonly env: TestWorkflowEnvironment;
@@ -58,7 +65,7 @@ export async function withCase(
   name: string,
   referral: Referral,
   body: (run: PathwayRun) => Promise<void>,
-  options: Partial<Pick<VictimPathwayInput, 'continueAsNewAfterEvents'>> = {},
+  options: CaseOptions = {},
 ): Promise<RecordingPublisher> {
   const env = await timeSkippingEnv();
   try {
@@ -73,9 +80,8 @@ async function runCase(
   name: string,
   referral: Referral,
   body: (run: PathwayRun) => Promise<void>,
-  options: Partial<Pick<VictimPathwayInput, 'continueAsNewAfterEvents'>>,
+  { publisher = new RecordingPublisher(), ...options }: CaseOptions,
 ): Promise<RecordingPublisher> {
-  const publisher = new RecordingPublisher();
   const taskQueue = `ts-${name}-${Date.now()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -1,0 +1,123 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import type { CloudEvent } from '../libs/contracts/src/index.js';
+import { RecordingPublisher } from '../test/support/recording-publisher.js';
+import { DAY, withCase } from '../test/support/pathway-harness.js';
+import { instant } from '../libs/domain/src/index.js';
+import { getCase, grantAccessUpdate, revokeAccessUpdate } from './victim-pathway.workflow.js';
+
+const HISTORIES = fileURLToPath(new URL('../test/replay/histories/', import.meta.url));
+const ADULT_WITHOUT_STAY = {
+  by: 'police',
+  channel: 'first-encounter',
+  facts: { hasLegalStay: false, isDefendant: false, age: 'adult' },
+} as const;
+
+/** A publisher that refuses one event type for good, as the activity does with an event that breaks its contract. */
+class RefusingPublisher extends RecordingPublisher {
+  constructor(private readonly refusedType: string) {
+    super();
+  }
+  override publish(
+    deliveries: ReadonlyArray<{ readonly topic: string; readonly event: CloudEvent }>,
+  ): Promise<void> {
+    if (deliveries.some((d) => d.event.type === this.refusedType)) {
+      return Promise.reject(ApplicationFailure.nonRetryable('refused for the test', 'InvalidEventError'));
+    }
+    return super.publish(deliveries);
+  }
+}
+
+describe('victimPathwayWorkflow: access grants and undeliverable events (time-skipping server)', () => {
+  it('keeps access grants in the case and in the AccessGrants search attribute, across continue-as-new', async () => {
+    await withCase(
+      undefined,
+      'access',
+      ADULT_WITHOUT_STAY,
+      async (run) => {
+        const opened = await run.handle.query(getCase);
+        expect(opened.access).toEqual([
+          expect.objectContaining({ role: 'police', party: 'nec', by: 'police' }),
+        ]);
+        const grant = (role: 'ngo' | 'iom', party: string) =>
+          run.handle.executeUpdate(grantAccessUpdate, { args: [{ by: 'cmm', grant: { role, party } }] });
+        await grant('ngo', 'hopenow');
+        await grant('iom', 'iom-dk');
+        const again = await grant('ngo', 'hopenow');
+        expect(again.access?.map((g) => `${g.role}:${g.party}`)).toEqual([
+          'police:nec',
+          'ngo:hopenow',
+          'iom:iom-dk',
+        ]);
+        const revoked = await run.handle.executeUpdate(revokeAccessUpdate, {
+          args: [{ by: 'cmm', grant: { role: 'ngo', party: 'hopenow' } }],
+        });
+        expect(revoked.access?.map((g) => `${g.role}:${g.party}`)).toEqual(['police:nec', 'iom:iom-dk']);
+        await expect(
+          run.handle.executeUpdate(revokeAccessUpdate, {
+            args: [{ by: 'cmm', grant: { role: 'ngo', party: 'hopenow' } }],
+          }),
+        ).rejects.toMatchObject({ cause: { type: 'GRANT_NOT_FOUND' } });
+
+        const described = await run.handle.describe();
+        const attribute = described.typedSearchAttributes.getAll().find((p) => p.key.name === 'AccessGrants');
+        expect(attribute?.value).toEqual(['police:nec', 'iom:iom-dk']);
+        if (process.env['RECORD_HISTORIES'] === '1') {
+          await mkdir(HISTORIES, { recursive: true });
+          await writeFile(
+            `${HISTORIES}victim-pathway.access-grants.json`,
+            historyToJSON(await run.handle.fetchHistory()),
+          );
+        }
+
+        // Through a continue-as-new (low threshold), the grants stay.
+        const firstRun = described.runId;
+        await run.act('recordInterview', { by: 'cmm' });
+        await run.act('submitForIdentification', { by: 'cmm' });
+        await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
+        await run.skipTo(instant((await run.now()) + 31 * DAY));
+        const latest = await run.env.client.workflow.getHandle(run.caseRef).describe();
+        expect(latest.runId).not.toBe(firstRun);
+        const carried = await run.env.client.workflow.getHandle(run.caseRef).query(getCase);
+        expect(carried.access?.map((g) => `${g.role}:${g.party}`)).toEqual(['police:nec', 'iom:iom-dk']);
+        await run.env.client.workflow.getHandle(run.caseRef).terminate('test done');
+      },
+      {
+        continueAsNewAfterEvents: 40,
+        access: [{ role: 'police', party: 'nec', by: 'police', at: '2026-01-01T00:00:00.000Z' }],
+      },
+    );
+  });
+
+  it('an event refused for good is set aside and named in the view; the case and its later events go on', async () => {
+    const publisher = new RefusingPublisher('dk.pathway.interview-recorded.v1');
+    await withCase(
+      undefined,
+      'undeliverable',
+      ADULT_WITHOUT_STAY,
+      async (run) => {
+        await run.act('recordInterview', { by: 'cmm' });
+        await run.act('submitForIdentification', { by: 'cmm' });
+        const decided = await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
+        expect(decided.stage).toBe('reflection-period');
+        await run.skipTo(instant((await run.now()) + DAY));
+        const view = await run.handle.query(getCase);
+        expect(view.undeliverable).toEqual([
+          expect.objectContaining({
+            key: 'e00002-InterviewRecorded',
+            type: 'dk.pathway.interview-recorded.v1',
+          }),
+        ]);
+        const published = run.events().map((e) => e.type);
+        expect(published).toContain('dk.pathway.period-started.v1');
+        expect(published).not.toContain('dk.pathway.interview-recorded.v1');
+        expect((await run.handle.describe()).status.name).toBe('RUNNING');
+        await run.handle.terminate('test done');
+      },
+      { publisher },
+    );
+  });
+});
