@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { AGENCY_IDS, type AgencyId } from '../../domain/src/agency.js';
-import { CASE_REF_PATTERN } from '../../domain/src/case-ref.js';
-import type { PathwayEvent, PathwayEventType } from '../../domain/src/pathway/pathway.events.js';
+import type { AgencyId } from '../../domain/src/agency.js';
+import {
+  PATHWAY_EVENT_TYPES,
+  type PathwayEvent,
+  type PathwayEventType,
+} from '../../domain/src/pathway/pathway.events.js';
+import {
+  agencyIdSchema,
+  caseRefSchema,
+  fullEventDataSchema,
+  instantSchema as instant,
+  minimiseFor,
+  type EventAudience,
+} from './event-payloads.contract.js';
 
-export const caseRefSchema = z.string().regex(CASE_REF_PATTERN, 'must be a case ref like PW-7K2M9Q4X1D3F');
-export const agencyIdSchema = z.enum(AGENCY_IDS);
-const instant = z.iso.datetime({ offset: false });
+export { agencyIdSchema, caseRefSchema };
 
 /** `CaseReferred` → `dk.pathway.case-referred.v1`: every domain event has a versioned CloudEvents type. */
 export function cloudEventTypeOf(domainType: PathwayEventType): string {
@@ -27,8 +36,9 @@ const jsonValue: z.ZodType = z.lazy(() =>
 );
 
 /**
- * The data of a pathway fact: the domain event as recorded (it holds no personal data by construction: stage
- * names, agency ids, instants, rule ids, counts), plus the case ref.
+ * The data of any pathway fact, leniently: the case ref, the domain event type and its instant, plus any JSON.
+ * For a reader that does not know the type; what we publish is checked against the strict per-type schema
+ * (`EVENT_DATA_SCHEMAS`, `eventDataSchemaFor`).
  */
 export const pathwayEventDataSchema = z
   .object({ caseRef: caseRefSchema, type: z.string().min(1), at: instant })
@@ -97,11 +107,12 @@ export function pathwayEventRequest(
   };
 }
 
-export function toCloudEvent(request: AgencyEventRequest): CloudEvent {
-  const data =
-    request.type === REMINDER_EVENT_TYPE
-      ? reminderDataSchema.parse(request.data)
-      : pathwayEventDataSchema.parse(request.data);
+/**
+ * The CloudEvent for `audience`'s topic: the request's data checked against its type's strict contract, then
+ * minimised for that audience (`minimiseFor`). Every topic gets the same deterministic `id`, so a consumer
+ * reading several topics can still drop duplicates. Throws a ZodError naming the failing fields.
+ */
+export function toCloudEventFor(request: AgencyEventRequest, audience: EventAudience): CloudEvent {
   return cloudEventSchema.parse({
     specversion: '1.0',
     id: eventId(request.caseRef, request.key),
@@ -110,6 +121,24 @@ export function toCloudEvent(request: AgencyEventRequest): CloudEvent {
     subject: request.caseRef,
     time: request.time,
     datacontenttype: 'application/json',
-    data,
+    data: checkedData(request, audience),
   });
+}
+
+/** The CloudEvent in full, as the audit stream receives it. */
+export function toCloudEvent(request: AgencyEventRequest): CloudEvent {
+  return toCloudEventFor(request, 'audit');
+}
+
+const domainEventType = z.object({ type: z.enum(PATHWAY_EVENT_TYPES) });
+
+function checkedData(request: AgencyEventRequest, audience: EventAudience): Record<string, unknown> {
+  if (request.type === REMINDER_EVENT_TYPE) return reminderDataSchema.parse(request.data);
+  const { type } = domainEventType.parse(request.data);
+  if (cloudEventTypeOf(type) !== request.type) {
+    throw new z.ZodError([
+      { code: 'custom', path: ['type'], message: 'does not match the CloudEvents type', input: undefined },
+    ]);
+  }
+  return minimiseFor(audience, type, fullEventDataSchema(type).parse(request.data));
 }

@@ -27,6 +27,60 @@ describe('publishAgencyEvent', () => {
     );
   });
 
+  it('sends each topic the data minimised for its readers, under the same id', async () => {
+    const publisher = new RecordingPublisher();
+    const data = {
+      caseRef,
+      type: 'CaseReferred',
+      at,
+      policyVersion: 'dk-2013.1',
+      by: 'police',
+      channel: 'first-encounter',
+      facts: {
+        hasLegalStay: false,
+        isDefendant: false,
+        siriResponsible: false,
+        age: 'adult',
+        unaccompanied: false,
+        isAsylumSeeker: false,
+      },
+      competentAuthority: 'dis',
+    };
+    await createActivities({ publisher }).publishAgencyEvent({
+      caseRef,
+      key: 'e00001-CaseReferred',
+      type: 'dk.pathway.case-referred.v1',
+      time: at,
+      data,
+      recipients: ['cmm', 'dis', 'police'],
+    });
+    const byTopic = new Map(publisher.deliveries.map((d) => [d.topic, d.event]));
+    expect([...byTopic.keys()]).toEqual([
+      'pathway.cmm.v1',
+      'pathway.dis.v1',
+      'pathway.police.v1',
+      'pathway.audit.v1',
+    ]);
+    expect(new Set([...byTopic.values()].map((e) => e.id))).toEqual(
+      new Set([`${caseRef}/e00001-CaseReferred`]),
+    );
+    // R1: the status facts go to the identifying authorities and the audit stream, not to the police.
+    expect(byTopic.get('pathway.cmm.v1')?.data).toEqual(data);
+    expect(byTopic.get('pathway.dis.v1')?.data).toEqual(data);
+    expect(byTopic.get('pathway.audit.v1')?.data).toEqual(data);
+    const police = byTopic.get('pathway.police.v1')?.data;
+    expect(police).not.toHaveProperty('facts');
+    expect(police).not.toHaveProperty('channel');
+    expect(police).toEqual({
+      caseRef,
+      type: 'CaseReferred',
+      at,
+      policyVersion: 'dk-2013.1',
+      by: 'police',
+      competentAuthority: 'dis',
+    });
+  });
+
   it('fails a malformed event as non-retryable, naming the field but not echoing its value', async () => {
     const publisher = new RecordingPublisher();
     const failure = await createActivities({ publisher })
@@ -43,6 +97,24 @@ describe('publishAgencyEvent', () => {
     expect(failure).toMatchObject({ type: 'InvalidEventError', nonRetryable: true });
     expect((failure as Error).message).toMatch(/at/);
     expect((failure as Error).message).not.toMatch(/yesterday/);
+    expect(publisher.deliveries).toHaveLength(0);
+  });
+
+  it("refuses a field outside the event type's contract, naming the field but not echoing its value", async () => {
+    const publisher = new RecordingPublisher();
+    const failure = await createActivities({ publisher })
+      .publishAgencyEvent({
+        caseRef,
+        key: 'e00003-InterviewRecorded',
+        type: 'dk.pathway.interview-recorded.v1',
+        time: at,
+        data: { caseRef, type: 'InterviewRecorded', at, by: 'ngo', interviewee: 'Jane Doe' },
+        recipients: ['cmm'],
+      })
+      .catch((e: unknown) => e);
+    expect(failure).toMatchObject({ type: 'InvalidEventError', nonRetryable: true });
+    expect((failure as Error).message).toMatch(/interviewee/);
+    expect((failure as Error).message).not.toMatch(/Jane/);
     expect(publisher.deliveries).toHaveLength(0);
   });
 });

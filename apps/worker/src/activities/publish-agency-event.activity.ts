@@ -2,8 +2,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   AUDIT_TOPIC,
   agencyTopic,
-  toCloudEvent,
+  toCloudEventFor,
   type AgencyEventRequest,
+  type CloudEvent,
+  type EventAudience,
   type PathwayActivities,
 } from '../../../../libs/contracts/src/index.js';
 import type { EventPublisher } from '../../../../libs/messaging/src/index.js';
@@ -20,17 +22,21 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps): PathwayActivities {
   return {
     async publishAgencyEvent(request: AgencyEventRequest): Promise<void> {
-      let event;
+      const audiences: EventAudience[] = [...new Set(request.recipients), 'audit'];
+      let deliveries: Array<{ topic: string; event: CloudEvent }>;
       try {
-        event = toCloudEvent(request);
+        // Each topic gets the event minimised for its readers, under the same deterministic id.
+        deliveries = audiences.map((audience) => ({
+          topic: audience === 'audit' ? AUDIT_TOPIC : agencyTopic(audience),
+          event: toCloudEventFor(request, audience),
+        }));
       } catch (error) {
         throw ApplicationFailure.nonRetryable(
           `event ${request.type} for step ${request.key} does not match its contract: ${describeIssues(error)}`,
           'InvalidEventError',
         );
       }
-      const topics = [...new Set([...request.recipients.map(agencyTopic), AUDIT_TOPIC])];
-      await deps.publisher.publish(topics.map((topic) => ({ topic, event })));
+      await deps.publisher.publish(deliveries);
     },
   };
 }

@@ -1,0 +1,130 @@
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { describe, expect, it } from 'vitest';
+import { assertMatchesAsyncApi, loadCommittedAsyncApi } from '../../../test/support/asyncapi-validator.js';
+import { buildAsyncApiDocument } from './asyncapi.js';
+import { pathwayEventRequest, toCloudEvent, toCloudEventFor } from './events.contract.js';
+import { AGENCY_IDS, AUDIT_TOPIC, agencyTopic } from './topics.contract.js';
+
+const caseRef = 'PW-7K2M9Q4X1D3F';
+const at = '2026-12-01T10:00:00.000Z';
+const EVENT_TOPICS = [...AGENCY_IDS.map(agencyTopic), AUDIT_TOPIC];
+
+const referred = pathwayEventRequest(
+  caseRef,
+  1,
+  {
+    type: 'CaseReferred',
+    at,
+    caseRef,
+    policyVersion: 'dk-2013.1',
+    by: 'police',
+    channel: 'asylum-screening',
+    facts: {
+      hasLegalStay: false,
+      isDefendant: false,
+      siriResponsible: false,
+      age: 'unverified',
+      unaccompanied: true,
+      isAsylumSeeker: true,
+    },
+    competentAuthority: 'dis',
+  } as never,
+  ['cmm', 'dis', 'police'],
+);
+
+interface Doc {
+  asyncapi: string;
+  channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
+  operations: Record<string, { action: string; channel: { $ref: string } }>;
+}
+
+// The parser's diagnostics and its DiagnosticSeverity come from two copies of @stoplight/types.
+const isError = (severity: number): boolean => severity === (DiagnosticSeverity.Error as number);
+
+describe('AsyncAPI document', () => {
+  const generated = JSON.parse(JSON.stringify(buildAsyncApiDocument())) as Doc;
+
+  it('is committed as generated', () => {
+    expect(loadCommittedAsyncApi(), 'docs/asyncapi.yaml is out of date: run npm run asyncapi').toEqual(
+      generated,
+    );
+  });
+
+  it('is a valid AsyncAPI 3.0.0 document', async () => {
+    const { document, diagnostics } = await new Parser().parse(JSON.stringify(generated));
+    const errors = diagnostics
+      .filter((d) => isError(d.severity))
+      .map((d) => `${d.path.join('/')}: ${d.message}`);
+    expect(errors).toEqual([]);
+    expect(document?.version()).toBe('3.0.0');
+    expect(
+      document
+        ?.channels()
+        .all()
+        .map((c) => c.address()),
+    ).toEqual(EVENT_TOPICS);
+    expect(
+      document
+        ?.operations()
+        .all()
+        .every((o) => o.action() === 'send'),
+    ).toBe(true);
+  }, 60_000);
+
+  it('has one channel per topic and a send operation for each', () => {
+    expect(Object.values(generated.channels).map((c) => c.address)).toEqual(EVENT_TOPICS);
+    expect(Object.values(generated.operations).map((o) => [o.action, o.channel.$ref])).toEqual(
+      Object.keys(generated.channels).map((id) => ['send', `#/channels/${id}`]),
+    );
+  });
+
+  it('lists the full message on the readers’ and the audit channels, the minimised one elsewhere', () => {
+    const messagesOf = (id: string) => Object.keys(generated.channels[id]?.messages ?? {});
+    expect(messagesOf('dis')).toContain('CaseReferred');
+    expect(messagesOf('audit')).toEqual(expect.arrayContaining(['CaseReferred', 'AsylumGranted']));
+    expect(messagesOf('police')).toContain('CaseReferredMinimised');
+    expect(messagesOf('police')).not.toContain('CaseReferred');
+    expect(messagesOf('municipality')).toContain('AsylumGranted');
+    expect(messagesOf('police')).toContain('AsylumGrantedMinimised');
+  });
+});
+
+describe('assertMatchesAsyncApi', () => {
+  it('accepts each topic’s minimised event', () => {
+    expect(() => {
+      assertMatchesAsyncApi(AUDIT_TOPIC, toCloudEvent(referred));
+      assertMatchesAsyncApi(agencyTopic('dis'), toCloudEventFor(referred, 'dis'));
+      assertMatchesAsyncApi(agencyTopic('police'), toCloudEventFor(referred, 'police'));
+    }).not.toThrow();
+  });
+
+  it('refuses a status fact on a topic it is withheld from, naming the field but no value', () => {
+    let message = '';
+    try {
+      assertMatchesAsyncApi(agencyTopic('police'), toCloudEvent(referred));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/CaseReferredMinimised/);
+    expect(message).toMatch(/\/data must NOT have additional properties \(facts\)/);
+    expect(message).not.toMatch(/asylum-screening|unverified|true/);
+  });
+
+  it('refuses an event the contract does not know, and a topic without a channel', () => {
+    const event = toCloudEvent(referred);
+    expect(() => {
+      assertMatchesAsyncApi(AUDIT_TOPIC, { ...event, type: 'dk.pathway.unknown.v1' });
+    }).toThrow(/no message of type dk\.pathway\.unknown\.v1/);
+    expect(() => {
+      assertMatchesAsyncApi('pathway.nobody.v1', event);
+    }).toThrow(/no channel/);
+    let message = '';
+    try {
+      assertMatchesAsyncApi(AUDIT_TOPIC, { ...event, data: { ...event.data, name: 'Jane Doe' } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/additional properties \(name\)/);
+    expect(message).not.toMatch(/Jane/);
+  });
+});
