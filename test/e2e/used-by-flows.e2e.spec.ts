@@ -8,6 +8,7 @@ import {
 } from '../../libs/contracts/src/index.js';
 import { addMonths, instant, type Instant } from '../../libs/domain/src/index.js';
 import { createKafka } from '../../libs/messaging/src/index.js';
+import { assertMatchesAsyncApi } from '../support/asyncapi-validator.js';
 import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
 import { KafkaReader, type ReadMessage } from '../support/kafka-reader.js';
 import { DAY, timeSkippingEnv } from '../support/pathway-harness.js';
@@ -56,6 +57,16 @@ async function waitForOne(
 ): Promise<ReadMessage> {
   const read = await reader.waitFor((messages) => messages.some(match), timeoutMs);
   return read.find(match)!;
+}
+
+/**
+ * Every delivery of the case read so far matches its topic's channel in the committed AsyncAPI document;
+ * returns how many were checked.
+ */
+function matchAsyncApi(reader: KafkaReader, caseRef: string): number {
+  const read = about(reader.messages, caseRef);
+  for (const message of read) assertMatchesAsyncApi(message.topic, message.event);
+  return read.length;
 }
 
 /** Asserts a 200 answer (naming the problem otherwise) and returns the case view it carries. */
@@ -246,6 +257,8 @@ describe('used by the police: permit renewal requests (real dev server, real tim
     ).toHaveLength(1);
     const asPolice = await system.call<CaseView>('GET', `/police/cases/${ref}`, { token: police });
     expect(asPolice.body.timeline.filter((t) => t.type === 'PermitApplied')).toHaveLength(2);
+    // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
+    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
   });
 });
 
@@ -386,6 +399,8 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     await reader.waitFor(() => reminders(AUDIT_TOPIC, 'reflection-period-end').length >= 2, WAIT);
     const view = await system.call<CaseView>('GET', `/cmm/cases/${ref}`, { token: cmm });
     expect(view.body.stage).toBe('reflection-period');
+    // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
+    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
   });
 
   it('R19 R14: IOM sees the case only once CMM hands it over; then confirms AVR cooperation and drafts the plan', async () => {
@@ -429,6 +444,8 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     expect(confirmed.event.data).toMatchObject({ caseRef: ref, by: 'iom' });
     // The reflection period runs on: the acts happened at the simulated instant (days after the start).
     expect(Date.parse(confirmed.event.time) - t0).toBeGreaterThanOrEqual(27 * DAY);
+    // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
+    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
   });
 
   it('R11 R12 R15: police are reminded 30 and 7 days before the permit expires; on expiry the return planned under AVR passes to IOM', async () => {
@@ -490,6 +507,8 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     );
     expect(handedToIom.event.time).toBe(expiry);
     expect(handedToIom.event.data).toMatchObject({ from: 'permit', to: 'avr-return', rule: 'R15' });
+    // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
+    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
   });
 
   it('R14: IOM records departure, arrival and check-ins; IOM is reminded 3 days before each check-in; a missed one is escalated to CMM after 3 days of grace', async () => {
@@ -575,5 +594,7 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
       stage: 'monitoring',
       monitoring: { checkIns: [expect.objectContaining({ slot: 1 }), expect.objectContaining({ slot: 2 })] },
     });
+    // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
+    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
   });
 });
