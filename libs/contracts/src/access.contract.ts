@@ -32,7 +32,10 @@ export function agencyOfRole(role: Role): AgencyId | undefined {
 export const PARTY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const partySchema = z
   .string()
-  .regex(PARTY_PATTERN, 'must be 1–63 lower-case letters, digits or dashes (an organisation or subject code)');
+  .regex(
+    PARTY_PATTERN,
+    'must be 1–63 lower-case letters, digits or dashes (an organisation or subject code)',
+  );
 
 /** The verified claims of a bearer token, as the gateway uses them. */
 export interface Principal {

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { assertMatchesAsyncApi, loadCommittedAsyncApi } from '../../../test/support/asyncapi-validator.js';
 import { buildAsyncApiDocument } from './asyncapi.js';
 import { pathwayEventRequest, toCloudEvent, toCloudEventFor } from './events.contract.js';
-import { AGENCY_IDS, AUDIT_TOPIC, agencyTopic } from './topics.contract.js';
+import { ALL_TOPICS, AUDIT_TOPIC, agencyTopic } from './topics.contract.js';
 
 const caseRef = 'PW-7K2M9Q4X1D3F';
 const at = '2026-12-01T10:00:00.000Z';
-const EVENT_TOPICS = [...AGENCY_IDS.map(agencyTopic), AUDIT_TOPIC];
+// Every topic the system writes: the agencies', the audit stream and the gateway's access log.
+const EVENT_TOPICS = ALL_TOPICS;
 
 const referred = pathwayEventRequest(
   caseRef,

@@ -15,6 +15,7 @@ import {
   cloudEventTypeOf,
   reminderDataSchema,
 } from './events.contract.js';
+import { ACCESS_LOG_TOPIC, ACCESS_RECORD_TYPE, accessRecordSchema } from './access-log.contract.js';
 import { AUDIT_TOPIC, agencyTopic } from './topics.contract.js';
 
 /**
@@ -87,6 +88,7 @@ function messageIdFor(audience: EventAudience, type: PathwayEventType): string {
 }
 
 const REMINDER_MESSAGE_ID = 'DeadlineReminder';
+const ACCESS_RECORD_MESSAGE_ID = 'AccessRecorded';
 
 /** JSON Schema (draft-07, the base of AsyncAPI 3.0's schema object) of a zod schema's output. */
 function jsonSchema(schema: z.ZodType): JsonObject {
@@ -218,6 +220,31 @@ export function buildAsyncApiDocument(): JsonObject {
       })),
     };
   }
+  // The access log: not pathway events but one record per gateway request (plain JSON, not CloudEvents).
+  messages[ACCESS_RECORD_MESSAGE_ID] = {
+    name: ACCESS_RECORD_MESSAGE_ID,
+    title: 'Access recorded',
+    summary: `One request to an agency gateway, allowed or denied (\`type\` = \`${ACCESS_RECORD_TYPE}\`).`,
+    description:
+      'Who (role, organisation, opaque subject id — never a victim), which operation on which case, and the answer (status and problem code). Never bodies, query values or tokens. Keyed by case ref when there is one, else by subject.',
+    contentType: 'application/json',
+    payload: { $ref: `#/components/schemas/${ACCESS_RECORD_MESSAGE_ID}` },
+  };
+  schemas[ACCESS_RECORD_MESSAGE_ID] = jsonSchema(accessRecordSchema);
+  channels['accessLog'] = {
+    address: ACCESS_LOG_TOPIC,
+    title: ACCESS_LOG_TOPIC,
+    description:
+      'The access log: every request to an agency gateway, allowed or denied, for supervision of who looked at or acted on which case.',
+    messages: { [ACCESS_RECORD_MESSAGE_ID]: { $ref: `#/components/messages/${ACCESS_RECORD_MESSAGE_ID}` } },
+  };
+  operations['sendAccessLog'] = {
+    action: 'send',
+    channel: { $ref: '#/channels/accessLog' },
+    summary: `The gateway publishes to ${ACCESS_LOG_TOPIC}.`,
+    messages: [{ $ref: `#/channels/accessLog/messages/${ACCESS_RECORD_MESSAGE_ID}` }],
+  };
+
   messages[REMINDER_MESSAGE_ID] = message(
     REMINDER_MESSAGE_ID,
     REMINDER_EVENT_TYPE,

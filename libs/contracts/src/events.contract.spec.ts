@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PATHWAY_EVENT_TYPES } from '../../domain/src/index.js';
 import {
   ALL_TOPICS,
+  ACCESS_LOG_TOPIC,
   AUDIT_TOPIC,
   AGENCY_IDS,
   REMINDER_EVENT_TYPE,
@@ -71,8 +72,8 @@ describe('CloudEvents envelope', () => {
     ).toThrow();
   });
 
-  it('has one topic per agency plus the audit stream', () => {
-    expect(ALL_TOPICS).toEqual([...AGENCY_IDS.map(agencyTopic), AUDIT_TOPIC]);
+  it('has one topic per agency plus the audit stream and the access log', () => {
+    expect(ALL_TOPICS).toEqual([...AGENCY_IDS.map(agencyTopic), AUDIT_TOPIC, ACCESS_LOG_TOPIC]);
     expect(agencyTopic('iom')).toBe('pathway.iom.v1');
   });
 });

@@ -6,3 +6,4 @@ export * from './topics.contract.js';
 export * from './activities.contract.js';
 export * from './commands.contract.js';
 export * from './access.contract.js';
+export * from './access-log.contract.js';
