@@ -509,7 +509,8 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         responsible: 'municipality',
         escalateTo: ['cmm'],
       });
-      expect(topicsOf(run, missed[1])).toEqual(topics('cmm'));
+      // Escalated to CMM; the municipality that missed it is told too.
+      expect(topicsOf(run, missed[1])).toEqual(topics('cmm', 'municipality'));
       expect((await run.handle.query(getCase)).deadlines).toEqual([]); // escalated once, not again
 
       await expectRefused(run, 'appointGuardian', { by: 'cmm' }, 'ACTOR_NOT_PERMITTED');
@@ -576,7 +577,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         responsible: 'iom',
         escalateTo: ['cmm', 'guardian'],
       });
-      expect(topicsOf(run, checkIn[1])).toEqual(topics('cmm', 'guardian'));
+      expect(topicsOf(run, checkIn[1])).toEqual(topics('cmm', 'guardian', 'iom'));
       // Reminders go to the responsible agency only (the guardian is told of the escalation, not reminded).
       expect(topicsOf(run, checkIn[0])).toEqual(topics('iom'));
       tape.nothingElse();
@@ -648,7 +649,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         responsible: 'dis',
         escalateTo: ['cmm'],
       });
-      expect(topicsOf(run, held[1])).toEqual(topics('cmm'));
+      expect(topicsOf(run, held[1])).toEqual(topics('cmm', 'dis'));
       const waiting = await run.handle.query(getCase);
       expect(waiting.stage).toBe('reflection-period'); // no period-ended: no departure while DIS decides
       expect(waiting.deadlines).toEqual([]);

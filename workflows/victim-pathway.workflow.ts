@@ -152,7 +152,10 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   const clockRuns = new Map<string, number>(Object.entries(input.carried?.clockRuns ?? {}));
   let lastAttributes = '';
   // Who may see the case besides the national roles (NGO assigned, police unit, IOM mission, guardian).
-  const grants: RecordedAccessGrant[] = [...(input.carried?.access ?? input.access ?? [])];
+  // The initial grants are stamped with the case's own start time (workflow time, like every later grant).
+  const grants: RecordedAccessGrant[] = [
+    ...(input.carried?.access ?? (input.access ?? []).map((grant) => ({ ...grant, at: now() }))),
+  ];
   // Events the publisher refused for good (contract violations), kept visible for operators.
   const undeliverable: UndeliverableEvent[] = [...(input.carried?.undeliverable ?? [])];
 

@@ -84,7 +84,8 @@ function baseRecipients(
     case 'CheckInRecorded':
       return [];
     case 'DeadlineMissed':
-      return [...event.escalateTo];
+      // Escalated to the coordinator (and a child's guardian), and the agency that missed it is told too.
+      return [...new Set([event.responsible, ...event.escalateTo])];
     case 'ReintegrationCompleted':
       return [cmm, policy.avr.reintegrationOperator];
     case 'StageChanged':

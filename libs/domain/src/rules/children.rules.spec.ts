@@ -96,7 +96,7 @@ describe('R17 children', () => {
     expect(given.try({ type: 'recordDeparture', by: 'iom' }).ok).toBe(true);
   });
 
-  it('R17: a child’s missed check-in escalates immediately, to CMM and the guardian', () => {
+  it('R17: a child’s missed check-in escalates immediately, to CMM and the guardian (and IOM, which missed it, is told)', () => {
     const given = scenario(P)
       .refer(CHILD)
       .do({ type: 'appointGuardian', by: 'municipality' })
@@ -118,7 +118,7 @@ describe('R17 children', () => {
     given.at(due).do({ type: 'recordDeadlineReached', by: 'system', deadlineId: 'check-in:1' });
     const missed = given.events.at(-1);
     expect(missed).toMatchObject({ type: 'DeadlineMissed', rule: 'R17', escalateTo: ['cmm', 'guardian'] });
-    expect(missed && recipientsOf(missed, given.state, P)).toEqual(['cmm', 'guardian']);
+    expect(missed && recipientsOf(missed, given.state, P)).toEqual(['iom', 'cmm', 'guardian']);
   });
 
   it('R17: a child’s guardian is told about events in the case', () => {
