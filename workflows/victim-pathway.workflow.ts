@@ -266,8 +266,9 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   // Access grants change who may see the case, not the pathway: no domain event, no schedule change. The
   // gateway sets the initial grant as a search attribute at start; these keep it current.
   const findGrant = (args: AccessChangeArgs) => grants.findIndex((g) => grantKey(g) === grantKey(args.grant));
-  const upsertGrants = (): void =>
+  const upsertGrants = (): void => {
     upsertSearchAttributes({ [SearchAttributes.accessGrants.name]: grants.map(grantKey) });
+  };
   const validateAccessChange = (args: AccessChangeArgs): void => {
     if (typeof args !== 'object' || !isAgencyId(args.by) || typeof args.grant !== 'object') {
       refuse('INVALID_COMMAND', 'an access change names who makes it (by) and the grant');
@@ -296,7 +297,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       return view();
     },
     {
-      validator: (args) => {
+      validator: (args: AccessChangeArgs) => {
         validateAccessChange(args);
         if (findGrant(args) < 0) refuse('GRANT_NOT_FOUND', 'the case holds no such grant');
       },

@@ -62,7 +62,9 @@ function bodySchema(schema: z.ZodType, victimAct: boolean): Record<string, unkno
     if (Array.isArray(node['anyOf'])) {
       return { ...node, anyOf: (node['anyOf'] as Record<string, unknown>[]).map(strip) };
     }
-    const { by: _by, ...properties } = (node['properties'] ?? {}) as Record<string, unknown>;
+    const properties = Object.fromEntries(
+      Object.entries((node['properties'] ?? {}) as Record<string, unknown>).filter(([name]) => name !== 'by'),
+    );
     const required = ((node['required'] ?? []) as string[]).filter((name) => name !== 'by');
     return {
       ...node,
@@ -80,7 +82,7 @@ function bodySchema(schema: z.ZodType, victimAct: boolean): Record<string, unkno
       ...(required.length > 0 ? { required } : { required: undefined }),
     };
   };
-  const { $schema: _schema, ...rest } = strip(json);
+  const rest = Object.fromEntries(Object.entries(strip(json)).filter(([key]) => key !== '$schema'));
   return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
 }
 

@@ -8,7 +8,12 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { WorkflowUpdateFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  SearchAttributeType,
+  WorkflowNotFoundError,
+  defineSearchAttributeKey,
+} from '@temporalio/common';
 import {
   grantableRoles,
   initialGrants,
@@ -30,7 +35,6 @@ import {
   referralSchema,
   type AccessChangeArgs,
   type AccessGrant,
-  type ActArgs,
   type AgencyCommandType,
   type CaseView,
   type Principal,
@@ -131,7 +135,7 @@ export class CaseGatewayService {
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      searchAttributes: { [SearchAttributes.accessGrants.name]: access.map(grantKey) },
+      typedSearchAttributes: [{ key: ACCESS_GRANTS_KEY, value: access.map(grantKey) }],
     });
     return viewForRole(principal.role, await handle.query<CaseView>(QueryNames.getCase));
   }
@@ -153,7 +157,7 @@ export class CaseGatewayService {
     const { onBehalfOfVictim, ...rest } = this.withoutActor(body, isVictimAct(act));
     const by = onBehalfOfVictim === true ? 'victim' : this.agency(principal);
     const args = parseOrThrow(actSchemas[act], { ...rest, by });
-    const view = await this.update<ActArgs<typeof act>>(caseRef, act, args, updateId);
+    const view = await this.update(caseRef, act, args, updateId);
     return viewForRole(principal.role, view);
   }
 
@@ -256,11 +260,11 @@ export class CaseGatewayService {
     return view;
   }
 
-  private async update<A>(caseRef: CaseRef, name: string, args: A, updateId?: string): Promise<CaseView> {
+  private async update(caseRef: CaseRef, name: string, args: unknown, updateId?: string): Promise<CaseView> {
     try {
       return await this.client.workflow
         .getHandle(caseRef)
-        .executeUpdate<CaseView, [A]>(name, { args: [args], ...(updateId ? { updateId } : {}) });
+        .executeUpdate<CaseView, [unknown]>(name, { args: [args], ...(updateId ? { updateId } : {}) });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError && (await this.isClosed(caseRef))) {
         throw new ConflictException({
@@ -293,15 +297,26 @@ export class CaseGatewayService {
   }
 }
 
+const ACCESS_GRANTS_KEY = defineSearchAttributeKey(
+  SearchAttributes.accessGrants.name,
+  SearchAttributeType.KEYWORD_LIST,
+);
+const STAGE_KEY = defineSearchAttributeKey(SearchAttributes.stage.name, SearchAttributeType.KEYWORD);
+const RESPONSIBLE_KEY = defineSearchAttributeKey(
+  SearchAttributes.responsibleAgency.name,
+  SearchAttributeType.KEYWORD,
+);
+const NEXT_DEADLINE_KEY = defineSearchAttributeKey(
+  SearchAttributes.nextDeadline.name,
+  SearchAttributeType.DATETIME,
+);
+
 function toEntry(execution: WorkflowExecutionInfo): CaseloadEntry {
-  const attributes = execution.searchAttributes;
-  const first = (name: string): unknown => (attributes[name] as unknown[] | undefined)?.[0];
-  const deadline = first(SearchAttributes.nextDeadline.name);
+  const attributes = execution.typedSearchAttributes;
   return {
     caseRef: execution.workflowId,
-    stage: first(SearchAttributes.stage.name) as string | undefined,
-    responsibleAgency: first(SearchAttributes.responsibleAgency.name) as string | undefined,
-    nextDeadline:
-      deadline instanceof Date ? deadline.toISOString() : typeof deadline === 'string' ? deadline : undefined,
+    stage: attributes.get(STAGE_KEY),
+    responsibleAgency: attributes.get(RESPONSIBLE_KEY),
+    nextDeadline: attributes.get(NEXT_DEADLINE_KEY)?.toISOString(),
   };
 }
