@@ -511,7 +511,7 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
   });
 
-  it('R14: IOM records departure, arrival and check-ins; IOM is reminded 3 days before each check-in; a missed one is escalated to CMM after 3 days of grace', async () => {
+  it('R14: IOM records departure, arrival and check-ins; IOM is reminded 3 days before each check-in; a missed one is escalated to CMM (and IOM is told) after 3 days of grace', async () => {
     expect(ref).toBeDefined();
     const departed = await system.act(iom, 'iom', ref, 'recordDeparture');
     ok(departed);
@@ -600,5 +600,29 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     });
     // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
     expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
+  });
+  it('R6: an extension requested after the period’s end is 409 DEADLINE_PASSED and changes nothing', async () => {
+    const late = (await system.open(police, 'police', adultWithoutStay)).caseRef;
+    ok(await system.act(cmm, 'cmm', late, 'recordInterview'));
+    ok(await system.act(cmm, 'cmm', late, 'submitForIdentification'));
+    const identified = ok(
+      await system.act(dis, 'dis', late, 'decideIdentification', { outcome: 'identified' }),
+    );
+    const end = deadline(identified, 'reflection-period-end').dueAt;
+    // A request filed in time holds the period end while DIS decides (R6) …
+    await skipTo(plusDays(end, -5));
+    ok(await system.act(cmm, 'cmm', late, 'requestExtension', { days: 30, ground: 'special-reasons' }));
+    // … but a new request after the original end is too late.
+    await skipTo(plusDays(end, 2));
+    const before = (await system.call<CaseView>('GET', `/cmm/cases/${late}`, { token: cmm })).body.timeline;
+    const refused = await system.act(cmm, 'cmm', late, 'requestExtension', {
+      days: 10,
+      ground: 'special-reasons',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.body).toMatchObject({ status: 409, code: 'DEADLINE_PASSED' });
+    const after = (await system.call<CaseView>('GET', `/cmm/cases/${late}`, { token: cmm })).body.timeline;
+    expect(after).toEqual(before);
   });
 });
