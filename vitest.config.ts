@@ -40,6 +40,18 @@ export default defineConfig({
         },
       },
       {
+        // Not part of `npm test`: `npm run bench` prints latency figures on the real servers.
+        extends: true,
+        test: {
+          name: 'bench',
+          include: ['bench/**/*.bench.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/quiet-temporal-runtime.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

@@ -68,7 +68,13 @@ async function main(): Promise<number> {
     const code = await run(
       'vitest: unit, replay, integration, e2e',
       bin('vitest'),
-      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+      [
+        'run',
+        ...['unit', 'replay', 'integration', 'e2e'].flatMap((project) => ['--project', project]),
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${report}`,
+      ],
       {
         ...process.env,
         TEST_TEMPORAL_ADDRESS: servers.temporalAddress,
