@@ -259,6 +259,29 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect((second.body as CaseView).timeline).toEqual((first.body as CaseView).timeline);
   });
 
+  it('a referral retried with the same Idempotency-Key answers with the same case; another key opens another', async () => {
+    const key = `referral-${randomBytes(6).toString('hex')}`;
+    const body = { facts: { hasLegalStay: false, age: 'adult' } };
+    const headers = { 'idempotency-key': key };
+    const first = await system.call<CaseView>('POST', '/police/cases', { token: police, body, headers });
+    const retried = await system.call<CaseView>('POST', '/police/cases', { token: police, body, headers });
+    expect(first.status).toBe(201);
+    expect(retried.status).toBe(201);
+    expect(retried.body.caseRef).toBe(first.body.caseRef);
+    expect(await timeline(first.body.caseRef)).toHaveLength(first.body.timeline.length);
+    const other = await system.call<CaseView>('POST', '/police/cases', {
+      token: police,
+      body,
+      headers: { 'idempotency-key': `${key}-2` },
+    });
+    expect(other.body.caseRef).not.toBe(first.body.caseRef);
+    // The key is the caller's own: another organisation's identical key opens its own case.
+    const ngo = await system.token('ngo', 'hopenow');
+    const elsewhere = await system.call<CaseView>('POST', '/ngo/cases', { token: ngo, body, headers });
+    expect(elsewhere.status).toBe(201);
+    expect(elsewhere.body.caseRef).not.toBe(first.body.caseRef);
+  });
+
   it('a refused act keeps the domain’s code: WRONG_AUTHORITY for CMM deciding a DIS case (R1)', async () => {
     const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
       .caseRef;

@@ -115,6 +115,12 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
             'The case gets a fresh pseudonymous reference. The referring organisation keeps access to it.',
         }),
         ApiBody({ schema: bodySchema(referralSchema, false) }),
+        ApiHeader({
+          name: 'Idempotency-Key',
+          required: false,
+          description:
+            'A retried referral with the same key (from the same organisation) answers with the case the first one opened, instead of opening a second case for the same person.',
+        }),
         ApiResponse({ status: 201, description: 'The case is open; its reference is `caseRef`.' }),
         ...common,
         ...problems([[400, 'The body does not match the contract (VALIDATION_FAILED).']]),
@@ -211,7 +217,8 @@ function handlerOf(operation: Operation): Handler {
   switch (operation) {
     case 'openCase':
       return function (request) {
-        return this.cases.open(request.principal, request.body);
+        const key = parseOrThrow(idempotencyKeySchema, request.headers['idempotency-key']);
+        return this.cases.open(request.principal, request.body, key);
       };
     case 'viewCase':
       return function (request) {

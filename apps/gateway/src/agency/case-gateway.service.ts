@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   BadRequestException,
   ConflictException,
@@ -7,7 +7,12 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { WorkflowUpdateFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import {
   ApplicationFailure,
   SearchAttributeType,
@@ -107,10 +112,22 @@ export class CaseGatewayService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** Opens a pathway under a fresh pseudonymous case ref (never derived from personal data). */
-  async open(principal: Principal, body: unknown): Promise<CaseView> {
+  /**
+   * Opens a pathway under a fresh pseudonymous case ref (never derived from personal data). With an
+   * Idempotency-Key the ref is derived from the caller's role, organisation and key instead, so a retried
+   * referral finds the case the first one opened rather than opening a second case for the same person.
+   */
+  async open(principal: Principal, body: unknown, idempotencyKey?: string): Promise<CaseView> {
     const referral = parseOrThrow(referralSchema, { ...this.withoutActor(body), by: this.agency(principal) });
-    const caseRef = caseRefFromRandom(randomBytes(12));
+    const caseRef = caseRefFromRandom(
+      idempotencyKey === undefined
+        ? randomBytes(12)
+        : createHash('sha256').update(`${principal.role}\n${principal.org}\n${idempotencyKey}`).digest(),
+    );
+    if (idempotencyKey !== undefined) {
+      const existing = await this.existingCase(caseRef);
+      if (existing) return viewForRole(principal.role, existing);
+    }
     const at = new Date().toISOString();
     // The domain decides whether this referral may open a case (R1/R3: who refers through which channel);
     // asked here too so that a refused referral starts no workflow.
@@ -129,15 +146,34 @@ export class CaseGatewayService {
       at,
     }));
     const input: VictimPathwayInput = { caseRef, referral, access };
-    const handle = await this.client.workflow.start(WorkflowTypes.victimPathway, {
-      workflowId: caseRef,
-      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: ACCESS_GRANTS_KEY, value: access.map(grantKey) }],
-    });
-    return viewForRole(principal.role, await handle.query<CaseView>(QueryNames.getCase));
+    try {
+      const handle = await this.client.workflow.start(WorkflowTypes.victimPathway, {
+        workflowId: caseRef,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [{ key: ACCESS_GRANTS_KEY, value: access.map(grantKey) }],
+      });
+      return viewForRole(principal.role, await handle.query<CaseView>(QueryNames.getCase));
+    } catch (error) {
+      // Two retries of one keyed referral raced: the one that lost answers with the winner's case.
+      if (idempotencyKey !== undefined && error instanceof WorkflowExecutionAlreadyStartedError) {
+        const existing = await this.existingCase(caseRef);
+        if (existing) return viewForRole(principal.role, existing);
+      }
+      throw error;
+    }
+  }
+
+  /** The case a previous request with the same key opened, if any. */
+  private async existingCase(caseRef: CaseRef): Promise<CaseView | undefined> {
+    try {
+      return await this.client.workflow.getHandle(caseRef).query<CaseView>(QueryNames.getCase);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
   }
 
   async view(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
