@@ -63,6 +63,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The short fault drills (`npm run drill -- --short`): their own servers, the apps as child processes.
+        extends: true,
+        test: {
+          name: 'drill',
+          include: ['test/drill/**/*.spec.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,7 +1,8 @@
 /**
  * `npm test`: every check and every tier, in one command.
  *   1. type-check  2. lint and format check  3. real servers up (Temporal dev server + Kafka, provisioned from registries)
- *   4. vitest: unit, replay, integration and e2e projects against those servers  5. servers down.
+ *   4. vitest: unit, replay, integration and e2e projects against those servers, then the short fault drills
+ *      (their own servers)  5. servers down.
  * Prints one closing line "tests: N passed, N failed".
  */
 import { spawn } from 'node:child_process';
@@ -66,11 +67,11 @@ async function main(): Promise<number> {
     );
     const report = join(scratch, 'vitest.json');
     const code = await run(
-      'vitest: unit, replay, integration, e2e',
+      'vitest: unit, replay, integration, e2e, drill',
       bin('vitest'),
       [
         'run',
-        ...['unit', 'replay', 'integration', 'e2e'].flatMap((project) => ['--project', project]),
+        ...['unit', 'replay', 'integration', 'e2e', 'drill'].flatMap((project) => ['--project', project]),
         '--reporter=default',
         '--reporter=json',
         `--outputFile.json=${report}`,
