@@ -3,7 +3,11 @@ import type { CloudEvent } from '../../contracts/src/events.contract.js';
 import type { EventPublisher } from './event-publisher.port.js';
 
 /**
- * Idempotent producer with acks=all. Events are sent in structured CloudEvents mode (the whole envelope
+ * Producer with acks=all and one request in flight per broker connection (per-case order), without kafkajs
+ * idempotence: kafkajs 2.2.4 rolls back the sequence numbers of every partition of a failed request, including
+ * partitions the broker had written, and the broker then acknowledges-and-drops the next send as a duplicate
+ * (tulios/kafkajs#1005; an event was lost in a Kafka-restart drill). Every event has a deterministic id, so
+ * the duplicates a retry can make are dropped by consumers instead (ADR 0006). Events are sent in structured CloudEvents mode (the whole envelope
  * is the JSON value); the `ce_*` headers repeat the routing attributes so consumers can filter without
  * parsing. Consumers drop duplicates by `id`: a retried activity re-sends with the same id.
  */
@@ -13,7 +17,7 @@ export class KafkaEventPublisher implements EventPublisher {
 
   constructor(kafka: Kafka) {
     this.producer = kafka.producer({
-      idempotent: true,
+      idempotent: false,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
     });
@@ -22,8 +26,7 @@ export class KafkaEventPublisher implements EventPublisher {
   async publish(
     deliveries: ReadonlyArray<{ readonly topic: string; readonly event: CloudEvent }>,
   ): Promise<void> {
-    this.connected ??= this.producer.connect();
-    await this.connected;
+    await this.connect();
     const byTopic = new Map<string, CloudEvent[]>();
     for (const { topic, event } of deliveries) byTopic.set(topic, [...(byTopic.get(topic) ?? []), event]);
     await this.producer.sendBatch({
@@ -44,7 +47,16 @@ export class KafkaEventPublisher implements EventPublisher {
     });
   }
 
+  /** A failed connect is forgotten, so the next publish tries again (Kafka down when the process started). */
+  private async connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    await this.connected;
+  }
+
   async close(): Promise<void> {
-    if (this.connected) await this.producer.disconnect();
+    if (this.connected) await this.producer.disconnect().catch(() => undefined);
   }
 }

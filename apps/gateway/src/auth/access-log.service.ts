@@ -30,7 +30,7 @@ export class AccessLogService implements OnApplicationShutdown {
 
   constructor(@Inject(KAFKA) kafka: Kafka) {
     this.producer = kafka.producer({
-      idempotent: true,
+      idempotent: false,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
     });
@@ -79,7 +79,11 @@ export class AccessLogService implements OnApplicationShutdown {
   }
 
   private async send(entry: AccessRecord): Promise<void> {
-    this.connected ??= this.producer.connect();
+    // A failed connect is forgotten, so the next record tries again instead of failing forever.
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
     await this.connected;
     await this.producer.send({
       topic: ACCESS_LOG_TOPIC,
