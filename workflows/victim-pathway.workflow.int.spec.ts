@@ -228,9 +228,16 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         const ids = run.events().map((e) => e.id);
         expect(new Set(ids).size).toBe(ids.length);
         expect(after.timeline.map((t) => t.seq)).toEqual(after.timeline.map((_, i) => i + 1));
-        // A request retried with the same idempotency key after the hand-over has no second effect.
+        // A request retried with the same idempotency key after the hand-over has no second effect, and the
+        // key still refuses another request.
         const retried = await run.act('recordInterview', { by: 'cmm' }, 'retried-interview-0001');
         expect(retried.timeline).toEqual(after.timeline);
+        await expect(
+          run.act('recordInterview', { by: 'ngo' }, 'retried-interview-0001'),
+        ).rejects.toMatchObject({
+          cause: { type: 'IDEMPOTENCY_KEY_REUSED' },
+        });
+        expect((await run.handle.query(getCase)).timeline).toEqual(after.timeline);
         // Each reminder fired once, although the timers were re-armed in a new run.
         const reminders = ofType(run.events(), 'dk.pathway.deadline-reminder.v1');
         expect(reminders.map((e) => dataOf(e)['daysBefore'])).toEqual([10, 3]);

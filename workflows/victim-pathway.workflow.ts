@@ -26,12 +26,16 @@ import {
   grantKey,
   pathwayEventRequest,
   type ActArgs,
+  type ActEnvelope,
+  type ActResult,
   type AgencyCommand,
   type AgencyCommandType,
   type AccessChangeArgs,
   type AgencyEventRequest,
   type CaseView,
+  type IdempotencyRecord,
   type RecordedAccessGrant,
+  type RefusalDetails,
   type PathwayActivities,
   type TimelineEntry,
   type UndeliverableEvent,
@@ -57,6 +61,7 @@ import {
   type PathwayEvent,
   type PathwayState,
   type Policy,
+  type Refusal,
   type ScheduledAction,
 } from '../libs/domain/src/index.js';
 
@@ -79,10 +84,13 @@ const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
 });
 
 export const getCase = defineQuery<CaseView>(QueryNames.getCase);
+export const idempotencyRecord = defineQuery<IdempotencyRecord | null, [string]>(
+  QueryNames.idempotencyRecord,
+);
 
 /** One Update per agency act, named after its command (`requestPermitRenewal`, `recordCheckIn`, …). */
 export function actUpdate<T extends AgencyCommandType>(type: T) {
-  return defineUpdate<CaseView, [ActArgs<T>]>(type);
+  return defineUpdate<ActResult, [ActArgs<T> & ActEnvelope]>(type);
 }
 
 /** Grant or revoke a role's access to the case (object scopes, enforced by the gateway). */
@@ -111,11 +119,25 @@ const STAGE_CLOCKS = [
 /** Keep a history well below Temporal's limits; the state is carried into a fresh run. */
 const CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
 const TIMELINE_KEPT = 200;
-const UPDATE_IDS_KEPT = 500;
+const IDEMPOTENCY_KEYS_KEPT = 500;
 
 /** An Update validator's refusal: the failure type is the domain's stable code, mapped to HTTP by the gateway. */
 function refuse(code: string, reason: string): never {
   throw ApplicationFailure.create({ type: code, message: reason, nonRetryable: true });
+}
+
+/** The domain's refusal, with its rule and machine-readable details (e.g. the cap and the days left). */
+function refuseAsDecided(refusal: Refusal): never {
+  const details: RefusalDetails = {
+    ...(refusal.rule !== undefined ? { rule: refusal.rule } : {}),
+    ...(refusal.details !== undefined ? { details: refusal.details } : {}),
+  };
+  throw ApplicationFailure.create({
+    type: refusal.code,
+    message: refusal.reason,
+    nonRetryable: true,
+    details: [details],
+  });
 }
 
 /**
@@ -136,12 +158,25 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   const outbox: AgencyEventRequest[] = [...(input.carried?.outbox ?? [])];
   const timeline: TimelineEntry[] = [...(input.carried?.timeline ?? [])];
   let changes = 0;
-  // Update ids (the gateway's Idempotency-Key) already applied, kept across continue-as-new: Temporal
-  // deduplicates them within one run only.
-  const appliedUpdateIds: string[] = [...(input.carried?.appliedUpdateIds ?? [])];
-  const alreadyApplied = (): boolean => {
+  // Idempotency-Keys taken by this case, each bound to the request it was first used for (kept across
+  // continue-as-new: Temporal deduplicates Update ids within one run only).
+  const idempotencyKeys = new Map<string, IdempotencyRecord>(
+    [...(input.carried?.idempotencyKeys ?? []), ...(input.idempotency ? [input.idempotency] : [])].map(
+      (record) => [record.key, record],
+    ),
+  );
+  const rememberKey = (record: IdempotencyRecord): void => {
+    idempotencyKeys.set(record.key, record);
+    for (const key of idempotencyKeys.keys()) {
+      if (idempotencyKeys.size <= IDEMPOTENCY_KEYS_KEPT) break;
+      idempotencyKeys.delete(key);
+    }
+  };
+  // Cases opened before keys were bound used the raw key as the Update id: still honoured for them.
+  const legacyUpdateIds: readonly string[] = input.carried?.appliedUpdateIds ?? [];
+  const legacyReplay = (): boolean => {
     const id = currentUpdateInfo()?.id;
-    return id !== undefined && appliedUpdateIds.includes(id);
+    return id !== undefined && legacyUpdateIds.includes(id);
   };
   const dueFromClocks: string[] = [];
   // Running stage clocks: child workflow id and the timetable last sent to it.
@@ -231,33 +266,51 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   }
 
   setHandler(getCase, view);
+  setHandler(idempotencyRecord, (key) => idempotencyKeys.get(key) ?? null);
   setHandler(clockTimerDue, ({ actionId }) => {
     dueFromClocks.push(actionId);
     changes += 1;
   });
   for (const type of AGENCY_COMMAND_TYPES) {
-    const command = (args: ActArgs<typeof type>): PathwayCommand => ({ ...args, type }) as AgencyCommand;
+    const command = ({ idempotency: _key, ...args }: ActArgs<typeof type> & ActEnvelope): PathwayCommand =>
+      ({ ...args, type }) as AgencyCommand;
+    /** The record of this request's key when the key was taken before (by this request or another). */
+    const heldKey = (args: ActEnvelope): IdempotencyRecord | undefined =>
+      args.idempotency === undefined ? undefined : idempotencyKeys.get(args.idempotency.key);
     setHandler(
       actUpdate(type),
       (args) => {
-        if (alreadyApplied()) return view();
+        if (legacyReplay()) return view();
+        const held = heldKey(args);
+        // The same request again (after a continue-as-new): one effect, answered as a replay of the first.
+        if (held) return { ...view(), receipt: { requestId: held.requestId } };
         const decision = decideNow(command(args));
-        if (!decision.ok) refuse(decision.code, decision.reason);
+        if (!decision.ok) refuseAsDecided(decision);
         apply(decision.events);
-        const id = currentUpdateInfo()?.id;
-        if (id !== undefined) appliedUpdateIds.push(id);
-        if (appliedUpdateIds.length > UPDATE_IDS_KEPT)
-          appliedUpdateIds.splice(0, appliedUpdateIds.length - UPDATE_IDS_KEPT);
-        return view();
+        if (args.idempotency) rememberKey(args.idempotency);
+        return {
+          ...view(),
+          ...(args.idempotency ? { receipt: { requestId: args.idempotency.requestId } } : {}),
+        };
       },
       {
-        validator: (args: ActArgs<typeof type>) => {
-          if (alreadyApplied()) return; // a retried request: answered with the current state, applied once
+        validator: (args: ActArgs<typeof type> & ActEnvelope) => {
+          if (legacyReplay()) return; // a retried request: answered with the current state, applied once
           if (typeof args !== 'object' || !isActor((args as { by?: unknown }).by)) {
             refuse('INVALID_COMMAND', 'an act names who performs it (by)');
           }
+          const held = heldKey(args);
+          if (held) {
+            if (held.fingerprint !== args.idempotency?.fingerprint) {
+              refuse(
+                'IDEMPOTENCY_KEY_REUSED',
+                'This Idempotency-Key was already used for another request; a new request needs a new key.',
+              );
+            }
+            return;
+          }
           const decision = decideNow(command(args));
-          if (!decision.ok) refuse(decision.code, decision.reason);
+          if (!decision.ok) refuseAsDecided(decision);
         },
       },
     );
@@ -422,7 +475,8 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
           timeline,
           clocks: Object.fromEntries(clocks),
           clockRuns: Object.fromEntries(clockRuns),
-          appliedUpdateIds,
+          ...(legacyUpdateIds.length > 0 ? { appliedUpdateIds: legacyUpdateIds } : {}),
+          idempotencyKeys: [...idempotencyKeys.values()],
           access: grants,
           undeliverable,
         },

@@ -33,6 +33,8 @@ export interface SignOptions {
   readonly expiresAt?: number;
   /** Sign with a fresh key the gateway does not know. */
   readonly foreignKey?: boolean;
+  /** Seconds since the epoch; default now. */
+  readonly issuedAt?: number;
 }
 
 export interface RunningGateway {
@@ -53,6 +55,10 @@ export interface RunningGateway {
     body?: unknown,
     key?: string,
   ): Promise<CallResult>;
+  /** Stops the worker (the gateway keeps running), as a worker crash would leave it. */
+  stopWorker(): Promise<void>;
+  /** Starts a fresh worker on the same task queue. */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +77,10 @@ export async function startGateway(target: {
    * readiness probe's worker check stays down there; then wait for Temporal and Kafka only.
    */
   readonly workerProbe?: boolean;
+  /** Where the gateway (not the worker) reaches Temporal, e.g. through a TcpProxy to cut its path. */
+  readonly gatewayTemporalAddress?: string;
+  /** More gateway settings (e.g. `GATEWAY_TEMPORAL_TIMEOUT_MS`). */
+  readonly gatewayEnv?: Readonly<Record<string, string>>;
 }): Promise<RunningGateway> {
   const keysDir = await mkdtemp(join(tmpdir(), 'pathway-auth-'));
   const keys = await ensureLocalSigningKeys(keysDir);
@@ -87,10 +97,23 @@ export async function startGateway(target: {
   delete process.env['AUTH_JWKS_URL'];
   const { WorkerModule, PathwayWorkerRunner } = await import('../../apps/worker/src/worker.module.js');
   const { NestFactory } = await import('@nestjs/core');
-  const worker: INestApplicationContext = await NestFactory.createApplicationContext(WorkerModule, {
-    logger: ['error', 'warn'],
+  let worker: { context: INestApplicationContext; run: Promise<void> } | undefined;
+  const startWorker = async (): Promise<void> => {
+    process.env['TEMPORAL_ADDRESS'] = target.temporalAddress;
+    const context = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+    worker = { context, run: context.get(PathwayWorkerRunner).run() };
+  };
+  const stopWorker = async (): Promise<void> => {
+    const running = worker;
+    worker = undefined;
+    await running?.context.close();
+    await running?.run.catch(() => undefined);
+  };
+  await startWorker();
+  Object.assign(process.env, {
+    TEMPORAL_ADDRESS: target.gatewayTemporalAddress ?? target.temporalAddress,
+    ...target.gatewayEnv,
   });
-  const workerRun = worker.get(PathwayWorkerRunner).run();
   const { createGateway } = await import('../../apps/gateway/src/create-gateway.js');
   const gateway: NestExpressApplication = await createGateway();
   gateway.useLogger(['error', 'warn']);
@@ -149,7 +172,7 @@ export async function startGateway(target: {
         .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: signing.kid })
         .setIssuer(options.issuer ?? DEFAULT_LOCAL_ISSUER)
         .setAudience(options.audience ?? DEFAULT_AUDIENCE)
-        .setIssuedAt()
+        .setIssuedAt(options.issuedAt ?? Math.floor(Date.now() / 1000))
         .setExpirationTime(options.expiresAt ?? Math.floor(Date.now() / 1000) + 3600)
         .sign(key);
     },
@@ -166,10 +189,12 @@ export async function startGateway(target: {
         body,
         ...(key ? { headers: { 'idempotency-key': key } } : {}),
       }),
+    stopWorker,
+    startWorker,
     close: async () => {
       await gateway.close();
-      await worker.close();
-      await workerRun.catch(() => undefined);
+      await stopWorker();
+      for (const name of Object.keys(target.gatewayEnv ?? {})) Reflect.deleteProperty(process.env, name);
     },
   };
 }

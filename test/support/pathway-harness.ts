@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../apps/worker/src/activities/publish-agency-event.activity.js';
 import type {
+  ActResult,
   ActArgs,
   AgencyCommandType,
-  CaseView,
   CloudEvent,
   Referral,
   VictimPathwayInput,
@@ -43,8 +43,11 @@ export interface PathwayRun {
   readonly handle: WorkflowHandle<typeof victimPathwayWorkflow>;
   readonly caseRef: string;
   readonly publisher: RecordingPublisher;
-  /** An agency act (a Temporal Update), as the gateway sends it. */
-  act<T extends AgencyCommandType>(type: T, args: ActArgs<T>, updateId?: string): Promise<CaseView>;
+  /**
+   * An agency act (a Temporal Update), as the gateway sends it; with an Idempotency-Key, bound (like the
+   * gateway does) to the act and its arguments.
+   */
+  act<T extends AgencyCommandType>(type: T, args: ActArgs<T>, idempotencyKey?: string): Promise<ActResult>;
   /** Skips the test server's clock to `at`; timers due meanwhile fire. */
   skipTo(at: Instant): Promise<void>;
   /** The current test-server time. */
@@ -101,8 +104,18 @@ async function runCase(
       handle,
       caseRef,
       publisher,
-      act: (type, args, updateId) =>
-        handle.executeUpdate(actUpdate(type), { args: [args], ...(updateId ? { updateId } : {}) }),
+      act: (type, args, idempotencyKey) => {
+        if (idempotencyKey === undefined) return handle.executeUpdate(actUpdate(type), { args: [args] });
+        const idempotency = {
+          key: idempotencyKey,
+          fingerprint: `${type}:${JSON.stringify(args)}`,
+          requestId: randomUUID(),
+        };
+        return handle.executeUpdate(actUpdate(type), {
+          args: [{ ...args, idempotency }],
+          updateId: `idem:${idempotency.key}:${idempotency.fingerprint}`,
+        });
+      },
       skipTo: async (at) => {
         // In steps: one long sleep across several timers whose activities run meanwhile was seen to stall
         // the test server's clock; a week at a time does not.

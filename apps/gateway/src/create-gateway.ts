@@ -2,7 +2,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AccessLogService } from './auth/access-log.service.js';
+import { agencyRoutes } from './agency/agency-routes.js';
 import { GatewayModule } from './gateway.module.js';
+import { methodNotAllowed } from './http/http-edges.js';
 import { OPENAPI_PATH, buildOpenApiDocument } from './openapi-document.js';
 
 export { OPENAPI_PATH, buildOpenApiDocument };
@@ -14,11 +16,21 @@ export async function createGateway(): Promise<NestExpressApplication> {
     bufferLogs: false,
     // Boot failures reach main() and are reported in one line, not as Nest's stack trace.
     abortOnError: false,
+    // JSON only: a form post must not be parsed into an act (415 instead).
+    bodyParser: false,
   });
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks();
   app.use(app.get(AccessLogService).middleware);
+  app.use(
+    methodNotAllowed([
+      ...agencyRoutes(),
+      { method: 'GET', path: '/health' },
+      { method: 'GET', path: '/health/ready' },
+      { method: 'GET', path: `/${OPENAPI_PATH}/*` },
+    ]),
+  );
   SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json`,
     swaggerOptions: { persistAuthorization: true },

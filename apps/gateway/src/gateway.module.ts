@@ -54,12 +54,14 @@ const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
                 jwksUrl: config.AUTH_JWKS_URL,
                 issuer: config.AUTH_ISSUER,
                 audience: config.AUTH_AUDIENCE,
+                maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
               }
             : {
                 mode: 'local',
                 jwksPath: config.AUTH_JWKS_PATH,
                 issuer: config.AUTH_ISSUER,
                 audience: config.AUTH_AUDIENCE,
+                maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
               },
         ),
       inject: [GATEWAY_CONFIG],

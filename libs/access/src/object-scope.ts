@@ -1,5 +1,5 @@
 import {
-  PARTY_PATTERN,
+  isValidParty,
   SearchAttributes,
   grantKey,
   partyOf,
@@ -43,6 +43,6 @@ export function scopeClause(principal: Principal): string {
   const grant = grantFor(principal);
   if (grant === undefined) return '';
   // Parties are checked codes; refuse anything else rather than quote it into a query.
-  if (!PARTY_PATTERN.test(grant.party)) throw new Error('the caller has no valid party code');
+  if (!isValidParty(grant.party)) throw new Error('the caller has no valid party code');
   return ` AND ${SearchAttributes.accessGrants.name} = '${grantKey(grant)}'`;
 }

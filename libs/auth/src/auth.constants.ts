@@ -12,6 +12,9 @@ export const ACCEPTED_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 /** Clock skew tolerated on `exp`, `nbf` and `iat` between the issuer and the gateway. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
 
+/** The longest token lifetime a gateway accepts unless configured otherwise (`AUTH_MAX_TOKEN_LIFETIME_SECONDS`). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
+
 /** Lifetime of a minted token unless asked otherwise: one working day. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 8 * 60 * 60;
 

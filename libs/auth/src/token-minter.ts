@@ -35,7 +35,7 @@ export class InvalidTokenRequestError extends Error {
 export async function mintToken(options: MintTokenOptions): Promise<string> {
   const sub = options.sub ?? `${options.role}-${options.org}-${randomBytes(3).toString('hex')}`;
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
-  const problems = mintProblems({ ...options, sub, ttlSeconds });
+  const problems = mintProblems({ ...options, sub, ttlSeconds }, options.sub !== undefined);
   if (problems.length > 0) throw new InvalidTokenRequestError(problems);
 
   const key = await importJWK(options.privateJwk, 'ES256');
@@ -51,7 +51,10 @@ export async function mintToken(options: MintTokenOptions): Promise<string> {
     .sign(key);
 }
 
-function mintProblems(options: MintTokenOptions & { sub: string; ttlSeconds: number }): string[] {
+function mintProblems(
+  options: MintTokenOptions & { sub: string; ttlSeconds: number },
+  subGiven: boolean,
+): string[] {
   const problems: string[] = [];
   const claims = principalClaimsSchema.safeParse({
     sub: options.sub,
@@ -65,8 +68,9 @@ function mintProblems(options: MintTokenOptions & { sub: string; ttlSeconds: num
         problems.push(`unknown role ${JSON.stringify(options.role)}; valid roles: ${ROLES.join(', ')}`);
       } else if (claim === 'org') {
         problems.push(`org ${JSON.stringify(options.org)} ${issue.message}`);
-      } else {
-        problems.push(`sub must be 1–128 characters`);
+      } else if (subGiven) {
+        // A generated subject is derived from the org: its problem is already the org's.
+        problems.push(`sub ${issue.message}`);
       }
     }
   }

@@ -9,7 +9,11 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { ROLES, principalClaimsSchema, type Principal } from '../../contracts/src/access.contract.js';
-import { ACCEPTED_ALGORITHMS, CLOCK_TOLERANCE_SECONDS } from './auth.constants.js';
+import {
+  ACCEPTED_ALGORITHMS,
+  CLOCK_TOLERANCE_SECONDS,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+} from './auth.constants.js';
 import { AuthenticationError, KeySetUnavailableError } from './auth.errors.js';
 
 interface VerifierClaimsOptions {
@@ -17,6 +21,8 @@ interface VerifierClaimsOptions {
   readonly issuer: string;
   /** A value the token's `aud` must contain. */
   readonly audience: string;
+  /** The longest lifetime (`exp` − `iat`) accepted; default 12 hours. */
+  readonly maxLifetimeSeconds?: number;
 }
 
 /** The embedded default: the JWKS written by `ensureLocalSigningKeys`, read once when the verifier is created. */
@@ -74,9 +80,31 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       } catch (error) {
         throw verificationFailure(error, source);
       }
+      checkLifetime(payload, options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
       return principalFrom(payload);
     },
   };
+}
+
+/**
+ * A stolen token is useful for as long as it lives: refuse one issued in the future (beyond the clock
+ * tolerance), or meant to live longer than the configured maximum (from `iat`, or from now without one).
+ */
+function checkLifetime(payload: JWTPayload, maxLifetimeSeconds: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const { iat, exp } = payload;
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
+    throw new AuthenticationError('TOKEN_INVALID', 'the token\'s "iat" claim is not a number');
+  }
+  if (iat !== undefined && iat > now + CLOCK_TOLERANCE_SECONDS) {
+    throw new AuthenticationError('TOKEN_INVALID', 'the token was issued in the future');
+  }
+  if (typeof exp === 'number' && exp - (iat ?? now) > maxLifetimeSeconds + CLOCK_TOLERANCE_SECONDS) {
+    throw new AuthenticationError(
+      'TOKEN_INVALID',
+      `the token lives longer than this gateway accepts (at most ${maxLifetimeSeconds} s)`,
+    );
+  }
 }
 
 function keySetFor(options: TokenVerifierOptions): JWTVerifyGetKey {
@@ -177,7 +205,7 @@ function claimFailure(claim: string, reason: string): string {
 }
 
 const CLAIM_EXPECTATIONS: Record<string, string> = {
-  sub: 'a subject id of 1–128 characters',
+  sub: 'an opaque subject id (1–255 letters, digits or . _ : | -)',
   role: `one of: ${ROLES.join(', ')}`,
   org: 'an organisation code (lower-case letters, digits and dashes)',
 };

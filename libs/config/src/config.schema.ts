@@ -48,6 +48,17 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
   AUTH_JWKS_PATH: z.string().trim().min(1).default('.data/auth/jwks.json'),
   AUTH_ISSUER: z.string().trim().min(1).default('urn:victim-pathway:local'),
   AUTH_AUDIENCE: z.string().trim().min(1).default('victim-pathway'),
+  /** Tokens meant to live longer than this (`exp` − `iat`) are refused. */
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(43_200),
+  /** Longest a request waits for Temporal (and through it a worker) before answering 503. */
+  GATEWAY_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** The Retry-After of a 503. */
+  GATEWAY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
 });
 
 export const workerEnvSchema = engineEnvSchema.extend({

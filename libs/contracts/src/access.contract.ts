@@ -28,6 +28,9 @@ export function agencyOfRole(role: Role): AgencyId | undefined {
   return role === 'auditor' ? undefined : role;
 }
 
+/** Roles whose grants name a subject rather than an organisation. */
+export const SUBJECT_SCOPED_ROLES: readonly Role[] = ['guardian'];
+
 /** An organisation or subject code: lower-case letters, digits and dashes; never a person's name. */
 export const PARTY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const partySchema = z
@@ -36,6 +39,27 @@ export const partySchema = z
     PARTY_PATTERN,
     'must be 1–63 lower-case letters, digits or dashes (an organisation or subject code)',
   );
+
+/**
+ * A subject id as OpenID Connect issuers send it: opaque, 1–255 characters of letters (either case), digits
+ * and `. _ : | -` (base64url ids, UUIDs, `provider|id`). Spaces, `@` and anything else are refused: a subject
+ * that looks like a name, an e-mail address or a personal number is not an opaque id, and would be copied
+ * into grants and the access log.
+ */
+export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:|-]{0,254}$/;
+export const subjectSchema = z
+  .string()
+  .regex(SUBJECT_PATTERN, 'must be an opaque id: 1–255 letters, digits or . _ : | - (no spaces, no @)');
+
+/** The party a grant names: an organisation code, or for subject-scoped roles (a guardian) a subject id. */
+export function partySchemaFor(role: Role): z.ZodString {
+  return SUBJECT_SCOPED_ROLES.includes(role) ? subjectSchema : partySchema;
+}
+
+/** True for a party value that may be put in a grant keyword (either form). */
+export function isValidParty(party: string): boolean {
+  return PARTY_PATTERN.test(party) || SUBJECT_PATTERN.test(party);
+}
 
 /** The verified claims of a bearer token, as the gateway uses them. */
 export interface Principal {
@@ -47,7 +71,7 @@ export interface Principal {
 }
 
 export const principalClaimsSchema = z.object({
-  sub: z.string().min(1).max(128),
+  sub: subjectSchema,
   role: z.enum(ROLES),
   org: partySchema,
 });
@@ -58,9 +82,6 @@ export const principalClaimsSchema = z.object({
  * case was handed to for return …) or, for a guardian, the subject. National roles see every case.
  */
 export type ScopeKind = 'national' | 'granted';
-
-/** Roles whose grants name a subject rather than an organisation. */
-export const SUBJECT_SCOPED_ROLES: readonly Role[] = ['guardian'];
 
 /** A grant on a case: `role` may see and act on it when the caller's party (org or subject) is `party`. */
 export interface AccessGrant {

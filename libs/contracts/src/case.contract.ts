@@ -22,8 +22,10 @@ export interface CarriedPathway {
   /** Stage clocks (child workflows) running at the hand-over, by name. */
   readonly clocks?: Readonly<Record<string, { readonly workflowId: string; readonly sent: string }>>;
   readonly clockRuns?: Readonly<Record<string, number>>;
-  /** Update ids (Idempotency-Keys) applied recently, so a retry after a continue-as-new has no second effect. */
+  /** Update ids applied recently under the first form of keys (raw Idempotency-Keys), kept for running cases. */
   readonly appliedUpdateIds?: readonly string[];
+  /** Idempotency-Keys this case has taken, with the request each is bound to (across continue-as-new). */
+  readonly idempotencyKeys?: readonly IdempotencyRecord[];
   /** Access grants held at the hand-over. */
   readonly access?: readonly RecordedAccessGrant[];
   readonly undeliverable?: readonly UndeliverableEvent[];
@@ -42,8 +44,36 @@ export interface VictimPathwayInput {
   readonly carried?: CarriedPathway;
   /** Grants the case opens with (the referring organisation's); the gateway sets the search attribute too. */
   readonly access?: readonly RecordedAccessGrant[];
+  /** The opening request's Idempotency-Key, bound to the referral (absent when opened without a key). */
+  readonly idempotency?: IdempotencyRecord;
   /** Continue as new once the run's history has this many events (default 4,000; tests use less). */
   readonly continueAsNewAfterEvents?: number;
+}
+
+/**
+ * An Idempotency-Key as a case holds it: the key's digest (bound to the caller's role and organisation, so two
+ * organisations' keys never meet), the digest of the request it was first used for (operation, case and
+ * body), and the gateway's id of that first request (a retry sees another id come back, and is told it was
+ * replayed). Digests only: neither the key nor the body is kept.
+ */
+export interface IdempotencyRecord {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly requestId: string;
+}
+
+/** What an act's Update carries besides the command: the Idempotency-Key the caller sent, if any. */
+export interface ActEnvelope {
+  readonly idempotency?: IdempotencyRecord;
+}
+
+/** What an act's Update answers: the case, and which request first made the act (for a replay). */
+export type ActResult = CaseView & { readonly receipt?: { readonly requestId: string } };
+
+/** What an act's refusal carries besides its code and reason (the Update failure's details). */
+export interface RefusalDetails {
+  readonly rule?: string;
+  readonly details?: Readonly<Record<string, string | number>>;
 }
 
 /** Agency acts, one Temporal Update each, named after the command (imperative: `requestPermitRenewal`). */

@@ -6,10 +6,20 @@ export const TASK_QUEUE_DEFAULT = 'victim-pathway';
 
 export const WorkflowTypes = {
   victimPathway: 'victimPathwayWorkflow',
+  workerProbe: 'workerProbeWorkflow',
 } as const;
+
+/** The id of the readiness probe's workflow on a task queue (one per queue, shared by every gateway). */
+export function workerProbeId(taskQueue: string): string {
+  return `worker-probe/${taskQueue}`;
+}
 
 export const QueryNames = {
   getCase: 'getCase',
+  /** The request an Idempotency-Key (its digest) is bound to in this case, or null. */
+  idempotencyRecord: 'idempotencyRecord',
+  /** Answered by `workerProbeWorkflow`: proves a worker serves the task queue now. */
+  workerProbe: 'workerProbe',
 } as const;
 
 /**

@@ -75,18 +75,17 @@ describe('KafkaEventPublisher against a real Kafka broker', () => {
     });
     await admin.disconnect();
     const caseRef = caseRefFromRandom(randomBytes(12));
-    const event = (key: string, padding = ''): CloudEvent =>
-      ({
-        ...toCloudEvent({
-          caseRef,
-          key,
-          type: 'dk.pathway.interview-recorded.v1',
-          time: '2026-12-01T10:00:00.000Z',
-          data: { caseRef, type: 'InterviewRecorded', at: '2026-12-01T10:00:00.000Z', by: 'ngo' },
-          recipients: ['cmm'],
-        }),
-        ...(padding ? { padding } : {}),
-      });
+    const event = (key: string, padding = ''): CloudEvent => ({
+      ...toCloudEvent({
+        caseRef,
+        key,
+        type: 'dk.pathway.interview-recorded.v1',
+        time: '2026-12-01T10:00:00.000Z',
+        data: { caseRef, type: 'InterviewRecorded', at: '2026-12-01T10:00:00.000Z', by: 'ngo' },
+        recipients: ['cmm'],
+      }),
+      ...(padding ? { padding } : {}),
+    });
     // When one request writes the first event to CMM's topic but the broker refuses its copy on the small
     // topic (the same shape as a request cut by a broker restart after some partitions were written)…
     await expect(

@@ -1,1 +1,2 @@
 export * from './temporal-connection.js';
+export * from './temporal-errors.js';

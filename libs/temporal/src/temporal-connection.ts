@@ -1,6 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { SearchAttributes } from '../../contracts/src/temporal.contract.js';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import {
+  QueryNames,
+  SearchAttributes,
+  WorkflowTypes,
+  workerProbeId,
+} from '../../contracts/src/temporal.contract.js';
 
 // @temporalio/proto is CommonJS: Node's ESM loader exposes it as a default export only.
 const { temporal } = proto;
@@ -75,12 +81,32 @@ async function listCustomSearchAttributes(
   }
 }
 
-/** True when at least one worker polled the task queue recently (the readiness probe's "worker is polling"). */
-export async function hasActivePollers(client: Client, taskQueue: string): Promise<boolean> {
-  const response = await client.connection.workflowService.describeTaskQueue({
-    namespace: client.options.namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  return response.pollers.length > 0;
+/**
+ * True when a worker serves the task queue now: it answers a query to the queue's probe workflow within
+ * `timeoutMs` (the probe is started on first use). Temporal's own poller list keeps a dead worker for
+ * minutes; an answered query cannot come from one.
+ */
+export async function isWorkerServing(
+  client: Client,
+  taskQueue: string,
+  timeoutMs: number,
+): Promise<boolean> {
+  const workflowId = workerProbeId(taskQueue);
+  const ask = () =>
+    client.withDeadline(Date.now() + timeoutMs, () =>
+      client.workflow.getHandle(workflowId).query<string>(QueryNames.workerProbe),
+    );
+  try {
+    return (await ask()) === 'ok';
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) return false;
+  }
+  await client.withDeadline(Date.now() + timeoutMs, () =>
+    client.workflow.start(WorkflowTypes.workerProbe, {
+      workflowId,
+      taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  );
+  return (await ask().catch(() => 'down')) === 'ok';
 }

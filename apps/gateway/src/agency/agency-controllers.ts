@@ -5,6 +5,7 @@ import {
   HttpCode,
   Post,
   Req,
+  Res,
   SetMetadata,
   UseGuards,
   type Type,
@@ -20,6 +21,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { isVictimAct, ROLE_SCOPE, type Operation } from '../../../../libs/access/src/index.js';
 import {
@@ -30,14 +32,11 @@ import {
 } from '../../../../libs/contracts/src/index.js';
 import { STAGES, type CaseRef } from '../../../../libs/domain/src/index.js';
 import { AccessGuard, ROUTE_ACCESS, type AuthenticatedRequest } from '../auth/access.guard.js';
+import { requireJsonBody } from '../http/http-edges.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { agencyRoutes, isAct, type AgencyRoute } from './agency-routes.js';
-import { CaseGatewayService, grantBodySchema } from './case-gateway.service.js';
-
-const idempotencyKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of letters, digits, . _ : -')
-  .optional();
+import { CaseGatewayService, grantBodySchema, type CaseAnswer } from './case-gateway.service.js';
+import { idempotencyKeySchema } from './idempotency.js';
 
 const ROLE_TITLES: { readonly [R in Role]: string } = {
   cmm: 'CMM caseworker (Danish Centre against Human Trafficking)',
@@ -209,43 +208,81 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
   }
 }
 
-type Handler = (this: { readonly cases: CaseGatewayService }, request: AuthenticatedRequest) => unknown;
+type Handler = (
+  this: { readonly cases: CaseGatewayService },
+  request: AuthenticatedRequest,
+  response: Response,
+) => unknown;
+
+/**
+ * Writes an open's or an act's answer: 201/200 with the case, or 202 with `Location` when the case was
+ * opened but could not be read in time; `Idempotent-Replayed: true` when it repeats an earlier answer.
+ */
+function send(request: AuthenticatedRequest, response: Response, answer: CaseAnswer): void {
+  if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+  if (answer.status === 201 || answer.status === 202) {
+    response.setHeader('Location', `/${request.principal.role}/cases/${answer.caseRef}`);
+  }
+  response.status(answer.status).json(
+    answer.view ?? {
+      caseRef: answer.caseRef,
+      status: 'accepted',
+      detail:
+        'The case is open, but its first view could not be read in time. Read it at Location; do not open it again.',
+    },
+  );
+}
 
 function handlerOf(operation: Operation): Handler {
   const caseRef = (request: AuthenticatedRequest): CaseRef =>
     parseOrThrow(caseRefSchema, request.params['caseRef']) as CaseRef;
+  const key = (request: AuthenticatedRequest): string | undefined =>
+    parseOrThrow(idempotencyKeySchema, request.headers['idempotency-key']);
+  const json = (response: Response, status: number) => (body: unknown) => {
+    response.status(status).json(body);
+  };
   switch (operation) {
     case 'openCase':
-      return function (request) {
-        const key = parseOrThrow(idempotencyKeySchema, request.headers['idempotency-key']);
-        return this.cases.open(request.principal, request.body, key);
+      return async function (request, response) {
+        requireJsonBody(request);
+        send(request, response, await this.cases.open(request.principal, request.body, key(request)));
       };
     case 'viewCase':
-      return function (request) {
-        return this.cases.view(request.principal, caseRef(request));
+      return function (request, response) {
+        return this.cases.view(request.principal, caseRef(request)).then(json(response, 200));
       };
     case 'listCases':
-      return function (request) {
-        return this.cases.listCases(request.principal, request.query);
+      return function (request, response) {
+        return this.cases.listCases(request.principal, request.query).then(json(response, 200));
       };
     case 'listDeadlines':
-      return function (request) {
-        return this.cases.listDeadlines(request.principal, request.query);
+      return function (request, response) {
+        return this.cases.listDeadlines(request.principal, request.query).then(json(response, 200));
       };
     case 'grantAccess':
-      return function (request) {
-        return this.cases.changeAccess(request.principal, caseRef(request), 'grant', request.body);
+      return function (request, response) {
+        requireJsonBody(request);
+        return this.cases
+          .changeAccess(request.principal, caseRef(request), 'grant', request.body)
+          .then(json(response, 200));
       };
     case 'revokeAccess':
-      return function (request) {
+      return function (request, response) {
         const grant = { role: request.params['grantRole'], party: request.params['party'] };
-        return this.cases.changeAccess(request.principal, caseRef(request), 'revoke', grant);
+        return this.cases
+          .changeAccess(request.principal, caseRef(request), 'revoke', grant)
+          .then(json(response, 200));
       };
     default: {
       if (!isAct(operation)) throw new Error(`no handler for ${operation as string}`);
-      return function (request) {
-        const key = parseOrThrow(idempotencyKeySchema, request.headers['idempotency-key']);
-        return this.cases.act(request.principal, caseRef(request), operation, request.body, key);
+      return async function (request, response) {
+        const ref = caseRef(request);
+        requireJsonBody(request);
+        send(
+          request,
+          response,
+          await this.cases.act(request.principal, ref, operation, request.body, key(request)),
+        );
       };
     }
   }
@@ -283,6 +320,7 @@ export function createAgencyController(role: Role): Type {
     for (const decorate of decorators) decorate(AgencyGatewayController.prototype, key, descriptor);
     Object.defineProperty(AgencyGatewayController.prototype, key, descriptor);
     Req()(AgencyGatewayController.prototype, key, 0);
+    Res()(AgencyGatewayController.prototype, key, 1);
   }
   Reflect.defineMetadata('design:paramtypes', [CaseGatewayService], AgencyGatewayController);
   Controller(role)(AgencyGatewayController);

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import type { Kafka } from 'kafkajs';
 import type { GatewayConfig } from '../../../../libs/config/src/index.js';
 import { isKafkaReachable } from '../../../../libs/messaging/src/index.js';
-import { hasActivePollers } from '../../../../libs/temporal/src/index.js';
+import { isWorkerServing } from '../../../../libs/temporal/src/index.js';
 import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from '../tokens.js';
 
 type Check = 'up' | 'down';
@@ -27,14 +27,15 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({
-    summary: 'Readiness: 200 only when Temporal and Kafka are reachable and a worker is polling',
+    summary:
+      'Readiness: 200 only when Temporal and Kafka are reachable and a worker answers on the task queue (within 2 s)',
   })
   async ready(
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {
     const [temporal, worker, kafka] = await Promise.all([
       this.check(() => this.client.connection.workflowService.getSystemInfo({}).then(() => true)),
-      this.check(() => hasActivePollers(this.client, this.config.TEMPORAL_TASK_QUEUE)),
+      this.check(() => isWorkerServing(this.client, this.config.TEMPORAL_TASK_QUEUE, 2000), 4500),
       this.check(() => isKafkaReachable(this.kafka)),
     ]);
     const checks = { temporal, kafka, worker };
@@ -43,9 +44,9 @@ export class HealthController {
     return { status: ready ? 'ready' : 'not-ready', checks };
   }
 
-  private async check(probe: () => Promise<boolean>): Promise<Check> {
+  private async check(probe: () => Promise<boolean>, ms = 2000): Promise<Check> {
     try {
-      return (await withTimeout(probe(), 2000)) ? 'up' : 'down';
+      return (await withTimeout(probe(), ms)) ? 'up' : 'down';
     } catch {
       return 'down';
     }

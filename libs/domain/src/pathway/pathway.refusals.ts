@@ -82,3 +82,39 @@ export function firstRefusal(...checks: readonly (() => Check)[]): Check {
   }
   return OK;
 }
+
+/** A short, readable title per refusal code, for people reading an error (RFC 9457 `title`). */
+export const REFUSAL_TITLES: { readonly [C in RefusalCode]: string } = {
+  CASE_ALREADY_OPEN: 'Case already open',
+  CASE_NOT_OPEN: 'Case not open',
+  CASE_CLOSED: 'Case closed',
+  POLICY_MISMATCH: 'Policy mismatch',
+  POLICY_NOT_IN_FORCE: 'Policy not in force',
+  INVALID_COMMAND: 'Invalid command',
+  NOT_IN_STAGE: 'Not possible in this stage',
+  ACTOR_NOT_PERMITTED: 'Not permitted for this actor',
+  WRONG_AUTHORITY: 'Not the competent authority',
+  VICTIM_CANNOT_APPLY: 'The victim cannot apply',
+  INTERVIEW_REQUIRED: 'Interview required',
+  ASSESSMENT_REQUIRED: 'Age assessment required',
+  DEADLINE_PASSED: 'Deadline passed',
+  DEADLINE_NOT_REACHED: 'Deadline not reached',
+  UNKNOWN_DEADLINE: 'Unknown deadline',
+  APPLICATION_PENDING: 'Application pending',
+  NO_PENDING_APPLICATION: 'No pending application',
+  EXTENSION_BEYOND_CAP: 'Extension beyond the cap',
+  GROUND_NOT_ALLOWED: 'Ground not allowed',
+  AVR_COOPERATION_NOT_CONFIRMED: 'AVR cooperation not confirmed',
+  AVR_PLAN_REQUIRED: 'AVR plan required',
+  PERMIT_NOT_AVAILABLE: 'Permit not available',
+  HAS_LEGAL_STAY: 'The person has legal stay',
+  POLICE_COOPERATION_REQUIRED: 'Cooperation with the police required',
+  INVESTIGATION_ENDED: 'Investigation ended',
+  NO_ACTIVE_PERMIT: 'No active permit',
+  NOT_A_CHILD: 'Not a child',
+  GUARDIAN_REQUIRED: 'Guardian required',
+  NOT_IN_BEST_INTEREST: 'Not in the best interest of the child',
+  DURABLE_SOLUTION_REQUIRED: 'Durable solution required',
+  NOT_DEPARTED: 'Departure not recorded',
+  CHECK_IN_NOT_DUE: 'Check-in not due',
+};

@@ -1,0 +1,65 @@
+import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { sendProblem } from './problem-details.filter.js';
+
+/** The methods this API answers at all; anything else (TRACE, PUT, PATCH, CONNECT …) is 405 everywhere. */
+const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS']);
+
+export interface KnownRoute {
+  readonly method: string;
+  /** An Express path with `:param` segments, e.g. `/cmm/cases/:caseRef`; a trailing `/*` takes any subpath. */
+  readonly path: string;
+}
+
+function patternOf(path: string): RegExp {
+  const prefix = path.endsWith('/*');
+  const escaped = (prefix ? path.slice(0, -2) : path)
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/:[A-Za-z]+/g, '[^/]+');
+  return new RegExp(`^${escaped}${prefix ? '(/.*)?' : '/?'}$`);
+}
+
+/**
+ * Express middleware: a method the API does not serve, or one that a known path does not take, answers
+ * `405 METHOD_NOT_ALLOWED` with `Allow` (instead of 404, which would say the path does not exist).
+ */
+export function methodNotAllowed(routes: readonly KnownRoute[]) {
+  const patterns = routes.map((route) => ({ method: route.method, pattern: patternOf(route.path) }));
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const path = request.path;
+    const allowed = new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method));
+    if (allowed.has('GET')) allowed.add('HEAD');
+    const method = request.method.toUpperCase();
+    if (SERVED_METHODS.has(method) && (allowed.size === 0 || allowed.has(method) || method === 'OPTIONS')) {
+      next();
+      return;
+    }
+    if (allowed.size > 0) response.setHeader('Allow', [...allowed].sort().join(', '));
+    sendProblem(response, HttpStatus.METHOD_NOT_ALLOWED, {
+      code: 'METHOD_NOT_ALLOWED',
+      detail:
+        allowed.size > 0
+          ? `This resource takes ${[...allowed].sort().join(', ')}.`
+          : 'This API does not serve this method.',
+    });
+  };
+}
+
+/**
+ * An act, a referral and a grant are JSON objects: a body in another media type is `415` (a form post is
+ * never applied), and no body at all is `400 BODY_REQUIRED` (`{}` for an act that takes no fields).
+ */
+export function requireJsonBody(request: Request): void {
+  if (request.body !== undefined) return;
+  const type = request.headers['content-type'];
+  if (type !== undefined && !request.is('application/json')) {
+    throw new HttpException(
+      { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The body must be application/json.' },
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    );
+  }
+  throw new BadRequestException({
+    code: 'BODY_REQUIRED',
+    detail: 'A JSON object body is required (send {} when the act takes no fields).',
+  });
+}

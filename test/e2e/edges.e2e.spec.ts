@@ -1,0 +1,435 @@
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { CaseView } from '../../libs/contracts/src/index.js';
+import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
+import { freePort } from '../support/servers.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+
+type Problem = {
+  type?: string;
+  title?: string;
+  code?: string;
+  status?: number;
+  detail?: string;
+  instance?: string;
+  rule?: string;
+  details?: Record<string, unknown>;
+};
+
+const ADULT_WITHOUT_STAY = { facts: { hasLegalStay: false, age: 'adult' } };
+const TIMEOUT_MS = 2_000;
+const RETRY_AFTER = '3';
+
+/**
+ * The edges of the API on the real servers: Idempotency-Keys bound to the request they were first used for,
+ * honest answers while the worker or Temporal is away (503 with Retry-After, 202 for a case that was opened
+ * but could not be read), strict media types, bodies and tokens, and error answers that echo nothing.
+ * The gateway reaches Temporal through a TCP forwarder, so a test can cut that path without stopping the
+ * shared server.
+ */
+describe('the edges hold', () => {
+  let system: RunningGateway;
+  let temporalPath: TcpProxy;
+  let cmm: string;
+  let dis: string;
+  let police: string;
+  const unit = `nec-${randomBytes(3).toString('hex')}`;
+  const key = (name: string): string => `${name}-${randomBytes(6).toString('hex')}`;
+
+  beforeAll(async () => {
+    const [host = '127.0.0.1', port = '7233'] = inject('temporalAddress').split(':');
+    temporalPath = new TcpProxy(await freePort(), { host, port: Number(port) });
+    await temporalPath.up();
+    system = await startGateway({
+      temporalAddress: inject('temporalAddress'),
+      kafkaBrokers: inject('kafkaBrokers'),
+      taskQueue: `e2e-edges-${Date.now()}`,
+      gatewayTemporalAddress: temporalPath.address,
+      gatewayEnv: {
+        GATEWAY_TEMPORAL_TIMEOUT_MS: String(TIMEOUT_MS),
+        GATEWAY_RETRY_AFTER_SECONDS: RETRY_AFTER,
+      },
+    });
+    [cmm, dis, police] = await Promise.all([
+      system.token('cmm', 'cmm'),
+      system.token('dis', 'dis'),
+      system.token('police', unit),
+    ]);
+  });
+
+  afterAll(async () => {
+    await system?.close();
+    await temporalPath?.down();
+  });
+
+  const open = async (): Promise<string> => (await system.open(police, 'police', ADULT_WITHOUT_STAY)).caseRef;
+  const timeline = async (ref: string) =>
+    (await system.call<CaseView>('GET', `/cmm/cases/${ref}`, { token: cmm })).body.timeline;
+  const expectProblem = (result: CallResult, status: number, code: string): Problem => {
+    expect(result.status, JSON.stringify(result.body)).toBe(status);
+    expect(result.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(result.body).toMatchObject({ status, code });
+    return result.body as Problem;
+  };
+  const waitFor = async (what: string, check: () => Promise<boolean>, limitMs = 30_000): Promise<number> => {
+    const started = Date.now();
+    while (!(await check())) {
+      if (Date.now() - started > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return Date.now() - started;
+  };
+  /** Node's fetch refuses TRACE: a plain HTTP request. */
+  const rawRequest = (
+    method: string,
+    path: string,
+    token?: string,
+  ): Promise<{ status: number; allow: string | undefined }> =>
+    new Promise((resolve, reject) => {
+      const url = new URL(path, system.baseUrl);
+      const sent = httpRequest(
+        url,
+        { method, headers: token ? { authorization: `Bearer ${token}` } : {} },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            resolve({ status: response.statusCode ?? 0, allow: response.headers.allow });
+          });
+        },
+      );
+      sent.on('error', reject);
+      sent.end();
+    });
+  const readiness = async (): Promise<{ status: number; checks: Record<string, string> }> => {
+    const response = await fetch(`${system.baseUrl}/health/ready`);
+    return {
+      status: response.status,
+      checks: ((await response.json()) as { checks: Record<string, string> }).checks,
+    };
+  };
+
+  describe('Idempotency-Keys are bound to the request they were first used for', () => {
+    it('the same act again gets the first answer, marked Idempotent-Replayed, and has one effect', async () => {
+      const ref = await open();
+      const k = key('interview');
+      const first = await system.act(cmm, 'cmm', ref, 'recordInterview', {}, k);
+      const again = await system.act(cmm, 'cmm', ref, 'recordInterview', {}, k);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect((await timeline(ref)).filter((e) => e.type === 'InterviewRecorded')).toHaveLength(1);
+    });
+
+    it('the key used for another act on the same case is 422 IDEMPOTENCY_KEY_REUSED and changes nothing', async () => {
+      const ref = await open();
+      const k = key('reused');
+      expect((await system.act(cmm, 'cmm', ref, 'recordInterview', {}, k)).status).toBe(200);
+      const before = await timeline(ref);
+      expectProblem(
+        await system.act(cmm, 'cmm', ref, 'submitForIdentification', {}, k),
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      expect(await timeline(ref)).toEqual(before);
+    });
+
+    it('the key with the same act but another body is refused too', async () => {
+      const ref = await open();
+      await system.act(cmm, 'cmm', ref, 'recordInterview');
+      await system.act(cmm, 'cmm', ref, 'submitForIdentification');
+      const k = key('decision');
+      expect(
+        (await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }, k)).status,
+      ).toBe(200);
+      const before = await timeline(ref);
+      const refused = expectProblem(
+        await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'not-identified' }, k),
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      expect(refused.title).toBe('Idempotency-Key reused for another request');
+      expect(await timeline(ref)).toEqual(before);
+    });
+
+    it('two organisations never share a key: CMM’s key does not swallow DIS’s decision', async () => {
+      const ref = await open();
+      const k = key('shared');
+      expect((await system.act(cmm, 'cmm', ref, 'recordInterview', {}, k)).status).toBe(200);
+      await system.act(cmm, 'cmm', ref, 'submitForIdentification');
+      const decided = await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }, k);
+      expect(decided.status).toBe(200);
+      expect(decided.headers.get('idempotent-replayed')).toBeNull();
+      expect((await timeline(ref)).map((e) => e.type)).toContain('IdentificationDecided');
+    });
+
+    it('a referral under a used key with other facts is refused and opens nothing; the same referral is replayed', async () => {
+      const k = key('referral');
+      const headers = { 'idempotency-key': k };
+      const first = await system.call<CaseView>('POST', '/police/cases', {
+        token: police,
+        body: ADULT_WITHOUT_STAY,
+        headers,
+      });
+      expect(first.status).toBe(201);
+      expect(first.headers.get('location')).toBe(`/police/cases/${first.body.caseRef}`);
+      const other = await system.call('POST', '/police/cases', {
+        token: police,
+        body: { facts: { hasLegalStay: true, age: 'adult' } },
+        headers,
+      });
+      expectProblem(other, 422, 'IDEMPOTENCY_KEY_REUSED');
+      const again = await system.call<CaseView>('POST', '/police/cases', {
+        token: police,
+        // The same referral written in another key order is the same request.
+        body: { facts: { age: 'adult', hasLegalStay: false } },
+        headers,
+      });
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body.caseRef).toBe(first.body.caseRef);
+      expect(await timeline(first.body.caseRef)).toHaveLength(first.body.timeline.length);
+    });
+  });
+
+  describe('strict input', () => {
+    it('a DIS decision sent as form data is 415 and not applied; an act without a body is 400', async () => {
+      const ref = await open();
+      await system.act(cmm, 'cmm', ref, 'recordInterview');
+      await system.act(cmm, 'cmm', ref, 'submitForIdentification');
+      const before = await timeline(ref);
+      const form = await fetch(`${system.baseUrl}/dis/cases/${ref}/decide-identification`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${dis}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'outcome=identified',
+      });
+      expect(form.status).toBe(415);
+      expect(((await form.json()) as Problem).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      const empty = await system.call('POST', `/dis/cases/${ref}/decide-identification`, { token: dis });
+      expectProblem(empty, 400, 'BODY_REQUIRED');
+      expect(await timeline(ref)).toEqual(before);
+    });
+
+    it('query numbers are decimal digits: limit=0x10 is 400', async () => {
+      expectProblem(
+        await system.call('GET', '/cmm/cases?limit=0x10', { token: cmm }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expectProblem(
+        await system.call('GET', '/cmm/deadlines?days=1e1', { token: cmm }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect((await system.call('GET', '/cmm/cases?limit=16', { token: cmm })).status).toBe(200);
+    });
+
+    it('tokens: too long a life, an iat in the future and a subject that is not an opaque id are 401', async () => {
+      const ref = await open();
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { role: 'police', org: unit, sub: 'caseworker-1' };
+      const refused: Array<[string, Promise<string>, string]> = [
+        ['a 100-year token', system.sign(claims, { expiresAt: now + 100 * 365 * 86_400 }), 'TOKEN_INVALID'],
+        ['issued in an hour', system.sign(claims, { issuedAt: now + 3_600 }), 'TOKEN_INVALID'],
+        ['a name as subject', system.sign({ ...claims, sub: 'Jens Hansen 010190-1234 ✓' }), 'CLAIMS_INVALID'],
+        ['an e-mail as subject', system.sign({ ...claims, sub: 'jens@example.dk' }), 'CLAIMS_INVALID'],
+      ];
+      for (const [what, token, code] of refused) {
+        const result = await system.call('GET', `/police/cases/${ref}`, { token: await token });
+        expect(result.status, what).toBe(401);
+        expect((result.body as Problem).code, what).toBe(code);
+        expect(JSON.stringify(result.body), what).not.toContain('Jens');
+      }
+      // 12 hours (the default maximum) and a clock 20 s ahead are fine.
+      const fine = await system.sign(claims, { issuedAt: now + 20, expiresAt: now + 12 * 3_600 });
+      expect((await system.call('GET', `/police/cases/${ref}`, { token: fine })).status).toBe(200);
+    });
+
+    it('a guardian with an OpenID Connect subject (mixed-case base64url, 255 characters) is granted and reads the case', async () => {
+      const sub = randomBytes(200).toString('base64url').slice(0, 255);
+      expect(sub).toHaveLength(255);
+      const ref = (await system.open(cmm, 'cmm', { facts: { hasLegalStay: false, age: 'child' } })).caseRef;
+      const granted = await system.call('POST', `/cmm/cases/${ref}/access-grants`, {
+        token: cmm,
+        body: { role: 'guardian', party: sub },
+      });
+      expect(granted.status, JSON.stringify(granted.body)).toBe(200);
+      const guardian = await system.token('guardian', 'guardians-dk', sub);
+      expect((await system.call('GET', `/guardian/cases/${ref}`, { token: guardian })).status).toBe(200);
+      // An organisation code is still a code: a guardian grant cannot name one with spaces.
+      expectProblem(
+        await system.call('POST', `/cmm/cases/${ref}/access-grants`, {
+          token: cmm,
+          body: { role: 'ngo', party: 'Hope Now' },
+        }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    });
+  });
+
+  describe('error answers echo nothing and say what the rule says', () => {
+    it('instance is no URL: a token in the query string never comes back', async () => {
+      const result = await system.call('GET', '/cmm/cases/PW-000000000000?access_token=secret-token-value', {
+        token: cmm,
+      });
+      const problem = expectProblem(result, 404, 'CASE_NOT_FOUND');
+      expect(problem.instance).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+      expect(JSON.stringify(problem)).not.toContain('secret-token-value');
+    });
+
+    it('malformed JSON is 400 without a fragment of the body', async () => {
+      const ref = await open();
+      const response = await fetch(`${system.baseUrl}/cmm/cases/${ref}/record-interview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${cmm}`, 'content-type': 'application/json' },
+        body: '{"note": "Jens Hansen",,,',
+      });
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      expect(text).not.toContain('Jens');
+      expect(text).not.toContain(',,,');
+    });
+
+    it('EXTENSION_BEYOND_CAP carries its rule, the cap, the days used and left and the latest end (R5)', async () => {
+      const ref = await open();
+      await system.act(cmm, 'cmm', ref, 'recordInterview');
+      await system.act(cmm, 'cmm', ref, 'submitForIdentification');
+      await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' });
+      const before = await timeline(ref);
+      const problem = expectProblem(
+        await system.act(cmm, 'cmm', ref, 'requestExtension', {
+          days: 100,
+          ground: 'special-reasons',
+          onBehalfOfVictim: true,
+        }),
+        422,
+        'EXTENSION_BEYOND_CAP',
+      );
+      expect(problem.title).toBe('Extension beyond the cap');
+      expect(problem.rule).toBe('R5');
+      expect(problem.details).toMatchObject({ capDays: 120, usedDays: 30, remainingDays: 90 });
+      expect(problem.details?.['maxEndsAt']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(await timeline(ref)).toEqual(before);
+    });
+
+    it('TRACE, PUT and PATCH are 405 with Allow', async () => {
+      const ref = await open();
+      for (const method of ['TRACE', 'PUT', 'PATCH']) {
+        const answer = await rawRequest(method, `/cmm/cases/${ref}/record-interview`, cmm);
+        expect(answer.status, method).toBe(405);
+        expect(answer.allow, method).toBe('POST');
+      }
+      expect((await rawRequest('TRACE', '/nowhere')).status).toBe(405);
+      expect((await rawRequest('DELETE', `/cmm/cases/${ref}`, cmm)).allow).toBe('GET, HEAD');
+    });
+  });
+
+  describe('outages are answered honestly', () => {
+    it('worker down: views and acts are 503 with Retry-After in bounded time, an open is 202 with Location, readiness turns not-ready', async () => {
+      const ref = await open();
+      expect((await readiness()).status).toBe(200);
+      await system.stopWorker();
+      try {
+        const notReadyAfter = await waitFor(
+          'not ready',
+          async () => (await readiness()).status === 503,
+          20_000,
+        );
+        expect((await readiness()).checks).toMatchObject({ worker: 'down', temporal: 'up', kafka: 'up' });
+
+        const started = Date.now();
+        const view = await system.call('GET', `/cmm/cases/${ref}`, { token: cmm });
+        const viewMs = Date.now() - started;
+        expectProblem(view, 503, 'SERVICE_UNAVAILABLE');
+        expect(view.headers.get('retry-after')).toBe(RETRY_AFTER);
+        // Bounded by the configured time (2 s), not by Temporal's own query timeout (≈30 s before).
+        expect(viewMs).toBeLessThan(TIMEOUT_MS * 5);
+
+        const k = key('open-while-down');
+        const opened = await system.call<{ caseRef: string; status: string }>('POST', '/police/cases', {
+          token: police,
+          body: ADULT_WITHOUT_STAY,
+          headers: { 'idempotency-key': k },
+        });
+        expect(opened.status).toBe(202);
+        expect(opened.body.status).toBe('accepted');
+        expect(opened.headers.get('location')).toBe(`/police/cases/${opened.body.caseRef}`);
+        const unkeyed = await system.call<{ caseRef: string }>('POST', '/police/cases', {
+          token: police,
+          body: ADULT_WITHOUT_STAY,
+        });
+        expect(unkeyed.status).toBe(202);
+
+        const interview = key('interview-while-down');
+        expectProblem(
+          await system.act(cmm, 'cmm', ref, 'recordInterview', {}, interview),
+          503,
+          'SERVICE_UNAVAILABLE',
+        );
+
+        await system.startWorker();
+        const readyAfter = await waitFor(
+          'ready again',
+          async () => (await readiness()).status === 200,
+          60_000,
+        );
+        // The 202's Location holds the case; retrying the keyed open replays it instead of opening another.
+        const located = await system.call<CaseView>('GET', opened.headers.get('location') ?? '', {
+          token: police,
+        });
+        expect(located.status).toBe(200);
+        const retried = await system.call<CaseView>('POST', '/police/cases', {
+          token: police,
+          body: ADULT_WITHOUT_STAY,
+          headers: { 'idempotency-key': k },
+        });
+        expect(retried.status).toBe(201);
+        expect(retried.body.caseRef).toBe(opened.body.caseRef);
+        expect(
+          (await system.call('GET', `/police/cases/${unkeyed.body.caseRef}`, { token: police })).status,
+        ).toBe(200);
+        // The act retried with its key has one effect, whether or not the first attempt reached the case.
+        expect((await system.act(cmm, 'cmm', ref, 'recordInterview', {}, interview)).status).toBe(200);
+        expect((await timeline(ref)).filter((e) => e.type === 'InterviewRecorded')).toHaveLength(1);
+        process.stdout.write(
+          `worker down: not ready after ${notReadyAfter} ms, a view answered 503 in ${viewMs} ms, ready again ${readyAfter} ms after the restart\n`,
+        );
+      } finally {
+        await system.startWorker().catch(() => undefined);
+      }
+    });
+
+    it('Temporal out of reach: 503 with Retry-After for a view, an act and an open; back when it is', async () => {
+      const ref = await open();
+      await temporalPath.down();
+      try {
+        const started = Date.now();
+        const view = await system.call('GET', `/cmm/cases/${ref}`, { token: cmm });
+        const viewMs = Date.now() - started;
+        expectProblem(view, 503, 'SERVICE_UNAVAILABLE');
+        expect(view.headers.get('retry-after')).toBe(RETRY_AFTER);
+        expect(viewMs).toBeLessThan(TIMEOUT_MS * 5);
+        expectProblem(
+          await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key('i')),
+          503,
+          'SERVICE_UNAVAILABLE',
+        );
+        expectProblem(
+          await system.call('POST', '/police/cases', { token: police, body: ADULT_WITHOUT_STAY }),
+          503,
+          'SERVICE_UNAVAILABLE',
+        );
+        expect((await readiness()).checks['temporal']).toBe('down');
+      } finally {
+        await temporalPath.up();
+      }
+      await waitFor(
+        'Temporal back',
+        async () => (await system.call('GET', `/cmm/cases/${ref}`, { token: cmm })).status === 200,
+      );
+    });
+  });
+});
