@@ -2,7 +2,8 @@
  * `npm start`: the whole system on one machine (the embedded default).
  *
  * Provisions what is missing (first run), builds, starts the Temporal dev server (SQLite under DATA_DIR,
- * Web UI on) and a single-node Kafka unless TEMPORAL_ADDRESS / KAFKA_BROKERS point at existing ones,
+ * Web UI on), a single-node Kafka and PostgreSQL (from its npm package) unless TEMPORAL_ADDRESS /
+ * KAFKA_BROKERS / DATABASE_URL point at existing ones,
  * then the worker and the gateway; waits until the gateway reports ready; prints the URLs.
  * Ctrl-C or SIGTERM stops everything, apps first, servers last. Data survives a restart.
  */
@@ -22,13 +23,16 @@ import {
   checkPrerequisites,
   provision,
   startKafka,
+  startPostgres,
   startTemporalDevServer,
+  EMBEDDED_DATABASE,
   type ManagedProcess,
   type Prerequisite,
   type Tool,
 } from '../libs/devstack/src/index.js';
 import { ensureLocalSigningKeys, localKeysDir } from '../libs/auth/src/index.js';
 import { spawnManaged, type ManagedProcessInternal } from '../libs/devstack/src/process.js';
+import { copyBuildAssets } from './build-assets.js';
 import { bundleWorkflows } from './bundle-workflows.js';
 import { repoRoot } from './repo-root.js';
 
@@ -70,6 +74,7 @@ async function build(): Promise<void> {
     (s) => s.mtimeMs,
     () => 0,
   );
+  await copyBuildAssets();
   if (built > sources) {
     say('build is current');
     return;
@@ -147,6 +152,7 @@ async function main(config: LauncherConfig): Promise<void> {
   const logDir = join(dataDir, 'logs');
   const localTemporal = config.TEMPORAL_ADDRESS === undefined;
   const localKafka = config.KAFKA_BROKERS === undefined;
+  const localPostgres = config.DATABASE_URL === undefined;
 
   const needs: Prerequisite[] = ['node'];
   const tools: Tool[] = [];
@@ -166,6 +172,7 @@ async function main(config: LauncherConfig): Promise<void> {
     await assertPortFree(config.KAFKA_PORT, 'KAFKA_PORT');
     await assertPortFree(config.KAFKA_CONTROLLER_PORT, 'KAFKA_CONTROLLER_PORT');
   }
+  if (localPostgres) await assertPortFree(config.POSTGRES_PORT, 'POSTGRES_PORT');
 
   const paths = tools.length > 0 ? await provision({ toolsDir, log: say, only: tools }) : undefined;
   await build();
@@ -203,6 +210,22 @@ async function main(config: LauncherConfig): Promise<void> {
       }),
     );
   } else say(`using Kafka at ${kafkaBrokers}`);
+  let databaseUrl = config.DATABASE_URL;
+  if (localPostgres) {
+    say(`starting PostgreSQL on 127.0.0.1:${config.POSTGRES_PORT} (data: ${join(dataDir, 'postgres')})…`);
+    servers.push(
+      startPostgres({
+        dir: join(dataDir, 'postgres'),
+        host: '127.0.0.1',
+        port: config.POSTGRES_PORT,
+        log: say,
+        logFile: join(logDir, 'postgres.log'),
+      }).then((postgres) => {
+        databaseUrl = postgres.databaseUrl;
+        return postgres;
+      }),
+    );
+  } else say('using PostgreSQL at DATABASE_URL');
   const outcomes = await Promise.allSettled(servers);
   for (const outcome of outcomes) if (outcome.status === 'fulfilled') running.push(outcome.value);
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -218,6 +241,7 @@ async function main(config: LauncherConfig): Promise<void> {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     KAFKA_BROKERS: kafkaBrokers,
+    ...(databaseUrl !== undefined ? { DATABASE_URL: databaseUrl } : {}),
     GATEWAY_HOST: config.GATEWAY_HOST,
     GATEWAY_PORT: String(config.GATEWAY_PORT),
     WORKER_BUNDLE_PATH: join(repoRoot, 'dist', 'workflow-bundle.js'),
@@ -243,6 +267,7 @@ async function main(config: LauncherConfig): Promise<void> {
       `  Temporal UI    ${ui ?? '(external Temporal: set TEMPORAL_UI_URL to show it here)'}`,
       `  Temporal       ${temporalAddress}  (namespace ${config.TEMPORAL_NAMESPACE})`,
       `  Kafka          ${kafkaBrokers}`,
+      `  PostgreSQL     ${localPostgres ? `127.0.0.1:${config.POSTGRES_PORT} (database ${EMBEDDED_DATABASE}; password in ${join(dataDir, 'postgres', 'password')})` : 'DATABASE_URL'}`,
       `  Logs           ${logDir}`,
       `  Token          TOKEN=$(npm run -s token -- --role cmm --org cmm${config.DATA_DIR === '.data' ? '' : ` --data-dir ${config.DATA_DIR}`})`,
       `                 curl -H "Authorization: Bearer $TOKEN" ${api}/cmm/cases`,

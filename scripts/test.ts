@@ -1,6 +1,7 @@
 /**
  * `npm test`: every check and every tier, in one command.
- *   1. type-check  2. lint and format check  3. real servers up (Temporal dev server + Kafka, provisioned from registries)
+ *   1. type-check  2. lint and format check  3. real servers up (Temporal dev server + Kafka, provisioned from
+ *   registries, and PostgreSQL from its npm package)
  *   4. vitest: unit, replay, integration and e2e projects against those servers, then the short fault drills
  *      (their own servers)  5. servers down.
  * Prints one closing line "tests: N passed, N failed".
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
         ...process.env,
         TEST_TEMPORAL_ADDRESS: servers.temporalAddress,
         TEST_KAFKA_BROKERS: servers.kafkaBrokers,
+        TEST_DATABASE_URL: servers.databaseUrl,
         TEST_WORKFLOW_BUNDLE: bundle,
       },
     );

@@ -93,7 +93,13 @@ export interface CaseOutcome {
 export class DrillDriver {
   readonly http = new HttpTally();
   readonly cases: CaseOutcome[] = [];
+  /**
+   * The X-Request-Id of every attempt that got an HTTP answer whose access record the gateway says it
+   * stored (every answer but 503 ACCESS_LOG_UNAVAILABLE): each must have a record on the access-log topic.
+   */
+  readonly answeredRequestIds: string[] = [];
   private nextIndex = 0;
+  private attempts = 0;
 
   constructor(private readonly options: DriverOptions) {}
 
@@ -194,11 +200,13 @@ export class DrillDriver {
     key: string | undefined,
   ): Promise<Answer & { retryAfterMs?: number }> {
     const started = performance.now();
+    const requestId = `${this.options.keyPrefix}-r${String(this.attempts++).padStart(6, '0')}`;
     try {
       const response = await fetch(`${this.options.baseUrl}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.options.tokens[role]}`,
+          'x-request-id': requestId,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(key !== undefined ? { 'idempotency-key': key } : {}),
         },
@@ -207,6 +215,11 @@ export class DrillDriver {
       });
       const text = await response.text();
       this.http.record(response.status, performance.now() - started);
+      if (
+        codeOf({ status: response.status, body: parseJson(text), location: null }) !==
+        ' ACCESS_LOG_UNAVAILABLE'
+      )
+        this.answeredRequestIds.push(requestId);
       const retryAfter = Number(response.headers.get('retry-after'));
       return {
         status: response.status,

@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
-import { ALL_TOPICS, AUDIT_TOPIC, agencyTopic, type TimelineEntry } from '../../libs/contracts/src/index.js';
+import {
+  ACCESS_LOG_TOPIC,
+  ALL_TOPICS,
+  AUDIT_TOPIC,
+  agencyTopic,
+  type TimelineEntry,
+} from '../../libs/contracts/src/index.js';
 import {
   DENMARK_POLICIES,
   evolve,
@@ -37,11 +43,18 @@ export function eventIdOf(caseRef: string, entry: Pick<TimelineEntry, 'seq' | 't
   return `${caseRef}/e${String(entry.seq).padStart(5, '0')}-${entry.type}`;
 }
 
+/** What the topics hold: every pathway event copy, and the request ids of the access records. */
+export interface TopicsRead {
+  readonly copies: Copy[];
+  readonly accessRequestIds: Set<string>;
+}
+
 /**
  * Every pathway event copy on every topic, from the beginning up to the end offsets seen at the start of the
- * read. Reminders and access records (no `e<seq>` id) are left out. Throws after `timeoutMs`.
+ * read, and the request id of every access record. Reminders (no `e<seq>` id) are left out. Throws after
+ * `timeoutMs`.
  */
-export async function readAllCopies(brokers: string, timeoutMs: number): Promise<Copy[]> {
+export async function readAllCopies(brokers: string, timeoutMs: number): Promise<TopicsRead> {
   const kafka = new Kafka({
     clientId: `drill-reader-${randomUUID().slice(0, 8)}`,
     brokers: brokers.split(','),
@@ -59,7 +72,8 @@ export async function readAllCopies(brokers: string, timeoutMs: number): Promise
   }
   await admin.disconnect();
   const copies: Copy[] = [];
-  if (ends.size === 0) return copies;
+  const accessRequestIds = new Set<string>();
+  if (ends.size === 0) return { copies, accessRequestIds };
   const consumer = kafka.consumer({ groupId: `drill-reader-${randomUUID()}`, sessionTimeout: 10_000 });
   const remaining = new Set(ends.keys());
   try {
@@ -72,8 +86,14 @@ export async function readAllCopies(brokers: string, timeoutMs: number): Promise
           const offset = BigInt(message.offset);
           const end = ends.get(where);
           if (end !== undefined && offset < end) {
-            const copy = parseCopy(topic, partition, offset, message.value?.toString());
-            if (copy) copies.push(copy);
+            const value = message.value?.toString();
+            if (topic === ACCESS_LOG_TOPIC) {
+              const requestId = accessRequestIdOf(value);
+              if (requestId !== undefined) accessRequestIds.add(requestId);
+            } else {
+              const copy = parseCopy(topic, partition, offset, value);
+              if (copy) copies.push(copy);
+            }
             if (offset + 1n >= end) {
               remaining.delete(where);
               if (remaining.size === 0) resolve();
@@ -88,11 +108,21 @@ export async function readAllCopies(brokers: string, timeoutMs: number): Promise
   } finally {
     await consumer.disconnect().catch(() => undefined);
   }
-  return copies.sort((a, b) =>
+  copies.sort((a, b) =>
     a.topic === b.topic
       ? a.partition - b.partition || Number(a.offset - b.offset)
       : a.topic.localeCompare(b.topic),
   );
+  return { copies, accessRequestIds };
+}
+
+function accessRequestIdOf(value: string | undefined): string | undefined {
+  try {
+    const requestId = (JSON.parse(value ?? '') as { data?: { requestId?: unknown } }).data?.requestId;
+    return typeof requestId === 'string' ? requestId : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseCopy(

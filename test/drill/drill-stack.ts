@@ -7,7 +7,7 @@
  * Everything started here is stopped by `stop()`; children are never detached, so the devstack exit hook
  * kills what a crash of this process leaves behind.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -15,8 +15,10 @@ import {
   getFreePort,
   provision,
   startKafka,
+  startPostgres,
   startTemporalDevServer,
   type ManagedProcess,
+  type RunningPostgres,
   type ToolPaths,
 } from '../../libs/devstack/src/index.js';
 import { spawnManaged, type ManagedProcessInternal } from '../../libs/devstack/src/process.js';
@@ -59,6 +61,9 @@ export class DrillStack {
   private paths: ToolPaths | undefined;
   private temporal: ManagedProcess | undefined;
   private kafka: ManagedProcess | undefined;
+  private postgres: RunningPostgres | undefined;
+  private postgresPort = 0;
+  private databaseUrl = '';
   private temporalPort = 0;
   private kafkaPort = 0;
   private controllerPort = 0;
@@ -115,6 +120,9 @@ export class DrillStack {
     this.kafkaPort = await getFreePort();
     this.controllerPort = await getFreePort();
     this.gatewayPort = await getFreePort();
+    this.postgresPort = await getFreePort();
+    // PostgreSQL runs as the postgres user when we are root: it must be able to reach its folder.
+    await chmod(this.scratch, 0o755);
     const keys = await ensureLocalSigningKeys(join(this.scratch, 'auth'));
     this.jwksPath = keys.jwksPath;
     this.keysDir = keys.dir;
@@ -124,6 +132,7 @@ export class DrillStack {
       bundleWorkflows(join(this.scratch, 'workflow-bundle.js')),
       this.startTemporal(),
       this.startKafka(),
+      this.startPostgres(),
     ]);
     this.bundle = bundle;
     this.log(`[drill] servers up, workflow bundle in ${seconds(bundleStarted)}`);
@@ -158,6 +167,19 @@ export class DrillStack {
       log: this.log,
       logFile: join(this.logDir, 'kafka.log'),
     });
+  }
+
+  /** Starts PostgreSQL (the gateway's access-log outbox) on its port and data, unless it runs. */
+  async startPostgres(): Promise<void> {
+    if (this.postgres !== undefined) return;
+    this.postgres = await startPostgres({
+      dir: join(this.scratch, 'postgres'),
+      host: '127.0.0.1',
+      port: this.postgresPort,
+      log: this.log,
+      logFile: join(this.logDir, 'postgres.log'),
+    });
+    this.databaseUrl = this.postgres.databaseUrl;
   }
 
   /** SIGTERM (controlled shutdown), SIGKILL after the grace period. */
@@ -204,6 +226,7 @@ export class DrillStack {
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       KAFKA_BROKERS: this.kafkaBrokers,
+      DATABASE_URL: this.databaseUrl,
       GATEWAY_HOST: '127.0.0.1',
       GATEWAY_PORT: String(this.gatewayPort),
       AUTH_JWKS_PATH: this.jwksPath,
@@ -305,9 +328,10 @@ export class DrillStack {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.stopApps().catch(() => undefined);
-    await Promise.allSettled([this.kafka?.stop(), this.temporal?.stop()]);
+    await Promise.allSettled([this.kafka?.stop(), this.temporal?.stop(), this.postgres?.stop()]);
     this.kafka = undefined;
     this.temporal = undefined;
+    this.postgres = undefined;
     if (!this.keep) await rm(this.scratch, { recursive: true, force: true });
     else this.log(`[drill] kept ${this.scratch} (logs in ${this.logDir})`);
   }

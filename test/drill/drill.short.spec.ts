@@ -34,7 +34,7 @@ describe('fault drills, short form (npm run drill -- --short)', () => {
   ];
 
   for (const [name, title] of drills) {
-    it(`${title}: nothing lost, in order, no failed workflow, no duplicate case, no 5xx but 503`, async () => {
+    it(`${title}: nothing lost, in order, no failed workflow, no duplicate case, every answer access-logged, no 5xx but 503`, async () => {
       const result = await runDrill(stack, name, SHORT_PLAN, runId, log);
       results.push(result);
       const report = formatResults([result]);
@@ -49,6 +49,7 @@ describe('fault drills, short form (npm run drill -- --short)', () => {
           notRoutedThere: result.events.unexpected,
           failedWorkflows: result.workflows.failed,
           duplicateCases: result.workflows.duplicateCases,
+          answersWithoutAccessRecord: result.access.missing,
           serverErrorsBut503: result.http.serverErrorsBut503(),
         },
         report,
@@ -58,6 +59,7 @@ describe('fault drills, short form (npm run drill -- --short)', () => {
         notRoutedThere: 0,
         failedWorkflows: 0,
         duplicateCases: 0,
+        answersWithoutAccessRecord: 0,
         serverErrorsBut503: 0,
       });
       expect(result.misses, report).toEqual([]);

@@ -103,6 +103,8 @@ export interface DrillResult {
   readonly faults: string;
   readonly events: EventFigures;
   readonly workflows: WorkflowFigures;
+  /** Answers the gateway gave (its access record stored) and those whose record never reached the topic. */
+  readonly access: { readonly expected: number; readonly missing: number; readonly missingSamples: string[] };
   readonly http: HttpTally;
   readonly crashes: { worker: number; gateway: number };
   readonly seconds: number;
@@ -273,6 +275,7 @@ export async function runDrill(
   );
   const settleEnd = Date.now() + plan.settleLimitMs;
   let events = eventFigures(timelines, []);
+  let accessRecorded = new Set<string>();
   let lastDelivered = -1;
   let lastMove = Date.now();
   for (;;) {
@@ -280,12 +283,16 @@ export async function runDrill(
       log(`[drill ${name}] reading topics failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });
-    if (copies !== undefined) events = eventFigures(timelines, copies);
-    if (events.delivered !== lastDelivered) {
-      lastDelivered = events.delivered;
+    if (copies !== undefined) {
+      events = eventFigures(timelines, copies.copies);
+      accessRecorded = copies.accessRequestIds;
+    }
+    const accessMissing = driver.answeredRequestIds.filter((id) => !accessRecorded.has(id)).length;
+    if (events.delivered + accessRecorded.size !== lastDelivered) {
+      lastDelivered = events.delivered + accessRecorded.size;
       lastMove = Date.now();
     }
-    if (events.lost === 0 && events.unroutable === 0) break;
+    if (events.lost === 0 && events.unroutable === 0 && accessMissing === 0) break;
     // Nothing to wait for when nothing can arrive any more: bounded by a quiet period and a limit.
     if (Date.now() > settleEnd || Date.now() - lastMove > plan.settleQuietMs) break;
     await delay(3_000);
@@ -295,6 +302,13 @@ export async function runDrill(
   await stack.stopApps();
 
   const stopped = driver.cases.filter((c) => c.stoppedBy !== undefined);
+  const accessMissing = driver.answeredRequestIds.filter((id) => !accessRecorded.has(id));
+  const access = {
+    expected: driver.answeredRequestIds.length,
+    missing: accessMissing.length,
+    missingSamples: accessMissing.slice(0, 5),
+  };
+  if (access.missing > 0) misses.push(`${access.missing} answers without an access record`);
   if (events.lost > 0) misses.push(`${events.lost} lost`);
   if (events.outOfOrder > 0) misses.push(`${events.outOfOrder} out of order`);
   if (events.unexpected > 0) misses.push(`${events.unexpected} agency copies the routing does not name`);
@@ -318,6 +332,7 @@ export async function runDrill(
     faults,
     events,
     workflows,
+    access,
     http: driver.http,
     crashes,
     seconds: (performance.now() - started) / 1000,
@@ -383,6 +398,7 @@ export function formatResults(results: readonly DrillResult[]): string {
     'order',
     'failed wf',
     'dup cases',
+    'access records (missing)',
     'app crashes',
     'HTTP answers by status',
     'longest',
@@ -399,6 +415,7 @@ export function formatResults(results: readonly DrillResult[]): string {
     String(r.events.outOfOrder),
     String(r.workflows.failed),
     String(r.workflows.duplicateCases),
+    `${r.access.expected} (${r.access.missing})`,
     `w${r.crashes.worker} g${r.crashes.gateway}`,
     r.http.summary(),
     `${(r.http.maxMs / 1000).toFixed(1)} s`,
@@ -418,6 +435,8 @@ export function formatResults(results: readonly DrillResult[]): string {
       details.push(`out of order: ${r.events.outOfOrderSamples.join(', ')}`);
     if (r.events.unexpectedSamples.length > 0)
       details.push(`not routed there: ${r.events.unexpectedSamples.join(', ')}`);
+    if (r.access.missingSamples.length > 0)
+      details.push(`no access record: ${r.access.missingSamples.join(', ')}`);
     if (r.workflows.failedSamples.length > 0) details.push(`failed: ${r.workflows.failedSamples.join(', ')}`);
     if (r.workflows.missingCases > 0)
       details.push(`${r.workflows.missingCases} cases given without a workflow`);

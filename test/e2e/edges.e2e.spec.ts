@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CaseView } from '../../libs/contracts/src/index.js';
+import { ACCESS_LOG_TOPIC, accessRecordSchema, type CaseView } from '../../libs/contracts/src/index.js';
+import { createKafka } from '../../libs/messaging/src/index.js';
+import { KafkaReader } from '../support/kafka-reader.js';
 import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
 import { freePort } from '../support/servers.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -31,6 +33,8 @@ const RETRY_AFTER = '3';
 describe('the edges hold', () => {
   let system: RunningGateway;
   let temporalPath: TcpProxy;
+  let databasePath: TcpProxy;
+  let accessLog: KafkaReader;
   let cmm: string;
   let dis: string;
   let police: string;
@@ -41,7 +45,16 @@ describe('the edges hold', () => {
     const [host = '127.0.0.1', port = '7233'] = inject('temporalAddress').split(':');
     temporalPath = new TcpProxy(await freePort(), { host, port: Number(port) });
     await temporalPath.up();
+    const database = new URL(inject('databaseUrl'));
+    databasePath = new TcpProxy(await freePort(), { host: database.hostname, port: Number(database.port) });
+    await databasePath.up();
+    database.port = String(databasePath.port);
+    accessLog = new KafkaReader(
+      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-edges' }),
+    );
+    await accessLog.start([ACCESS_LOG_TOPIC]);
     system = await startGateway({
+      databaseUrl: database.toString(),
       temporalAddress: inject('temporalAddress'),
       kafkaBrokers: inject('kafkaBrokers'),
       taskQueue: `e2e-edges-${Date.now()}`,
@@ -60,7 +73,9 @@ describe('the edges hold', () => {
 
   afterAll(async () => {
     await system?.close();
+    await accessLog?.stop();
     await temporalPath?.down();
+    await databasePath?.down();
   });
 
   const open = async (): Promise<string> => (await system.open(police, 'police', ADULT_WITHOUT_STAY)).caseRef;
@@ -324,6 +339,75 @@ describe('the edges hold', () => {
       }
       expect((await rawRequest('TRACE', '/nowhere')).status).toBe(405);
       expect((await rawRequest('DELETE', `/cmm/cases/${ref}`, cmm)).allow).toBe('GET, HEAD');
+    });
+  });
+
+  describe('the access log keeps its promise', () => {
+    it('every request leaves one CloudEvent record with its own id and the X-Request-Id; an open names its case', async () => {
+      const run = randomBytes(4).toString('hex');
+      const ids: string[] = [];
+      const call = async (
+        method: string,
+        path: string,
+        token: string,
+        body?: unknown,
+      ): Promise<CallResult> => {
+        const id = `req-${run}-${String(ids.length).padStart(3, '0')}`;
+        ids.push(id);
+        const result = await system.call(method, path, { token, body, headers: { 'x-request-id': id } });
+        expect(result.headers.get('x-request-id')).toBe(id);
+        return result;
+      };
+      const opened = await call('POST', '/police/cases', police, ADULT_WITHOUT_STAY);
+      const ref = (opened.body as CaseView).caseRef;
+      await call('GET', `/police/cases/${ref}`, police);
+      await call('POST', `/cmm/cases/${ref}/record-interview`, cmm, {});
+      await call('POST', `/cmm/cases/${ref}/record-interview`, dis, {}); // 403: recorded too
+      await call('GET', '/cmm/cases', cmm);
+      const records = (
+        await accessLog.waitFor(
+          (m) =>
+            m.filter((x) => String(x.event.data['requestId']).startsWith(`req-${run}-`)).length >= ids.length,
+        )
+      )
+        .filter((m) => String(m.event.data['requestId']).startsWith(`req-${run}-`))
+        .map((m) => accessRecordSchema.parse(m.event));
+      expect(records.map((r) => r.data.requestId).sort()).toEqual(ids);
+      expect(new Set(records.map((r) => r.id)).size).toBe(ids.length);
+      const open = records.find((r) => r.data.operation === 'openCase');
+      expect(open).toMatchObject({ subject: ref, data: { caseRef: ref, status: 201, org: unit } });
+      expect(records.find((r) => r.data.status === 403)).toMatchObject({
+        data: { outcome: 'denied', role: 'dis' },
+      });
+    });
+
+    it('while the access log cannot be stored, nothing is answered or done: 503 ACCESS_LOG_UNAVAILABLE', async () => {
+      const ref = await open();
+      const before = await timeline(ref);
+      await databasePath.down();
+      try {
+        const view = await system.call('GET', `/cmm/cases/${ref}`, { token: cmm });
+        expectProblem(view, 503, 'ACCESS_LOG_UNAVAILABLE');
+        expect(JSON.stringify(view.body)).not.toContain('"stage"');
+        expectProblem(
+          await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key('no-log')),
+          503,
+          'ACCESS_LOG_UNAVAILABLE',
+        );
+        expectProblem(
+          await system.call('POST', '/police/cases', { token: police, body: ADULT_WITHOUT_STAY }),
+          503,
+          'ACCESS_LOG_UNAVAILABLE',
+        );
+        expect((await readiness()).checks['database']).toBe('down');
+      } finally {
+        await databasePath.up();
+      }
+      await waitFor(
+        'access log back',
+        async () => (await system.call('GET', `/cmm/cases/${ref}`, { token: cmm })).status === 200,
+      );
+      expect(await timeline(ref)).toEqual(before);
     });
   });
 

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
@@ -19,7 +19,7 @@ interface Launch {
 function launch(env: Record<string, string>): Launch {
   const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, TEMPORAL_ADDRESS: '', KAFKA_BROKERS: '', ...env },
+    env: { ...process.env, TEMPORAL_ADDRESS: '', KAFKA_BROKERS: '', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run: Launch = {
@@ -61,12 +61,15 @@ describe('npm start (scripts/start.ts)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'victim-pathway-launcher-'));
+    // PostgreSQL runs as the postgres user when we are root: it must be able to reach its folder.
+    await chmod(dataDir, 0o755);
     for (const name of [
       'GATEWAY_PORT',
       'TEMPORAL_PORT',
       'TEMPORAL_UI_PORT',
       'KAFKA_PORT',
       'KAFKA_CONTROLLER_PORT',
+      'POSTGRES_PORT',
     ]) {
       ports[name] = String(await freePort());
     }

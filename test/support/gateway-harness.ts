@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
+import { inject } from 'vitest';
 import { SignJWT, generateKeyPair, importJWK } from 'jose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
@@ -71,6 +72,8 @@ const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$
 export async function startGateway(target: {
   readonly temporalAddress: string;
   readonly kafkaBrokers: string;
+  /** Default: the test run's PostgreSQL (`inject('databaseUrl')`). */
+  readonly databaseUrl?: string;
   readonly taskQueue: string;
   /**
    * `false` against Temporal's time-skipping test server: it does not implement DescribeTaskQueue, so the
@@ -88,6 +91,7 @@ export async function startGateway(target: {
   Object.assign(process.env, {
     TEMPORAL_ADDRESS: target.temporalAddress,
     KAFKA_BROKERS: target.kafkaBrokers,
+    DATABASE_URL: target.databaseUrl ?? inject('databaseUrl'),
     TEMPORAL_TASK_QUEUE: target.taskQueue,
     GATEWAY_PORT: String(port),
     WORKER_BUNDLE_PATH: process.env['TEST_WORKFLOW_BUNDLE'] ?? '',

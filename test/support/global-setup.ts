@@ -5,25 +5,29 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     kafkaBrokers: string;
+    databaseUrl: string;
   }
 }
 
 let servers: TestServers | undefined;
 
 /**
- * Integration and e2e tiers: use the servers named by TEST_TEMPORAL_ADDRESS / TEST_KAFKA_BROKERS
+ * Integration and e2e tiers: use the servers named by TEST_TEMPORAL_ADDRESS / TEST_KAFKA_BROKERS / TEST_DATABASE_URL
  * (set by `npm test`), or start real ones for this run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let temporalAddress = process.env['TEST_TEMPORAL_ADDRESS'];
   let kafkaBrokers = process.env['TEST_KAFKA_BROKERS'];
-  if (!temporalAddress || !kafkaBrokers) {
+  let databaseUrl = process.env['TEST_DATABASE_URL'];
+  if (!temporalAddress || !kafkaBrokers || !databaseUrl) {
     servers = await startTestServers();
     temporalAddress = servers.temporalAddress;
     kafkaBrokers = servers.kafkaBrokers;
+    databaseUrl = servers.databaseUrl;
   }
   project.provide('temporalAddress', temporalAddress);
   project.provide('kafkaBrokers', kafkaBrokers);
+  project.provide('databaseUrl', databaseUrl);
   return async () => {
     await servers?.stop();
     servers = undefined;

@@ -3,13 +3,14 @@
  * (scripts/test.ts) and passes their addresses in the environment; a tier run on its own
  * (`npx vitest run --project integration`) starts its own through the vitest global setup.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
   provision,
   startKafka,
+  startPostgres,
   startTemporalDevServer,
   type ManagedProcess,
   type ToolPaths,
@@ -21,6 +22,7 @@ export const toolsDir = resolve(repoRoot, process.env['TOOLS_DIR'] ?? '.tools');
 export interface TestServers {
   readonly temporalAddress: string;
   readonly kafkaBrokers: string;
+  readonly databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -53,14 +55,22 @@ export async function startTestServers(): Promise<TestServers> {
   const started = performance.now();
   const paths = await provisionForTests();
   const dataDir = await mkdtemp(join(tmpdir(), 'victim-pathway-test-'));
-  const [temporalPort, kafkaPort, controllerPort] = [await freePort(), await freePort(), await freePort()];
+  const [temporalPort, kafkaPort, controllerPort, postgresPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  // PostgreSQL runs as the postgres user when we are root: it must be able to reach its folder.
+  await chmod(dataDir, 0o755);
+  let databaseUrl: string;
   const processes: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {
     await Promise.allSettled(processes.reverse().map((p) => p.stop()));
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const [temporal, kafka] = await Promise.all([
+    const [temporal, kafka, postgres] = await Promise.all([
       startTemporalDevServer({
         cli: paths.temporalCli,
         dataDir: join(dataDir, 'temporal'),
@@ -79,8 +89,16 @@ export async function startTestServers(): Promise<TestServers> {
         log,
         logFile: join(dataDir, 'kafka.log'),
       }),
+      startPostgres({
+        dir: join(dataDir, 'postgres'),
+        host: '127.0.0.1',
+        port: postgresPort,
+        log,
+        logFile: join(dataDir, 'postgres.log'),
+      }),
     ]);
-    processes.push(temporal, kafka);
+    processes.push(temporal, kafka, postgres);
+    databaseUrl = postgres.databaseUrl;
   } catch (error) {
     await stop();
     throw error;
@@ -88,10 +106,12 @@ export async function startTestServers(): Promise<TestServers> {
   const servers = {
     temporalAddress: `127.0.0.1:${temporalPort}`,
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
+    databaseUrl,
     stop,
   };
   log(
-    `[test servers] real Temporal dev server at ${servers.temporalAddress} and Kafka at ${servers.kafkaBrokers} ` +
+    `[test servers] real Temporal dev server at ${servers.temporalAddress}, Kafka at ${servers.kafkaBrokers} ` +
+      `and PostgreSQL on port ${postgresPort} ` +
       `ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return servers;

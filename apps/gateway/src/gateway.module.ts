@@ -5,7 +5,13 @@ import type { Kafka } from 'kafkajs';
 import { createTokenVerifier } from '../../../libs/auth/src/index.js';
 import { gatewayEnvSchema, loadConfig, type GatewayConfig } from '../../../libs/config/src/index.js';
 import { ROLES } from '../../../libs/contracts/src/index.js';
-import { createKafka } from '../../../libs/messaging/src/index.js';
+import { createPool, migrateDatabase, type Pool } from '../../../libs/database/src/index.js';
+import {
+  EVENT_PUBLISHER,
+  KafkaEventPublisher,
+  createKafka,
+  type EventPublisher,
+} from '../../../libs/messaging/src/index.js';
 import { connectTemporalClient, ensureSearchAttributes } from '../../../libs/temporal/src/index.js';
 import { createAgencyController } from './agency/agency-controllers.js';
 import { CaseGatewayService } from './agency/case-gateway.service.js';
@@ -13,7 +19,7 @@ import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
 import { AccessLogService } from './auth/access-log.service.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
-import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
+import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
 
 /** One gateway (controller group) per role, generated from the access matrix. */
 const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
@@ -45,6 +51,20 @@ const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
       inject: [GATEWAY_CONFIG],
     },
     {
+      provide: DATABASE,
+      useFactory: async (config: GatewayConfig): Promise<Pool> => {
+        // Several gateways may start at once: the migration takes an advisory lock.
+        await migrateDatabase(config.DATABASE_URL);
+        return createPool(config.DATABASE_URL, { applicationName: 'victim-pathway-gateway' });
+      },
+      inject: [GATEWAY_CONFIG],
+    },
+    {
+      provide: EVENT_PUBLISHER,
+      useFactory: (kafka: Kafka): EventPublisher => new KafkaEventPublisher(kafka),
+      inject: [KAFKA],
+    },
+    {
       provide: TOKEN_VERIFIER,
       useFactory: (config: GatewayConfig): Promise<TokenVerifier> | TokenVerifier =>
         createTokenVerifier(
@@ -73,9 +93,16 @@ const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
   ],
 })
 export class GatewayModule implements OnApplicationShutdown {
-  constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(DATABASE) private readonly pool: Pool,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
+  ) {}
 
+  /** After the access log's last relay round (providers shut down before their module). */
   async onApplicationShutdown(): Promise<void> {
     await this.client.connection.close();
+    await this.publisher.close();
+    await this.pool.end();
   }
 }

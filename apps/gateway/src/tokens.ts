@@ -2,3 +2,4 @@ export const TEMPORAL_CLIENT = Symbol('TemporalClient');
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
 export const KAFKA = Symbol('Kafka');
 export const TOKEN_VERIFIER = Symbol('TokenVerifier');
+export const DATABASE = Symbol('Database');

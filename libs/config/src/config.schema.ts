@@ -55,6 +55,8 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
     .min(60)
     .max(7 * 86_400)
     .default(43_200),
+  /** PostgreSQL (the access-log outbox): `postgres://user:password@host:5432/database`. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   /** Longest a request waits for Temporal (and through it a worker) before answering 503. */
   GATEWAY_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   /** The Retry-After of a 503. */
@@ -83,6 +85,9 @@ export const launcherEnvSchema = z.object({
   KAFKA_HEAP_MB: z.coerce.number().int().min(128).max(8192).default(512),
   GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(3000),
+  /** PostgreSQL: unset, `npm start` runs its own under DATA_DIR on POSTGRES_PORT. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  POSTGRES_PORT: port.default(5433),
   LOG_LEVEL: logLevel.default('info'),
 });
 

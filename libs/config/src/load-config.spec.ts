@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     const config = loadConfig(gatewayEnvSchema, {
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       KAFKA_BROKERS: 'a:9092, b:9092',
+      DATABASE_URL: 'postgres://pathway:secret@127.0.0.1:5433/pathway',
     });
     expect(config).toMatchObject({
       GATEWAY_PORT: 3000,
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
         KAFKA_BROKERS: '',
         GATEWAY_PORT: '70000',
         LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://pathway:s3cret-value@db/pathway',
       });
     } catch (e) {
       error = e;
@@ -33,7 +35,10 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/KAFKA_BROKERS is missing/);
     expect(problems).toMatch(/GATEWAY_PORT is "70000": must be between 1 and 65535/);
     expect(problems).toMatch(/LOG_LEVEL is "loud"/);
-    expect((error as ConfigError).problems).toHaveLength(4);
+    // A database URL may hold a password: named, never shown.
+    expect(problems).toMatch(/DATABASE_URL is set \(value not shown\): must be a postgres:\/\/ URL/);
+    expect(problems).not.toContain('s3cret-value');
+    expect((error as ConfigError).problems).toHaveLength(5);
   });
 
   it('treats empty strings as unset so defaults apply (the launcher starts local servers)', () => {

@@ -10,6 +10,9 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Variables whose values may hold a password: a problem with one names it, never its value. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL']);
+
 /**
  * Validates the environment against a schema, once. Empty strings count as unset so that `FOO=` in a
  * shell or compose file falls back to the default instead of failing obscurely.
@@ -26,7 +29,12 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.en
     const variable = issue.path[0];
     const name = typeof variable === 'string' ? variable : '(environment)';
     const given = typeof variable === 'string' ? cleaned[variable] : undefined;
-    const shown = given === undefined ? 'is missing' : `is ${JSON.stringify(given)}`;
+    const shown =
+      given === undefined
+        ? 'is missing'
+        : SECRET_VARIABLES.has(name)
+          ? 'is set (value not shown)'
+          : `is ${JSON.stringify(given)}`;
     return `${name} ${shown}: ${issue.message}`;
   });
   throw new ConfigError(problems);

@@ -220,14 +220,14 @@ export function buildAsyncApiDocument(): JsonObject {
       })),
     };
   }
-  // The access log: not pathway events but one record per gateway request (plain JSON, not CloudEvents).
+  // The access log: not pathway events but one CloudEvent per gateway request.
   messages[ACCESS_RECORD_MESSAGE_ID] = {
     name: ACCESS_RECORD_MESSAGE_ID,
     title: 'Access recorded',
     summary: `One request to an agency gateway, allowed or denied (\`type\` = \`${ACCESS_RECORD_TYPE}\`).`,
     description:
-      'Who (role, organisation, opaque subject id — never a victim), which operation on which case, and the answer (status and problem code). Never bodies, query values or tokens. Keyed by case ref when there is one, else by subject.',
-    contentType: 'application/json',
+      'A CloudEvent whose `data` says who (role, organisation, opaque subject id — never a victim), which operation on which case (for an open: the case it opened), and the answer (status and problem code), with the request id (`X-Request-Id`). Never bodies, query values or tokens. Stored by the gateway before its answer leaves, then published at least once (consumers drop duplicates by `id`). Keyed by case ref when there is one (also the `subject`), else by subject id.',
+    contentType: 'application/cloudevents+json',
     payload: { $ref: `#/components/schemas/${ACCESS_RECORD_MESSAGE_ID}` },
   };
   schemas[ACCESS_RECORD_MESSAGE_ID] = jsonSchema(accessRecordSchema);

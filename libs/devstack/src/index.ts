@@ -16,3 +16,4 @@ export { type ManagedProcess, runningManagedPids } from './process.js';
 export { assertPortFree, getFreePort } from './ports.js';
 export { startTemporalDevServer, waitForTemporal, type TemporalDevServerOptions } from './temporal.js';
 export { startKafka, waitForKafka, type KafkaOptions } from './kafka.js';
+export { startPostgres, EMBEDDED_DATABASE, type PostgresOptions, type RunningPostgres } from './postgres.js';

@@ -81,6 +81,11 @@ export interface SpawnManagedOptions {
   stopTimeoutMs: number;
   /** Called with progress lines such as "stopped in 2.1 s". */
   log?: (line: string) => void;
+  /** The signal stop() sends first (default SIGTERM; PostgreSQL's fast shutdown is SIGINT). */
+  stopSignal?: NodeJS.Signals;
+  /** Run as this user and group (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
 }
 
 const TAIL_KEEP = 200;
@@ -101,6 +106,8 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: false,
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
 
   const tailBuffer: string[] = [];
@@ -168,14 +175,14 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
     stopping ??= (async () => {
       const started = Date.now();
       if (!exitedFlag) {
-        child.kill('SIGTERM');
+        child.kill(options.stopSignal ?? 'SIGTERM');
         const inTime = await Promise.race([
           exited.then(() => true),
           delay(options.stopTimeoutMs, undefined, { ref: false }).then(() => false),
         ]);
         if (!inTime) {
           options.log?.(
-            `[${options.name}] did not exit within ${options.stopTimeoutMs / 1000} s of SIGTERM; sending SIGKILL`,
+            `[${options.name}] did not exit within ${options.stopTimeoutMs / 1000} s of ${options.stopSignal ?? 'SIGTERM'}; sending SIGKILL`,
           );
           child.kill('SIGKILL');
           await exited;

@@ -1,9 +1,31 @@
-import type { CloudEvent } from '../../contracts/src/events.contract.js';
+/** A CloudEvents 1.0 envelope, as any topic of ours carries it (pathway events, reminders, access records). */
+export interface PublishedEvent {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  /** The case ref, when the event is about one case (also the Kafka key). */
+  readonly subject?: string;
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface Delivery {
+  readonly topic: string;
+  readonly event: PublishedEvent;
+  /** The Kafka key when the event has no subject (default: the subject). */
+  readonly key?: string;
+}
 
 /** Port: publishes CloudEvents to topics. Implemented by kafkajs today; replaceable (kafkajs is unmaintained). */
 export interface EventPublisher {
-  /** Sends each event to every listed topic, keyed by its subject (the case ref) so a case stays ordered. */
-  publish(deliveries: ReadonlyArray<{ readonly topic: string; readonly event: CloudEvent }>): Promise<void>;
+  /**
+   * Sends each event to its topic, keyed by its subject (the case ref) so a case stays ordered. Resolves
+   * only when the broker holds every copy; rejects otherwise (then some copies may be there: a retry may
+   * deliver one twice, under the same id).
+   */
+  publish(deliveries: ReadonlyArray<Delivery>): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import type { CloudEvent } from '../../contracts/src/events.contract.js';
-import type { EventPublisher } from './event-publisher.port.js';
+import type { Delivery, EventPublisher } from './event-publisher.port.js';
 
 /**
  * Producer with acks=all and one request in flight per broker connection (per-case order), without kafkajs
@@ -23,18 +22,18 @@ export class KafkaEventPublisher implements EventPublisher {
     });
   }
 
-  async publish(
-    deliveries: ReadonlyArray<{ readonly topic: string; readonly event: CloudEvent }>,
-  ): Promise<void> {
+  async publish(deliveries: ReadonlyArray<Delivery>): Promise<void> {
     await this.connect();
-    const byTopic = new Map<string, CloudEvent[]>();
-    for (const { topic, event } of deliveries) byTopic.set(topic, [...(byTopic.get(topic) ?? []), event]);
+    const byTopic = new Map<string, Delivery[]>();
+    for (const delivery of deliveries) {
+      byTopic.set(delivery.topic, [...(byTopic.get(delivery.topic) ?? []), delivery]);
+    }
     await this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, events]) => ({
         topic,
-        messages: events.map((event) => ({
-          key: event.subject,
+        messages: events.map(({ event, key }) => ({
+          key: event.subject ?? key ?? null,
           value: JSON.stringify(event),
           headers: {
             'content-type': 'application/cloudevents+json; charset=UTF-8',

@@ -223,6 +223,8 @@ function send(request: AuthenticatedRequest, response: Response, answer: CaseAns
   if (answer.status === 201 || answer.status === 202) {
     response.setHeader('Location', `/${request.principal.role}/cases/${answer.caseRef}`);
   }
+  // The access record of an open names the case it opened.
+  response.locals['caseRef'] = answer.caseRef;
   response.status(answer.status).json(
     answer.view ?? {
       caseRef: answer.caseRef,

@@ -13,6 +13,7 @@ import { mayPerform, type Operation } from '../../../../libs/access/src/index.js
 import { AuthenticationError, KeySetUnavailableError } from '../../../../libs/auth/src/index.js';
 import type { Principal, Role } from '../../../../libs/contracts/src/index.js';
 import { TOKEN_VERIFIER } from '../tokens.js';
+import { AccessLogService } from './access-log.service.js';
 
 /** Route metadata: which role's gateway this is and which operation of the matrix the route performs. */
 export interface RouteAccess {
@@ -38,11 +39,14 @@ export class AccessGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, context.getHandler());
     if (access === undefined) return true; // health and docs
+    // Nothing is done for a request whose access record could not be kept.
+    await this.accessLog.assertWritable(context.switchToHttp().getRequest<Request>().method !== 'GET');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     let principal: Principal;
     try {

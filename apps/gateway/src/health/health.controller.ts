@@ -4,9 +4,10 @@ import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import type { Kafka } from 'kafkajs';
 import type { GatewayConfig } from '../../../../libs/config/src/index.js';
+import { isDatabaseReachable, type Pool } from '../../../../libs/database/src/index.js';
 import { isKafkaReachable } from '../../../../libs/messaging/src/index.js';
 import { isWorkerServing } from '../../../../libs/temporal/src/index.js';
-import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from '../tokens.js';
+import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from '../tokens.js';
 
 type Check = 'up' | 'down';
 
@@ -17,6 +18,7 @@ export class HealthController {
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(DATABASE) private readonly pool: Pool,
   ) {}
 
   @Get()
@@ -28,17 +30,18 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary:
-      'Readiness: 200 only when Temporal and Kafka are reachable and a worker answers on the task queue (within 2 s)',
+      'Readiness: 200 only when Temporal, Kafka and PostgreSQL are reachable and a worker answers on the task queue (within 2 s)',
   })
   async ready(
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {
-    const [temporal, worker, kafka] = await Promise.all([
+    const [temporal, worker, kafka, database] = await Promise.all([
       this.check(() => this.client.connection.workflowService.getSystemInfo({}).then(() => true)),
       this.check(() => isWorkerServing(this.client, this.config.TEMPORAL_TASK_QUEUE, 2000), 4500),
       this.check(() => isKafkaReachable(this.kafka)),
+      this.check(() => isDatabaseReachable(this.pool)),
     ]);
-    const checks = { temporal, kafka, worker };
+    const checks = { temporal, kafka, worker, database };
     const ready = Object.values(checks).every((c) => c === 'up');
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ready' : 'not-ready', checks };
