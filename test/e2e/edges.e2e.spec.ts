@@ -210,7 +210,7 @@ describe('the edges hold', () => {
   });
 
   describe('strict input', () => {
-    it('a DIS decision sent as form data is 415 and not applied; an act without a body is 400', async () => {
+    it('a DIS decision sent as form data is 415 and not applied; an act without a body is 400, one over 64 kB 413', async () => {
       const ref = await open();
       await system.act(cmm, 'cmm', ref, 'recordInterview');
       await system.act(cmm, 'cmm', ref, 'submitForIdentification');
@@ -224,6 +224,11 @@ describe('the edges hold', () => {
       expect(((await form.json()) as Problem).code).toBe('UNSUPPORTED_MEDIA_TYPE');
       const empty = await system.call('POST', `/dis/cases/${ref}/decide-identification`, { token: dis });
       expectProblem(empty, 400, 'BODY_REQUIRED');
+      const huge = await system.call('POST', `/dis/cases/${ref}/decide-identification`, {
+        token: dis,
+        body: { outcome: 'identified', padding: 'x'.repeat(100_000) },
+      });
+      expectProblem(huge, 413, 'PAYLOAD_TOO_LARGE');
       expect(await timeline(ref)).toEqual(before);
     });
 

@@ -6,8 +6,9 @@ import { ROLES } from '../../../libs/contracts/src/index.js';
 import { createAgencyController } from './agency/agency-controllers.js';
 import { CaseGatewayService } from './agency/case-gateway.service.js';
 import { AccessGuard } from './auth/access.guard.js';
+import { AccessLogService } from './auth/access-log.service.js';
 import { HealthController } from './health/health.controller.js';
-import { GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
+import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
 
 export const OPENAPI_PATH = 'docs';
 
@@ -45,6 +46,8 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
     { provide: KAFKA, useValue: {} },
     { provide: TOKEN_VERIFIER, useValue: {} },
     { provide: CaseGatewayService, useValue: {} },
+    { provide: DATABASE, useValue: {} },
+    { provide: AccessLogService, useValue: {} },
     AccessGuard,
   ],
 })

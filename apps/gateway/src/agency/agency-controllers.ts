@@ -86,8 +86,15 @@ function bodySchema(schema: z.ZodType, victimAct: boolean): Record<string, unkno
 }
 
 const caseRefParam = ApiParam({ name: 'caseRef', example: 'PW-7K2M9Q4X1D3F' });
-const problems = (statuses: Array<[number, string]>): MethodDecorator[] =>
-  statuses.map(([status, description]) => ApiResponse({ status, description }));
+/** One response per status: several reasons for one status are listed together. */
+function problems(statuses: Array<[number, string]>): MethodDecorator[] {
+  const byStatus = new Map<number, string[]>();
+  for (const [status, description] of statuses)
+    byStatus.set(status, [...(byStatus.get(status) ?? []), description]);
+  return [...byStatus].map(([status, reasons]) =>
+    ApiResponse({ status, description: reasons.join(' Or: ') }),
+  );
+}
 const AUTH_PROBLEMS: Array<[number, string]> = [
   [
     401,
@@ -99,11 +106,28 @@ const CASE_PROBLEMS: Array<[number, string]> = [
   [400, 'The request does not match the contract (VALIDATION_FAILED, with a pointer per field).'],
   [404, 'No case with this reference in your scope (CASE_NOT_FOUND): unknown and foreign cases look alike.'],
 ];
+/** Every route: outages are 503 with Retry-After, never a hang or a 500. */
+const OUTAGE_PROBLEMS: Array<[number, string]> = [
+  [
+    503,
+    'Temporal or its workers did not answer within the configured time (SERVICE_UNAVAILABLE), or the access record could not be stored (ACCESS_LOG_UNAVAILABLE): nothing was disclosed. `Retry-After` says when to try again; retry an act with the same Idempotency-Key.',
+  ],
+];
+/** Routes that take a body. */
+const BODY_PROBLEMS: Array<[number, string]> = [
+  [400, 'No body (BODY_REQUIRED: send {} for an act without fields) or a malformed one.'],
+  [413, 'The body is larger than 64 kB (PAYLOAD_TOO_LARGE).'],
+  [415, 'The body is not application/json (UNSUPPORTED_MEDIA_TYPE): a form post is never applied.'],
+];
+const KEY_PROBLEM: [number, string] = [
+  422,
+  'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used before for another request (another act, case or body); nothing changed.',
+];
 
 function documentation(route: AgencyRoute): MethodDecorator[] {
   const { role, operation } = route;
   const operationId = `${role}_${operation}`;
-  const common = [...problems(AUTH_PROBLEMS)];
+  const common: Array<[number, string]> = [...AUTH_PROBLEMS, ...OUTAGE_PROBLEMS];
   switch (operation) {
     case 'openCase':
       return [
@@ -118,12 +142,24 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
           name: 'Idempotency-Key',
           required: false,
           description:
-            'A retried referral with the same key (from the same organisation) answers with the case the first one opened, instead of opening a second case for the same person.',
+            'A retried referral with the same key (from the same organisation) answers with the case the first one opened (`Idempotent-Replayed: true`), instead of opening a second case for the same person. The key is bound to the referral: another referral under it is refused (422 IDEMPOTENCY_KEY_REUSED).',
         }),
-        ApiResponse({ status: 201, description: 'The case is open; its reference is `caseRef`.' }),
-        ...common,
-        ...problems([[400, 'The body does not match the contract (VALIDATION_FAILED).']]),
-        ...problems([[422, 'Refused by a rule (e.g. ACTOR_NOT_PERMITTED for a channel you do not run).']]),
+        ApiResponse({
+          status: 201,
+          description: 'The case is open; its reference is `caseRef` and `Location` names it.',
+        }),
+        ApiResponse({
+          status: 202,
+          description:
+            'The case was opened but its first view could not be read in time (the workers are away): `caseRef` and `Location` name it. Read it there later; do not open it again.',
+        }),
+        ...problems([
+          ...common,
+          [400, 'The body does not match the contract (VALIDATION_FAILED).'],
+          ...BODY_PROBLEMS,
+          KEY_PROBLEM,
+          [422, 'Refused by a rule (e.g. ACTOR_NOT_PERMITTED for a channel you do not run).'],
+        ]),
       ];
     case 'viewCase':
       return [
@@ -133,8 +169,7 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
         }),
         caseRefParam,
         ApiResponse({ status: 200, description: 'The case, with only the sections your role needs.' }),
-        ...common,
-        ...problems(CASE_PROBLEMS),
+        ...problems([...common, ...CASE_PROBLEMS]),
       ];
     case 'listCases':
       return [
@@ -145,8 +180,7 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
           status: 200,
           description: 'caseRef, stage, responsibleAgency, nextDeadline per case.',
         }),
-        ...common,
-        ...problems([[400, 'Bad query (VALIDATION_FAILED).']]),
+        ...problems([...common, [400, 'Bad query (VALIDATION_FAILED).']]),
       ];
     case 'listDeadlines':
       return [
@@ -157,8 +191,7 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
         ApiQuery({ name: 'days', required: false, schema: { type: 'integer', minimum: 1, maximum: 366 } }),
         ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } }),
         ApiResponse({ status: 200, description: 'Soonest first.' }),
-        ...common,
-        ...problems([[400, 'Bad query (VALIDATION_FAILED).']]),
+        ...problems([...common, [400, 'Bad query (VALIDATION_FAILED).']]),
       ];
     case 'grantAccess':
       return [
@@ -170,8 +203,7 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
         caseRefParam,
         ApiBody({ schema: bodySchema(grantBodySchema, false) }),
         ApiResponse({ status: 200, description: 'The grant holds (granting it again changes nothing).' }),
-        ...common,
-        ...problems([...CASE_PROBLEMS, [409, 'The case is closed (CASE_CLOSED).']]),
+        ...problems([...common, ...CASE_PROBLEMS, [409, 'The case is closed (CASE_CLOSED).']]),
       ];
     case 'revokeAccess':
       return [
@@ -180,8 +212,11 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
         ApiParam({ name: 'grantRole' }),
         ApiParam({ name: 'party' }),
         ApiResponse({ status: 200, description: 'The grant is gone.' }),
-        ...common,
-        ...problems([...CASE_PROBLEMS, [409, 'No such grant (GRANT_NOT_FOUND) or the case is closed.']]),
+        ...problems([
+          ...common,
+          ...CASE_PROBLEMS,
+          [409, 'No such grant (GRANT_NOT_FOUND) or the case is closed.'],
+        ]),
       ];
     default:
       return [
@@ -195,14 +230,18 @@ function documentation(route: AgencyRoute): MethodDecorator[] {
           name: 'Idempotency-Key',
           required: false,
           description:
-            'A retried request with the same key has one effect and answers with the case as it is (8–128 characters).',
+            'A retried request with the same key has one effect and gets the first answer again, marked `Idempotent-Replayed: true` (8–128 characters). The key is bound to your organisation, this act, this case and the body: any other request under it is refused (422 IDEMPOTENCY_KEY_REUSED) and changes nothing.',
         }),
         ApiResponse({ status: 200, description: 'Done: the case as your role may see it.' }),
-        ...common,
         ...problems([
+          ...common,
           ...CASE_PROBLEMS,
+          ...BODY_PROBLEMS,
           [409, 'Not possible now (e.g. NOT_IN_STAGE, CASE_CLOSED, DEADLINE_PASSED, APPLICATION_PENDING).'],
-          [422, 'Refused by a rule (e.g. EXTENSION_BEYOND_CAP, WRONG_AUTHORITY, INVESTIGATION_ENDED).'],
+          [
+            422,
+            'Refused by a rule (e.g. EXTENSION_BEYOND_CAP, WRONG_AUTHORITY, INVESTIGATION_ENDED; with the rule id and machine-readable details), or IDEMPOTENCY_KEY_REUSED.',
+          ],
         ]),
       ];
   }
