@@ -116,6 +116,39 @@ describe('the edges hold', () => {
       sent.on('error', reject);
       sent.end();
     });
+  /**
+   * With `path` cut, a view, an act and an open of a case are each refused with 503 `code`, and readiness
+   * names `check` down; then the path is restored and the case can be read again.
+   */
+  const refusedWhileCut = async (
+    path: TcpProxy,
+    ref: string,
+    code: string,
+    check: string,
+  ): Promise<{ view: CallResult; viewMs: number }> => {
+    await path.down();
+    let answer: { view: CallResult; viewMs: number };
+    try {
+      const started = Date.now();
+      const view = await system.call('GET', `/cmm/cases/${ref}`, { token: cmm });
+      answer = { view, viewMs: Date.now() - started };
+      expectProblem(view, 503, code);
+      expectProblem(await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key('while-cut')), 503, code);
+      expectProblem(
+        await system.call('POST', '/police/cases', { token: police, body: ADULT_WITHOUT_STAY }),
+        503,
+        code,
+      );
+      expect((await readiness()).checks[check]).toBe('down');
+    } finally {
+      await path.up();
+    }
+    await waitFor(
+      `${check} back`,
+      async () => (await system.call('GET', `/cmm/cases/${ref}`, { token: cmm })).status === 200,
+    );
+    return answer;
+  };
   const readiness = async (): Promise<{ status: number; checks: Record<string, string> }> => {
     const response = await fetch(`${system.baseUrl}/health/ready`);
     return {
@@ -389,29 +422,8 @@ describe('the edges hold', () => {
     it('while the access log cannot be stored, nothing is answered or done: 503 ACCESS_LOG_UNAVAILABLE', async () => {
       const ref = await open();
       const before = await timeline(ref);
-      await databasePath.down();
-      try {
-        const view = await system.call('GET', `/cmm/cases/${ref}`, { token: cmm });
-        expectProblem(view, 503, 'ACCESS_LOG_UNAVAILABLE');
-        expect(JSON.stringify(view.body)).not.toContain('"stage"');
-        expectProblem(
-          await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key('no-log')),
-          503,
-          'ACCESS_LOG_UNAVAILABLE',
-        );
-        expectProblem(
-          await system.call('POST', '/police/cases', { token: police, body: ADULT_WITHOUT_STAY }),
-          503,
-          'ACCESS_LOG_UNAVAILABLE',
-        );
-        expect((await readiness()).checks['database']).toBe('down');
-      } finally {
-        await databasePath.up();
-      }
-      await waitFor(
-        'access log back',
-        async () => (await system.call('GET', `/cmm/cases/${ref}`, { token: cmm })).status === 200,
-      );
+      const { view } = await refusedWhileCut(databasePath, ref, 'ACCESS_LOG_UNAVAILABLE', 'database');
+      expect(JSON.stringify(view.body)).not.toContain('"stage"');
       expect(await timeline(ref)).toEqual(before);
     });
   });
@@ -493,32 +505,9 @@ describe('the edges hold', () => {
 
     it('Temporal out of reach: 503 with Retry-After for a view, an act and an open; back when it is', async () => {
       const ref = await open();
-      await temporalPath.down();
-      try {
-        const started = Date.now();
-        const view = await system.call('GET', `/cmm/cases/${ref}`, { token: cmm });
-        const viewMs = Date.now() - started;
-        expectProblem(view, 503, 'SERVICE_UNAVAILABLE');
-        expect(view.headers.get('retry-after')).toBe(RETRY_AFTER);
-        expect(viewMs).toBeLessThan(TIMEOUT_MS * 5);
-        expectProblem(
-          await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key('i')),
-          503,
-          'SERVICE_UNAVAILABLE',
-        );
-        expectProblem(
-          await system.call('POST', '/police/cases', { token: police, body: ADULT_WITHOUT_STAY }),
-          503,
-          'SERVICE_UNAVAILABLE',
-        );
-        expect((await readiness()).checks['temporal']).toBe('down');
-      } finally {
-        await temporalPath.up();
-      }
-      await waitFor(
-        'Temporal back',
-        async () => (await system.call('GET', `/cmm/cases/${ref}`, { token: cmm })).status === 200,
-      );
+      const { view, viewMs } = await refusedWhileCut(temporalPath, ref, 'SERVICE_UNAVAILABLE', 'temporal');
+      expect(view.headers.get('retry-after')).toBe(RETRY_AFTER);
+      expect(viewMs).toBeLessThan(TIMEOUT_MS * 5);
     });
   });
 });

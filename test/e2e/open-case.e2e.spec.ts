@@ -51,7 +51,7 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     expect((await system.call('GET', '/health')).body).toEqual({ status: 'ok' });
     expect((await system.call('GET', '/health/ready')).body).toEqual({
       status: 'ready',
-      checks: { temporal: 'up', kafka: 'up', worker: 'up' },
+      checks: { temporal: 'up', kafka: 'up', worker: 'up', database: 'up' },
     });
   });
 

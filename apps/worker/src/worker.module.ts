@@ -10,11 +10,7 @@ import {
   ensureTopics,
   type EventPublisher,
 } from '../../../libs/messaging/src/index.js';
-import {
-  UnreachableServerError,
-  ensureSearchAttributes,
-  reachTemporal,
-} from '../../../libs/temporal/src/index.js';
+import { ensureSearchAttributes, reachTemporal } from '../../../libs/temporal/src/index.js';
 import { createPathwayWorker } from './pathway-worker.js';
 
 export const WORKER_CONFIG = Symbol('WorkerConfig');
@@ -35,13 +31,15 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
     @Inject(KAFKA) private readonly kafka: Kafka,
   ) {}
 
-  /** Resolves when the worker has stopped; rejects if it failed. */
+  private stopping = false;
+
+  /**
+   * Resolves when the worker has stopped; rejects if it failed. Kafka out of reach does not stop the boot:
+   * cases go on (their events wait in the workflows, whose publishing activities retry) and the topics are
+   * created as soon as the broker answers.
+   */
   async run(): Promise<void> {
-    await ensureTopics(this.kafka, ALL_TOPICS).catch((error: unknown) => {
-      const brokers = this.config.KAFKA_BROKERS.join(',');
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new UnreachableServerError(`cannot reach Kafka at ${brokers} (KAFKA_BROKERS): ${reason}`);
-    });
+    void this.ensureTopicsWhenReachable();
     await ensureSearchAttributes(this.connection, this.config.TEMPORAL_NAMESPACE);
     this.worker = await createPathwayWorker({
       connection: this.connection,
@@ -55,8 +53,29 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
     await this.running;
   }
 
+  private async ensureTopicsWhenReachable(): Promise<void> {
+    const brokers = this.config.KAFKA_BROKERS.join(',');
+    for (let wait = 1_000, warned = false; !this.stopping; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        await ensureTopics(this.kafka, ALL_TOPICS);
+        if (warned) this.logger.log(`Kafka at ${brokers} reached: topics ready`);
+        return;
+      } catch (error) {
+        if (!warned) {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.logger.warn(
+            `cannot reach Kafka at ${brokers} (KAFKA_BROKERS): ${reason}; events wait and are published once it answers`,
+          );
+          warned = true;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    }
+  }
+
   /** Drains the worker (in-flight tasks finish) before the connections it uses are closed. */
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.publisher.close();

@@ -14,6 +14,17 @@ import { KafkaReader } from '../../../test/support/kafka-reader.js';
 import { createKafka, ensureTopics, isKafkaReachable } from './kafka.js';
 import { KafkaEventPublisher } from './kafka-event-publisher.js';
 
+/** An InterviewRecorded event of `caseRef`, as the workflow would publish it. */
+const interviewRecorded = (caseRef: string, key: string): CloudEvent =>
+  toCloudEvent({
+    caseRef,
+    key,
+    type: 'dk.pathway.interview-recorded.v1',
+    time: '2026-12-01T10:00:00.000Z',
+    data: { caseRef, type: 'InterviewRecorded', at: '2026-12-01T10:00:00.000Z', by: 'ngo' },
+    recipients: ['cmm'],
+  });
+
 describe('KafkaEventPublisher against a real Kafka broker', () => {
   const kafka = createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'publisher-int-test' });
   const publisher = new KafkaEventPublisher(kafka);
@@ -76,14 +87,7 @@ describe('KafkaEventPublisher against a real Kafka broker', () => {
     await admin.disconnect();
     const caseRef = caseRefFromRandom(randomBytes(12));
     const event = (key: string, padding = ''): CloudEvent => ({
-      ...toCloudEvent({
-        caseRef,
-        key,
-        type: 'dk.pathway.interview-recorded.v1',
-        time: '2026-12-01T10:00:00.000Z',
-        data: { caseRef, type: 'InterviewRecorded', at: '2026-12-01T10:00:00.000Z', by: 'ngo' },
-        recipients: ['cmm'],
-      }),
+      ...interviewRecorded(caseRef, key),
       ...(padding ? { padding } : {}),
     });
     // When one request writes the first event to CMM's topic but the broker refuses its copy on the small
@@ -115,15 +119,7 @@ describe('KafkaEventPublisher against a real Kafka broker', () => {
       createKafka({ brokers: [path.address], clientId: 'publisher-int-late' }, { silent: true }),
     );
     const caseRef = caseRefFromRandom(randomBytes(12));
-    const event = (key: string): CloudEvent =>
-      toCloudEvent({
-        caseRef,
-        key,
-        type: 'dk.pathway.interview-recorded.v1',
-        time: '2026-12-01T10:00:00.000Z',
-        data: { caseRef, type: 'InterviewRecorded', at: '2026-12-01T10:00:00.000Z', by: 'ngo' },
-        recipients: ['cmm'],
-      });
+    const event = (key: string): CloudEvent => interviewRecorded(caseRef, key);
     try {
       await expect(
         late.publish([{ topic: agencyTopic('cmm'), event: event('e00001-InterviewRecorded') }]),
