@@ -202,6 +202,19 @@ describe('the edges hold', () => {
       expect(await timeline(ref)).toEqual(before);
     });
 
+    it('the key reused on another case is refused too, and that case does not change', async () => {
+      const [first, second] = [await open(), await open()];
+      const k = key('cross-case');
+      expect((await system.act(cmm, 'cmm', first, 'recordInterview', {}, k)).status).toBe(200);
+      const before = await timeline(second);
+      expectProblem(
+        await system.act(cmm, 'cmm', second, 'recordInterview', {}, k),
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      expect(await timeline(second)).toEqual(before);
+    });
+
     it('two organisations never share a key: CMM’s key does not swallow DIS’s decision', async () => {
       const ref = await open();
       const k = key('shared');

@@ -12,9 +12,14 @@ import {
   createKafka,
   type EventPublisher,
 } from '../../../libs/messaging/src/index.js';
-import { connectTemporalClient, ensureSearchAttributes } from '../../../libs/temporal/src/index.js';
+import {
+  closeTemporalClient,
+  connectTemporalClient,
+  ensureSearchAttributes,
+} from '../../../libs/temporal/src/index.js';
 import { createAgencyController } from './agency/agency-controllers.js';
 import { CaseGatewayService } from './agency/case-gateway.service.js';
+import { IdempotencyKeyStore } from './agency/idempotency-key.store.js';
 import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
 import { AccessLogService } from './auth/access-log.service.js';
 import { HealthController } from './health/health.controller.js';
@@ -89,6 +94,7 @@ const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     AccessGuard,
     AccessLogService,
+    IdempotencyKeyStore,
     CaseGatewayService,
   ],
 })
@@ -101,7 +107,7 @@ export class GatewayModule implements OnApplicationShutdown {
 
   /** After the access log's last relay round (providers shut down before their module). */
   async onApplicationShutdown(): Promise<void> {
-    await this.client.connection.close();
+    await closeTemporalClient(this.client);
     await this.publisher.close();
     await this.pool.end();
   }

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import {
@@ -16,12 +16,58 @@ export interface TemporalTarget {
   readonly namespace: string;
 }
 
+/**
+ * The SDK's gRPC retries (UNAVAILABLE and the like, with backoff), made safe to close: a retry scheduled
+ * before `close()` would otherwise fire on a closed channel and throw from a timer ("Channel has been shut
+ * down"), crashing the process at shutdown. Closing first stops new retries, then waits for the scheduled
+ * ones (at most one backoff, ≤ 5 s) before the channel is closed.
+ */
+class ClosableRetries {
+  private pending = 0;
+  private closing = false;
+  private readonly defaults = defaultGrpcRetryOptions();
+
+  readonly interceptor = makeGrpcRetryInterceptor({
+    retryableDecider: (attempt, status) => !this.closing && this.defaults.retryableDecider(attempt, status),
+    delayFunction: (attempt, status) => {
+      const delay = this.defaults.delayFunction(attempt, status);
+      this.pending += 1;
+      setTimeout(() => {
+        this.pending -= 1;
+      }, delay + 50).unref();
+      return delay;
+    },
+  });
+
+  async close(connection: { close(): Promise<void> }): Promise<void> {
+    this.closing = true;
+    const until = Date.now() + 6_000;
+    while (this.pending > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    await connection.close();
+  }
+}
+
+const retriesOf = new WeakMap<object, ClosableRetries>();
+
 /** Connects a client; fails fast (instead of retrying forever) so a wrong address is reported at boot. */
 export async function connectTemporalClient(target: TemporalTarget): Promise<Client> {
+  const retries = new ClosableRetries();
   const connection = await reachTemporal(target.address, () =>
-    Connection.connect({ address: target.address, connectTimeout: '5 seconds' }),
+    Connection.connect({
+      address: target.address,
+      connectTimeout: '5 seconds',
+      interceptors: [retries.interceptor],
+    }),
   );
+  retriesOf.set(connection, retries);
   return new Client({ connection, namespace: target.namespace });
+}
+
+/** Closes a client made by `connectTemporalClient` once no retry of its calls is still scheduled. */
+export async function closeTemporalClient(client: Client): Promise<void> {
+  const retries = retriesOf.get(client.connection);
+  if (retries) await retries.close(client.connection);
+  else await client.connection.close();
 }
 
 /** Runs a connect call and, if it fails, says which server could not be reached and which setting names it. */

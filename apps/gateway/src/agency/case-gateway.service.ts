@@ -64,6 +64,7 @@ import {
 import { z } from 'zod';
 import { isTemporalUnavailable } from '../../../../libs/temporal/src/index.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
+import { IdempotencyKeyStore } from './idempotency-key.store.js';
 import { bindIdempotencyKey, updateIdOf } from './idempotency.js';
 import { GATEWAY_CONFIG, TEMPORAL_CLIENT } from '../tokens.js';
 
@@ -144,6 +145,7 @@ export class CaseGatewayService {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(IdempotencyKeyStore) private readonly keys: IdempotencyKeyStore,
   ) {}
 
   /**
@@ -158,6 +160,7 @@ export class CaseGatewayService {
       idempotencyKey === undefined
         ? undefined
         : bindIdempotencyKey(principal, idempotencyKey, { operation: 'openCase', body });
+    if (idempotency !== undefined) await this.keys.claim(idempotency);
     const caseRef = caseRefFromRandom(
       idempotency === undefined ? randomBytes(12) : Buffer.from(idempotency.key, 'base64url'),
     );
@@ -259,6 +262,7 @@ export class CaseGatewayService {
       idempotencyKey === undefined
         ? undefined
         : bindIdempotencyKey(principal, idempotencyKey, { operation: act, caseRef, body });
+    if (idempotency !== undefined) await this.keys.claim(idempotency);
     const result = await this.update<ActResult>(
       caseRef,
       act,
