@@ -9,19 +9,18 @@ import {
 } from '../libs/contracts/src/index.js';
 import {
   COOPERATION_CONDITION_KINDS,
-  DENMARK_2013,
-  addMonths,
   instant,
   supportOffersFor,
   type CaseState,
   type Instant,
 } from '../libs/domain/src/index.js';
 import { DAY, dataOf, ofType, withCase, type PathwayRun } from '../test/support/pathway-harness.js';
+import { CALENDAR, POLICY, plusDays, plusMonths, remindedAt } from '../test/support/policy-time.js';
 import { getCase } from './victim-pathway.workflow.js';
 
 /**
  * The pathway's main branches, one per rule, on the real time-skipping test server with the literal policy
- * durations of `dk-2013.1` (30-day periods, reminders 10/3 days before a period end, 3 days before an
+ * durations of `dk-2013.2`, the policy new cases get (30-day periods, reminders 10/3 days before a period end, 3 days before an
  * extension decision, 30/7 days before a permit expires, a guardian within 3 days, monthly check-ins).
  *
  * Every test reads the published CloudEvents as a tape: each step names exactly the events it expects, in
@@ -39,7 +38,7 @@ const ADULT_WITHOUT_STAY: Referral = {
 };
 
 const at = (ms: number): Instant => instant(ms);
-const plusDays = (from: Instant, n: number): Instant => instant(Date.parse(from) + n * DAY);
+const addMonths = plusMonths;
 
 /** `dk.pathway.stage-changed.v1` → `stage-changed`, with the detail that tells one such event from another. */
 function label(event: CloudEvent): string {
@@ -153,7 +152,7 @@ function periodOf(view: CaseView): { start: Instant; end: Instant } {
   const period = caseOf(view).period;
   if (period === undefined) throw new Error('no period');
   const { startsAt, endsAt } = period;
-  expect(Date.parse(endsAt) - Date.parse(startsAt)).toBe(30 * DAY);
+  expect(endsAt).toBe(CALENDAR.addDays(startsAt, 30));
   return { start: startsAt, end: endsAt };
 }
 
@@ -228,7 +227,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         'period-ended',
         'case-closed period-ended-with-legal-stay',
       ]);
-      expect(ending.map((e) => e.time)).toEqual([plusDays(end, -10), plusDays(end, -3), end, end]);
+      expect(ending.map((e) => e.time)).toEqual([remindedAt(end, 10), remindedAt(end, 3), end, end]);
       for (const [i, daysBefore] of [10, 3].entries()) {
         expect(dataOf(ending[i])).toMatchObject({
           deadlineId: 'restitution-period-end',
@@ -238,7 +237,9 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
           daysBefore,
           responsible: 'cmm',
         });
-        expect(String(dataOf(ending[i])['summary'])).toContain(`due ${end}`);
+        expect(String(dataOf(ending[i])['summary'])).toContain(
+          `due ${CALENDAR.longDate(end)} (Europe/Copenhagen, ${end})`,
+        );
         expect(topicsOf(run, ending[i])).toEqual(topics('cmm'));
       }
       expect(dataOf(ending[2])).toMatchObject({ kind: 'restitution', cause: 'elapsed' });
@@ -405,7 +406,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         'period-ended',
         'stage-changed reflection-period -> departure-required',
       ]);
-      expect(ending.map((e) => e.time)).toEqual([plusDays(end, -10), plusDays(end, -3), end, end]);
+      expect(ending.map((e) => e.time)).toEqual([remindedAt(end, 10), remindedAt(end, 3), end, end]);
       tape.nothingElse();
       await run.handle.terminate('test done');
     });
@@ -500,7 +501,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         'reminder guardian-appointment -1d',
         'deadline-missed guardian-appointment',
       ]);
-      expect(missed.map((e) => e.time)).toEqual([plusDays(opened, 2), guardianDue]);
+      expect(missed.map((e) => e.time)).toEqual([remindedAt(guardianDue, 1, opened), guardianDue]);
       expect(dataOf(missed[0])).toMatchObject({ responsible: 'municipality', rule: 'R17', daysBefore: 1 });
       expect(topicsOf(run, missed[0])).toEqual(topics('municipality'));
       expect(dataOf(missed[1])).toMatchObject({
@@ -570,7 +571,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       const firstCheckIn = addMonths(caseOf(arrived).monitoring!.arrivedAt, 1);
       await run.skipTo(plusDays(firstCheckIn, 1));
       const checkIn = await tape.next(['reminder check-in:1 -3d', 'deadline-missed check-in:1']);
-      expect(checkIn.map((e) => e.time)).toEqual([plusDays(firstCheckIn, -3), firstCheckIn]);
+      expect(checkIn.map((e) => e.time)).toEqual([remindedAt(firstCheckIn, 3), firstCheckIn]);
       expect(dataOf(checkIn[1])).toMatchObject({
         kind: 'check-in',
         rule: 'R17',
@@ -578,8 +579,8 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         escalateTo: ['cmm', 'guardian'],
       });
       expect(topicsOf(run, checkIn[1])).toEqual(topics('cmm', 'guardian', 'iom'));
-      // Reminders go to the responsible agency only (the guardian is told of the escalation, not reminded).
-      expect(topicsOf(run, checkIn[0])).toEqual(topics('iom'));
+      // R17: the guardian is reminded too, not only told of the escalation.
+      expect(topicsOf(run, checkIn[0])).toEqual(topics('guardian', 'iom'));
       tape.nothingElse();
       await run.handle.terminate('test done');
     });
@@ -636,7 +637,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         'reminder extension-decision:2 -3d',
         'deadline-missed extension-decision:2',
       ]);
-      expect(held.map((e) => e.time)).toEqual([plusDays(end, -3), end]);
+      expect(held.map((e) => e.time)).toEqual([remindedAt(end, 3), end]);
       expect(dataOf(held[0])).toMatchObject({
         deadlineKind: 'extension-decision',
         responsible: 'dis',
@@ -682,8 +683,8 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         'stage-changed reflection-period -> departure-required',
       ]);
       expect(ending.map((e) => e.time)).toEqual([
-        plusDays(newEnd, -10),
-        plusDays(newEnd, -3),
+        remindedAt(newEnd, 10),
+        remindedAt(newEnd, 3),
         newEnd,
         newEnd,
       ]);
@@ -820,7 +821,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       return expiry;
     };
     const expectReminders = (run: PathwayRun, reminders: readonly CloudEvent[], expiry: Instant): void => {
-      expect(reminders.map((e) => e.time)).toEqual([plusDays(expiry, -30), plusDays(expiry, -7)]);
+      expect(reminders.map((e) => e.time)).toEqual([remindedAt(expiry, 30), remindedAt(expiry, 7)]);
       for (const reminder of reminders) {
         expect(dataOf(reminder)).toMatchObject({
           deadlineKind: 'permit-expiry',
@@ -895,7 +896,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
 
       // R8/R9: the support offered in the period does not depend on cooperation (the support context has
       // no cooperation facts, and no offer of the policy carries a cooperation condition).
-      const offers = supportOffersFor({ stage: identified.stage, age: 'adult' }, DENMARK_2013);
+      const offers = supportOffersFor({ stage: identified.stage, age: 'adult' }, POLICY);
       expect(offers.map((o) => o.kind)).toEqual([
         'accommodation',
         'medical-care',
@@ -904,7 +905,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         'assisted-voluntary-return',
       ]);
       const cooperationKinds: readonly string[] = COOPERATION_CONDITION_KINDS;
-      for (const offer of DENMARK_2013.supportOffers) {
+      for (const offer of POLICY.supportOffers) {
         expect(offer.conditions.filter((c) => cooperationKinds.includes(c.kind))).toEqual([]);
       }
 
@@ -933,8 +934,8 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         'stage-changed reflection-period -> departure-required',
       ]);
       expect(ending.map((e) => e.time)).toEqual([
-        plusDays(newEnd, -10),
-        plusDays(newEnd, -3),
+        remindedAt(newEnd, 10),
+        remindedAt(newEnd, 3),
         newEnd,
         newEnd,
       ]);

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
 import type { Referral } from '../libs/contracts/src/index.js';
-import { addMonths, instant, type Instant } from '../libs/domain/src/index.js';
+import { instant, type Instant } from '../libs/domain/src/index.js';
+import { POLICY, plusDays, plusMonths, remindedAt } from '../test/support/policy-time.js';
 import { DAY, dataOf, ofType, withCase } from '../test/support/pathway-harness.js';
 import { getCase } from './victim-pathway.workflow.js';
 
@@ -30,9 +31,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       const identified = await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
       expect(identified.stage).toBe('reflection-period');
       const reflectionEnd = identified.deadlines.find((d) => d.kind === 'reflection-period-end');
-      expect(Date.parse(reflectionEnd!.dueAt) - Date.parse(reflectionEnd!.explanation.startsAt)).toBe(
-        30 * DAY,
-      ); // R4
+      expect(reflectionEnd!.dueAt).toBe(plusDays(reflectionEnd!.explanation.startsAt, 30)); // R4
 
       // R5/R19: AVR cooperation confirmed; the victim (via CMM) asks to extend; beyond the cap is refused.
       await run.act('confirmAvrCooperation', { by: 'iom' });
@@ -46,7 +45,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       await run.act('requestExtension', { by: 'cmm', days: 90, ground: 'avr-cooperation' });
       const extended = await run.act('decideExtension', { by: 'dis', outcome: 'granted', days: 90 });
       const periodEnd = extended.deadlines.find((d) => d.kind === 'reflection-period-end')!;
-      expect(Date.parse(periodEnd.dueAt) - Date.parse(periodEnd.explanation.startsAt)).toBe(120 * DAY); // R5: the cap, exactly
+      expect(periodEnd.dueAt).toBe(plusDays(periodEnd.explanation.startsAt, 120)); // R5: the cap, exactly
       expect(periodEnd.explanation.extensions).toHaveLength(1);
 
       // R11: police apply for the §9c(5) permit before the period ends; DIS grants the first 6-month term.
@@ -62,7 +61,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         await run.act('requestPermitRenewal', { by: 'police', victimCooperatesWithPolice: true });
         const renewed = await run.act('decidePermit', { by: 'dis', outcome: 'granted' });
         const next = renewed.deadlines.find((d) => d.kind === 'permit-expiry')!.dueAt;
-        expect(next).toBe(addMonths(instant(expiry), 6)); // the next term chains from the previous end
+        expect(next).toBe(plusMonths(expiry, 6)); // the next term chains from the previous end
         return next;
       };
       const term2End = await renew(term1End);
@@ -84,8 +83,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       const arrived = await run.act('recordArrival', { by: 'iom' });
       expect(arrived.stage).toBe('monitoring');
       const arrival = arrived.state.stage === 'not-started' ? t0 : arrived.state.monitoring!.arrivedAt;
-      const month = (n: number, plusDays = 0): Instant =>
-        instant(Date.parse(addMonths(arrival, n)) + plusDays * DAY);
+      const month = (n: number, days = 0): Instant => plusDays(plusMonths(arrival, n), days);
       await run.skipTo(month(0, 20));
       await run.act('recordCheckIn', { by: 'iom' });
       await run.skipTo(month(1, 20));
@@ -111,7 +109,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         const at30 = permitReminders.find(
           (e) => dataOf(e)['dueAt'] === expiry && dataOf(e)['daysBefore'] === 30,
         );
-        expect(at30?.time).toBe(instant(Date.parse(expiry) - 30 * DAY));
+        expect(at30?.time).toBe(remindedAt(expiry, 30));
         expect(dataOf(at30)['responsible']).toBe('police');
       }
       // A reminder stops once its act is done: term 1 was renewed 20 days before expiry, so no 7-day reminder.
@@ -126,7 +124,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       const checkInReminders = reminders.filter((e) => dataOf(e)['deadlineKind'] === 'check-in');
       expect(
         checkInReminders.map((e) => [dataOf(e)['deadlineId'], e.time, dataOf(e)['responsible']]),
-      ).toContainEqual(['check-in:3', instant(Date.parse(month(3)) - 3 * DAY), 'iom']);
+      ).toContainEqual(['check-in:3', remindedAt(month(3), 3), 'iom']);
       // Acts are stamped at the simulated instant they happened.
       const granted = ofType(events, 'dk.pathway.extension-granted.v1');
       expect(granted).toHaveLength(1);
@@ -188,7 +186,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       await run.act('submitForIdentification', { by: 'cmm' });
       const identified = await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
       const end = identified.deadlines.find((d) => d.kind === 'reflection-period-end')!;
-      expect(end.explanation).toMatchObject({ rule: 'R4', policyVersion: 'dk-2013.1' });
+      expect(end.explanation).toMatchObject({ rule: 'R4', policyVersion: POLICY.version });
       await run.skipTo(instant(t0 + 31 * DAY));
       const state = await run.handle.query(getCase);
       expect(state.stage).toBe('departure-required');
@@ -197,10 +195,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         (e) => dataOf(e)['deadlineKind'] === 'reflection-period-end',
       );
       expect(reminders.map((e) => dataOf(e)['daysBefore'])).toEqual([10, 3]);
-      expect(reminders.map((e) => e.time)).toEqual([
-        instant(Date.parse(end.dueAt) - 10 * DAY),
-        instant(Date.parse(end.dueAt) - 3 * DAY),
-      ]);
+      expect(reminders.map((e) => e.time)).toEqual([remindedAt(end.dueAt, 10), remindedAt(end.dueAt, 3)]);
       const ended = ofType(events, 'dk.pathway.period-ended.v1');
       expect(ended.map((e) => e.time)).toEqual([end.dueAt]);
       await run.handle.terminate('test done');

@@ -21,10 +21,10 @@ import {
   AccessUpdateNames,
   NON_RETRYABLE_ERRORS,
   QueryNames,
-  REMINDER_EVENT_TYPE,
   SearchAttributes,
   grantKey,
   pathwayEventRequest,
+  reminderEventRequest,
   type ActArgs,
   type ActEnvelope,
   type ActResult,
@@ -385,27 +385,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   const fire = (action: ScheduledAction): void => {
     fired.add(action.id);
     if (action.kind === 'reminder') {
-      const deadline = currentDeadlines(
-        state as Exclude<PathwayState, { stage: 'not-started' }>,
-        policy,
-      ).find((d) => d.id === action.deadlineId);
-      outbox.push({
-        caseRef,
-        key: `reminder/${action.id}`,
-        type: REMINDER_EVENT_TYPE,
-        time: action.at,
-        recipients: action.to,
-        data: {
-          caseRef,
-          deadlineId: action.deadlineId,
-          deadlineKind: action.deadlineKind,
-          rule: action.rule,
-          dueAt: deadline?.dueAt ?? action.at,
-          daysBefore: action.daysBefore,
-          responsible: deadline?.responsible ?? action.to[0] ?? policy.coordinator,
-          summary: deadline?.explanation.summary ?? '',
-        },
-      });
+      outbox.push(reminderEventRequest(caseRef, action, state, policy));
       changes += 1;
       return;
     }

@@ -129,10 +129,10 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(await timeline()).toEqual(before);
     const records = await accessLog.waitFor(
       (m) =>
-        m.filter(
-          (x) =>
-            (x.event as unknown as AccessRecord).subject === caseRef && x.event.type === ACCESS_RECORD_TYPE,
-        ).length >= 2,
+        m.filter((x) => {
+          const record = x.event as unknown as AccessRecord;
+          return record.subject === caseRef && record.data.status === 403;
+        }).length >= 2,
     );
     const denied = records
       .map((m) => m.event as unknown as AccessRecord)

@@ -58,7 +58,7 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
   it('R1: police open a case routed to DIS; case-referred reaches CMM, DIS and audit; the police unit keeps access', async () => {
     const opened = await system.open(police, 'police', adultWithoutStay);
     expect(opened.caseRef).toMatch(/^PW-[0-9A-Z]{12}$/);
-    expect(opened.policyVersion).toBe('dk-2013.1');
+    expect(opened.policyVersion).toBe('dk-2013.2');
 
     const id = `${opened.caseRef}/e00001-CaseReferred`;
     const read = await reader.waitFor((m) => m.filter((x) => x.event.id === id).length >= 3);
@@ -108,7 +108,7 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     const decided = first.body as CaseView;
     expect(decided.stage).toBe('reflection-period');
     const end = decided.deadlines.find((d) => d.kind === 'reflection-period-end');
-    expect(end?.explanation).toMatchObject({ rule: 'R4', policyVersion: 'dk-2013.1' });
+    expect(end?.explanation).toMatchObject({ rule: 'R4', policyVersion: 'dk-2013.2' });
 
     const retry = await system.act(
       dis,

@@ -6,7 +6,8 @@ import {
   agencyTopic,
   type CaseView,
 } from '../../libs/contracts/src/index.js';
-import { addMonths, instant, type Instant } from '../../libs/domain/src/index.js';
+import { instant, type Instant } from '../../libs/domain/src/index.js';
+import { plusDays, plusMonths, remindedAt } from '../support/policy-time.js';
 import { createKafka } from '../../libs/messaging/src/index.js';
 import { assertMatchesAsyncApi } from '../support/asyncapi-validator.js';
 import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
@@ -25,7 +26,7 @@ import { DAY, timeSkippingEnv } from '../support/pathway-harness.js';
 const adultWithoutStay = { facts: { hasLegalStay: false, age: 'adult' } };
 const WAIT = 60_000;
 
-const plusDays = (at: string, days: number): Instant => instant(Date.parse(at) + days * DAY);
+const addMonths = plusMonths;
 
 /** Messages about one case, optionally on one topic and of one type. */
 function about(
@@ -365,7 +366,7 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     expect(end).toMatchObject({ id: 'reflection-period-end', responsible: 'cmm', rule: 'R4' });
     reflectionEnd = instant(end.dueAt);
     // R4: 30 days from the identification, which happened at the simulated start (plus request latency).
-    expect(Date.parse(reflectionEnd) - Date.parse(end.explanation.startsAt)).toBe(30 * DAY);
+    expect(reflectionEnd).toBe(plusDays(end.explanation.startsAt, 30));
     expect(Date.parse(end.explanation.startsAt) - t0).toBeGreaterThanOrEqual(0);
     expect(Date.parse(end.explanation.startsAt) - t0).toBeLessThan(10 * 60_000);
 
@@ -374,8 +375,8 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     await reader.waitFor(() => reminders(agencyTopic('cmm'), 'reflection-period-end').length >= 2, WAIT);
     const sent = reminders(agencyTopic('cmm'), 'reflection-period-end');
     expect(sent.map((m) => m.event.time)).toEqual([
-      plusDays(reflectionEnd, -10),
-      plusDays(reflectionEnd, -3),
+      remindedAt(reflectionEnd, 10),
+      remindedAt(reflectionEnd, 3),
     ]);
     expect(sent.map((m) => data(m)['daysBefore'])).toEqual([10, 3]);
     for (const message of sent) {
@@ -466,7 +467,7 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     await skipTo(plusDays(expiry, -6));
     await reader.waitFor(() => reminders(agencyTopic('police'), 'permit-expiry').length >= 2, WAIT);
     const sent = reminders(agencyTopic('police'), 'permit-expiry');
-    expect(sent.map((m) => m.event.time)).toEqual([plusDays(expiry, -30), plusDays(expiry, -7)]);
+    expect(sent.map((m) => m.event.time)).toEqual([remindedAt(expiry, 30), remindedAt(expiry, 7)]);
     expect(sent.map((m) => data(m))).toEqual([
       expect.objectContaining({
         deadlineId: 'permit-expiry:1',
@@ -576,9 +577,9 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
         data(m)['responsible'],
       ]),
     ).toEqual([
-      ['check-in:1', month(1, -3), month(1), 'iom'],
-      ['check-in:2', month(2, -3), month(2), 'iom'],
-      ['check-in:3', month(3, -3), month(3), 'iom'],
+      ['check-in:1', remindedAt(month(1), 3), month(1), 'iom'],
+      ['check-in:2', remindedAt(month(2), 3), month(2), 'iom'],
+      ['check-in:3', remindedAt(month(3), 3), month(3), 'iom'],
     ]);
     expect(checkInReminders.every((m) => data(m)['daysBefore'] === 3 && data(m)['rule'] === 'R14')).toBe(
       true,

@@ -164,6 +164,7 @@ function referrals(): Referral[] {
 const START: { readonly [version: string]: Instant } = {
   'dk-2007.1': instant('2010-03-01T00:00:00.000Z'),
   'dk-2013.1': instant('2024-01-01T00:00:00.000Z'),
+  'dk-2013.2': instant('2027-01-04T00:00:00.000Z'),
 };
 
 /**

@@ -38,6 +38,19 @@ const legalStatusChange = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('siri-responsible'), siriResponsible: z.boolean() }),
 ]);
 
+/** How to reach an agency (organisational contacts from the directory; never a person's). */
+export const contactPointSchema = z.strictObject({
+  agency: agencyIdSchema,
+  name: z.string().min(1),
+  phone: z.string().optional(),
+  hotline: z.string().optional(),
+  email: z.string().optional(),
+  secureEmail: z.string().optional(),
+  hours: z.string().optional(),
+  open: z.boolean().optional(),
+  nextOpensAt: instantSchema.optional(),
+});
+
 /** The fields every event's data has: the case ref, the domain event type and when it happened. */
 function eventData<T extends PathwayEventType, S extends z.ZodRawShape>(type: T, shape: S) {
   return z.strictObject({ caseRef: caseRefSchema, type: z.literal(type), at: instantSchema, ...shape });
@@ -153,6 +166,7 @@ const FULL_SCHEMAS = {
     rule: ruleId,
     responsible: agencyIdSchema,
     escalateTo: z.array(agencyIdSchema),
+    contacts: z.array(contactPointSchema),
   }),
   ReintegrationCompleted: eventData('ReintegrationCompleted', {}),
   StageChanged: eventData('StageChanged', { from: openStage, to: openStage, rule: ruleId }),

@@ -5,8 +5,13 @@ import {
   type PathwayEvent,
   type PathwayEventType,
 } from '../../domain/src/pathway/pathway.events.js';
+import { contactPointOf } from '../../domain/src/directory.js';
+import { currentDeadlines, type ReminderAction } from '../../domain/src/pathway/pathway.schedule.js';
+import type { PathwayState } from '../../domain/src/pathway/pathway.state.js';
+import type { Policy } from '../../domain/src/policy/policy.types.js';
 import {
   agencyIdSchema,
+  contactPointSchema,
   caseRefSchema,
   fullEventDataSchema,
   instantSchema as instant,
@@ -53,8 +58,51 @@ export const reminderDataSchema = z.strictObject({
   daysBefore: z.number().int().nonnegative(),
   responsible: agencyIdSchema,
   summary: z.string(),
+  /** When the reminder was planned, if it was moved off a weekend or public holiday, and why. */
+  plannedAt: instant.optional(),
+  movedBecause: z.string().optional(),
+  /** How to reach the agency that must act (its directory entry; open now or when it next opens). */
+  contact: contactPointSchema.optional(),
 });
 export type ReminderData = z.infer<typeof reminderDataSchema>;
+
+/**
+ * The request for a reminder ahead of a deadline, to the agencies the schedule names (the responsible one,
+ * and a child's guardian), with the deadline's explanation and how to reach the agency that must act.
+ */
+export function reminderEventRequest(
+  caseRef: string,
+  action: ReminderAction,
+  state: PathwayState,
+  policy: Policy,
+): AgencyEventRequest {
+  const deadline =
+    state.stage === 'not-started'
+      ? undefined
+      : currentDeadlines(state, policy).find((d) => d.id === action.deadlineId);
+  const responsible = deadline?.responsible ?? action.to[0] ?? policy.coordinator;
+  const data: ReminderData = {
+    caseRef,
+    deadlineId: action.deadlineId,
+    deadlineKind: action.deadlineKind,
+    rule: action.rule,
+    dueAt: deadline?.dueAt ?? action.at,
+    daysBefore: action.daysBefore,
+    responsible,
+    summary: deadline?.explanation.summary ?? '',
+    ...(action.plannedAt !== undefined ? { plannedAt: action.plannedAt } : {}),
+    ...(action.movedBecause !== undefined ? { movedBecause: action.movedBecause } : {}),
+    contact: contactPointOf(responsible, action.at, policy),
+  };
+  return {
+    caseRef,
+    key: `reminder/${action.id}`,
+    type: REMINDER_EVENT_TYPE,
+    time: action.at,
+    recipients: action.to,
+    data,
+  };
+}
 
 /** CloudEvents 1.0 structured-mode envelope as published on every topic. */
 export const cloudEventSchema = z.strictObject({

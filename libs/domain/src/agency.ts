@@ -1,3 +1,5 @@
+import type { OpeningHours } from './calendar.js';
+
 /**
  * Who acts in a pathway. An agency id names a role-bearing body, not a person: the gateway authenticates the
  * caseworker and hands the domain only the agency they act for.
@@ -43,6 +45,8 @@ export interface OrganisationContact {
   readonly phone?: string;
   readonly hotline?: string;
   readonly hours?: string;
+  /** The same hours as data, to tell whether the line is open at an instant (R-directory, seed). */
+  readonly openingHours?: OpeningHours;
   readonly email?: string;
   readonly secureEmail?: string;
   readonly url?: string;

@@ -1,6 +1,7 @@
 import type { AgencyId } from './agency.js';
 import type { DeadlineKind } from './policy/policy.types.js';
 import type { RuleId } from './rule-ids.js';
+import type { Calendar } from './calendar.js';
 import { formatDuration, type Duration, type Instant } from './time.js';
 
 /**
@@ -50,6 +51,10 @@ export interface DeadlineExplanation {
   /** A cap that bounds further extensions (R5), when there is one. */
   readonly limit?: { readonly rule: RuleId; readonly capDays: number; readonly latestEndsAt: Instant };
   readonly dueAt: Instant;
+  /** The zone the dates are counted in (`Europe/Copenhagen`; `UTC` for cases under older policies). */
+  readonly timeZone: string;
+  /** The local date of `dueAt` in that zone, e.g. `2027-09-01`. */
+  readonly dueDate: string;
   /** The same in one sentence, for caseworkers and audit. Contains no personal data. */
   readonly summary: string;
 }
@@ -59,8 +64,14 @@ export function explain(deadline: Deadline): DeadlineExplanation {
   return deadline.explanation;
 }
 
-/** Builds an explanation and its one-line summary. */
-export function explanation(fields: Omit<DeadlineExplanation, 'summary'>): DeadlineExplanation {
+/**
+ * Builds an explanation and its one-line summary, with the due date as a person in the jurisdiction reads it
+ * (`due 1 September 2027 (Europe/Copenhagen)`) beside the instant.
+ */
+export function explanation(
+  calendar: Calendar,
+  fields: Omit<DeadlineExplanation, 'summary' | 'timeZone' | 'dueDate'>,
+): DeadlineExplanation {
   const parts = [
     `${fields.kind} (${fields.rules.join(', ')}) under policy ${fields.policyVersion}:`,
     `${formatDuration(fields.base)} from ${fields.startsAt} = ${fields.baseEndsAt}`,
@@ -73,5 +84,11 @@ export function explanation(fields: Omit<DeadlineExplanation, 'summary'>): Deadl
     fields.limit === undefined
       ? ''
       : `; cap ${fields.limit.capDays} days in total (${fields.limit.rule}), latest possible end ${fields.limit.latestEndsAt}`;
-  return { ...fields, summary: `${parts.join(' ')}; due ${fields.dueAt}${limit}` };
+  const due = `due ${calendar.longDate(fields.dueAt)} (${calendar.timeZone}, ${fields.dueAt})`;
+  return {
+    ...fields,
+    timeZone: calendar.timeZone,
+    dueDate: calendar.localDate(fields.dueAt),
+    summary: `${parts.join(' ')}; ${due}${limit}`,
+  };
 }

@@ -10,6 +10,8 @@ export * from './assert-never.js';
 export * from './deadline.js';
 export * from './rule-ids.js';
 export * from './time.js';
+export * from './calendar.js';
+export * from './directory.js';
 
 export * from './policy/policy.errors.js';
 export * from './policy/policy.load.js';

@@ -12,6 +12,7 @@ import { MANUAL_CLOSE_REASONS, type OpenStage } from './pathway.stages.js';
 import type { CaseState } from './pathway.state.js';
 import type { Policy } from '../policy/policy.types.js';
 import type { Instant } from '../time.js';
+import { contactPointOf } from '../directory.js';
 
 /**
  * A scheduled due action fired. The domain re-derives the deadline from the state (so a stale timer for a
@@ -72,6 +73,7 @@ export function recordDeadlineReached(command: RecordDeadlineReached, context: H
 }
 
 function missed(state: CaseState, deadline: Deadline, now: Instant, policy: Policy): DeadlineMissed {
+  const escalateTo = dueAction(state, deadline, policy).escalateTo;
   return {
     type: 'DeadlineMissed',
     at: now,
@@ -79,7 +81,10 @@ function missed(state: CaseState, deadline: Deadline, now: Instant, policy: Poli
     kind: deadline.kind,
     rule: isTreatedAsChild(state.facts.age) ? 'R17' : deadline.rule,
     responsible: deadline.responsible,
-    escalateTo: dueAction(state, deadline, policy).escalateTo,
+    escalateTo,
+    contacts: [...new Set([deadline.responsible, ...escalateTo])].map((agency) =>
+      contactPointOf(agency, now, policy),
+    ),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ContactPoint } from '../directory.js';
 import type { Actor, AgencyId } from '../agency.js';
 import type { CaseRef } from '../case-ref.js';
 import type { DeadlineKind, ExtensionGround, PeriodKind } from '../policy/policy.types.js';
@@ -311,6 +312,11 @@ export interface DeadlineMissed extends At {
   readonly rule: RuleId;
   readonly responsible: AgencyId;
   readonly escalateTo: readonly AgencyId[];
+  /**
+   * How to reach the agency that missed it and those it is escalated to (from the directory): for CMM,
+   * whether its hotline is open now and when it next opens.
+   */
+  readonly contacts: readonly ContactPoint[];
 }
 
 export interface ReintegrationCompleted extends At {

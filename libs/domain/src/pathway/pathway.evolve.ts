@@ -149,6 +149,8 @@ function evolveCase(state: CaseState, event: PathwayEvent): CaseState {
             {
               termNo: event.termNo,
               grantedBy: event.by,
+              // R11/R12: the agency that applied for this term (police or prosecution) applies for its renewal.
+              ...(state.permit.pending ? { appliedBy: state.permit.pending.by } : {}),
               startsAt: event.startsAt,
               endsAt: event.endsAt,
               grantedAt: event.at,

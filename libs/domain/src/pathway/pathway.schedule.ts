@@ -10,7 +10,8 @@ import {
   isTreatedAsChild,
 } from '../rules/children.rules.js';
 import { extensionDecider, latestPossibleEnd } from '../rules/periods.rules.js';
-import { addDays, days, isBefore, months, toEpochMs, type Instant } from '../time.js';
+import { calendarOf } from '../calendar.js';
+import { days, isBefore, maxInstant, months, toEpochMs, type Instant } from '../time.js';
 import type { RecordDeadlineReached } from './pathway.commands.js';
 import type { CaseState, MonitoringState, PathwayState, PeriodClock, PermitState } from './pathway.state.js';
 
@@ -25,6 +26,10 @@ export interface ReminderAction {
   readonly rule: RuleId;
   readonly to: readonly AgencyId[];
   readonly daysBefore: number;
+  /** When the reminder was planned, if it was moved off a day off (weekend or public holiday). */
+  readonly plannedAt?: Instant;
+  /** Why it was moved, in words (the legal deadline never moves). */
+  readonly movedBecause?: string;
 }
 
 /**
@@ -79,16 +84,16 @@ export function scheduleFor(state: PathwayState, policy: Policy): Schedule {
   const actions: ScheduledAction[] = [];
   for (const deadline of deadlines) {
     for (const daysBefore of policy.reminders[deadline.kind]) {
-      const at = addDays(deadline.dueAt, -daysBefore);
-      if (isBefore(at, deadline.explanation.startsAt)) continue;
+      const timing = reminderTiming(deadline.dueAt, daysBefore, deadline.explanation.startsAt, policy);
+      if (timing === undefined) continue;
       actions.push({
         kind: 'reminder',
         id: `${deadline.id}/reminder-${daysBefore}d@${deadline.dueAt}`,
-        at,
+        ...timing,
         deadlineId: deadline.id,
         deadlineKind: deadline.kind,
         rule: deadline.rule,
-        to: [deadline.responsible],
+        to: reminded(state, deadline),
         daysBefore,
       });
     }
@@ -96,6 +101,31 @@ export function scheduleFor(state: PathwayState, policy: Policy): Schedule {
   }
   actions.sort((a, b) => toEpochMs(a.at) - toEpochMs(b.at) || a.id.localeCompare(b.id));
   return { deadlines, actions };
+}
+
+/**
+ * When a reminder `daysBefore` a deadline goes out: that many local days before it, unless that is a day
+ * off (a weekend or public holiday), then at the start of office hours on the previous working day — never
+ * before the deadline started (undefined when even the planned day is before it). The deadline never moves.
+ */
+export function reminderTiming(
+  dueAt: Instant,
+  daysBefore: number,
+  startsAt: Instant,
+  policy: Policy,
+): Pick<ReminderAction, 'at' | 'plannedAt' | 'movedBecause'> | undefined {
+  const calendar = calendarOf(policy);
+  const planned = calendar.addDays(dueAt, -daysBefore);
+  if (isBefore(planned, startsAt)) return undefined;
+  const dayOff = calendar.dayOff(planned);
+  if (dayOff === undefined) return { at: planned };
+  const at = maxInstant(calendar.previousWorkingDayStart(planned), startsAt);
+  const why = dayOff.weekend ? 'a weekend day' : `a public holiday (${dayOff.name})`;
+  return {
+    at,
+    plannedAt: planned,
+    movedBecause: `${calendar.longDate(planned, true)} is ${why}: sent on the previous working day, ${calendar.longDate(at, true)}, when offices open`,
+  };
 }
 
 /** The due action of one deadline (expiry at the due date; escalation after any grace, R17). */
@@ -117,9 +147,20 @@ export function dueAction(state: CaseState, deadline: Deadline, policy: Policy):
   return {
     ...base,
     kind: 'escalation',
-    at: addDays(deadline.dueAt, escalationGraceDays(deadline.kind, child, policy)),
+    at: calendarOf(policy).addDays(deadline.dueAt, escalationGraceDays(deadline.kind, child, policy)),
     escalateTo: escalationTargets(child, state.child.guardianAppointedAt !== undefined, policy),
   };
+}
+
+/**
+ * Who is reminded of a deadline: the agency that must act, and for a child with a guardian the guardian
+ * too (R17), as escalations already do.
+ */
+function reminded(state: CaseState, deadline: Deadline): readonly AgencyId[] {
+  const guardian = isTreatedAsChild(state.facts.age) && state.child.guardianAppointedAt !== undefined;
+  return guardian && deadline.responsible !== 'guardian'
+    ? [deadline.responsible, 'guardian']
+    : [deadline.responsible];
 }
 
 export function assertCasePolicy(state: CaseState, policy: Policy): void {
@@ -145,7 +186,7 @@ function guardianDeadline(state: CaseState, policy: Policy): Deadline | undefine
     dueAt,
     responsible: policy.children.guardianAppointedBy,
     onDue: 'escalate',
-    explanation: explanation({
+    explanation: explanation(calendarOf(policy), {
       deadlineId: id,
       kind: 'guardian-appointment',
       rule: 'R17',
@@ -188,7 +229,7 @@ function periodDeadlines(state: CaseState, period: PeriodClock, policy: Policy):
       // R6: the CMM contact person helps the victim request an extension in time; DIS decides it.
       responsible: pending === undefined ? policy.coordinator : extensionDecider(period.kind, policy),
       onDue: pending === undefined ? 'expire' : 'escalate',
-      explanation: explanation({
+      explanation: explanation(calendarOf(policy), {
         deadlineId: id,
         kind,
         rule,
@@ -196,9 +237,9 @@ function periodDeadlines(state: CaseState, period: PeriodClock, policy: Policy):
         policyVersion: state.policyVersion,
         startsAt: period.startsAt,
         base: days(period.baseDays),
-        baseEndsAt: addDays(period.startsAt, period.baseDays),
+        baseEndsAt: calendarOf(policy).addDays(period.startsAt, period.baseDays),
         extensions,
-        limit: { rule: 'R5', capDays: period.capDays, latestEndsAt: latestPossibleEnd(period) },
+        limit: { rule: 'R5', capDays: period.capDays, latestEndsAt: latestPossibleEnd(period, policy) },
         dueAt: period.endsAt,
       }),
     },
@@ -219,9 +260,12 @@ function permitDeadlines(state: CaseState, permit: PermitState, policy: Policy):
       kind,
       rule: 'R12',
       dueAt: current.endsAt,
-      responsible: renewalPending ? policy.permit.decidedBy : firstOf(policy.permit.applicants),
+      // R11/R12: the agency that applied for the current term applies for its renewal.
+      responsible: renewalPending
+        ? policy.permit.decidedBy
+        : (current.appliedBy ?? firstOf(policy.permit.applicants)),
       onDue: renewalPending ? 'escalate' : 'expire',
-      explanation: explanation({
+      explanation: explanation(calendarOf(policy), {
         deadlineId: id,
         kind,
         rule: 'R12',
@@ -261,7 +305,7 @@ function monitoringDeadlines(state: CaseState, monitoring: MonitoringState, poli
       dueAt,
       responsible: operator,
       onDue: 'escalate',
-      explanation: explanation({
+      explanation: explanation(calendarOf(policy), {
         deadlineId: id,
         kind: 'check-in',
         rule: 'R14',
@@ -283,7 +327,7 @@ function monitoringDeadlines(state: CaseState, monitoring: MonitoringState, poli
     dueAt: monitoring.endsAt,
     responsible: operator,
     onDue: 'expire',
-    explanation: explanation({
+    explanation: explanation(calendarOf(policy), {
       deadlineId: id,
       kind: 'monitoring-end',
       rule: 'R14',

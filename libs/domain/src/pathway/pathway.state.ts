@@ -109,6 +109,8 @@ export interface AvrState {
 export interface PermitTerm {
   readonly termNo: number;
   readonly grantedBy: AgencyId;
+  /** Who applied for the term (police or prosecution); absent in terms recorded before it was kept. */
+  readonly appliedBy?: AgencyId;
   readonly startsAt: Instant;
   readonly endsAt: Instant;
   readonly grantedAt: Instant;

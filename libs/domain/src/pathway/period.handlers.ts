@@ -67,7 +67,7 @@ export function decideExtension(command: DecideExtension, { state, now, policy }
     requestNo: pending.requestNo,
     days: command.days,
     ground: pending.ground,
-    endsAt: extendedEnd(period, command.days),
+    endsAt: extendedEnd(period, command.days, policy),
     totalDays: usedDays(period) + command.days,
   });
 }

@@ -1,3 +1,4 @@
+import type { CalendarPolicy } from '../calendar.js';
 import { loadPolicy } from '../policy/policy.load.js';
 import type { Policy, PolicyData, SupportOffer } from '../policy/policy.types.js';
 import { instant } from '../time.js';
@@ -168,3 +169,43 @@ export const DENMARK_2013_DATA: PolicyData = {
 };
 
 export const DENMARK_2013: Policy = loadPolicy(DENMARK_2013_DATA);
+
+/**
+ * Denmark's calendar: Europe/Copenhagen, Monday to Friday, the public holidays of the Holidays Act
+ * (helligdagsloven) as amended from 2024 (Great Prayer Day abolished), office hours from 8.30. Christmas Eve,
+ * New Year's Eve and Constitution Day are not public holidays and are working days here.
+ */
+export const DANISH_CALENDAR: CalendarPolicy = {
+  timeZone: 'Europe/Copenhagen',
+  workingWeekdays: [1, 2, 3, 4, 5],
+  holidays: [
+    { name: "New Year's Day", month: 1, day: 1 },
+    { name: 'Maundy Thursday', easterOffset: -3 },
+    { name: 'Good Friday', easterOffset: -2 },
+    { name: 'Easter Sunday', easterOffset: 0 },
+    { name: 'Easter Monday', easterOffset: 1 },
+    { name: 'Ascension Day', easterOffset: 39 },
+    { name: 'Whit Sunday', easterOffset: 49 },
+    { name: 'Whit Monday', easterOffset: 50 },
+    { name: 'Christmas Day', month: 12, day: 25 },
+    { name: 'Boxing Day', month: 12, day: 26 },
+  ],
+  officeHoursStart: '08:30',
+};
+
+/**
+ * The same law as `dk-2013.1`, revised on 6 December 2026 in how the system keeps time: periods are counted
+ * in Copenhagen calendar days and months (daylight saving included) instead of UTC, and reminders that would
+ * fall on a weekend or public holiday go out on the previous working day at the start of office hours. Cases
+ * opened before keep `dk-2013.1` and its UTC arithmetic.
+ */
+export const DENMARK_2013_REVISED_DATA: PolicyData = {
+  ...DENMARK_2013_DATA,
+  version: 'dk-2013.2',
+  title: `${DENMARK_2013_DATA.title}; Copenhagen calendar, working-day reminders`,
+  effectiveFrom: instant('2026-12-06T15:00:00.000Z'),
+  sources: [...DENMARK_2013_DATA.sources, 'Holidays Act (helligdagsloven) as amended by Act No. 163 of 2023'],
+  calendar: DANISH_CALENDAR,
+};
+
+export const DENMARK_2013_REVISED: Policy = loadPolicy(DENMARK_2013_REVISED_DATA);

@@ -15,6 +15,10 @@ export const DENMARK_AGENCIES: readonly AgencyEntry[] = [
         hotline: '+45 70 20 25 50',
         hours:
           'Mon–Fri 8.30–16.00; weekends and public holidays 9.00–15.00; outside hours leave a message or call the police hotline +45 22 68 57 82',
+        openingHours: {
+          workingDays: { opens: '08:30', closes: '16:00' },
+          otherDays: { opens: '09:00', closes: '15:00' },
+        },
         email: 'cmm@socialstyrelsen.dk',
         secureEmail: 'sikkermail.menneskehandel@socialstyrelsen.dk',
       },

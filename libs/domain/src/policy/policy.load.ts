@@ -1,5 +1,6 @@
 import { ACTORS, AGENCY_IDS, type AgencyEntry, type AgencyId, type OrganisationContact } from '../agency.js';
 import { STAGES } from '../pathway/pathway.stages.js';
+import type { CalendarPolicy, HolidayRule, OpeningHours } from '../calendar.js';
 import { RULE_IDS } from '../rule-ids.js';
 import { instant, type Duration } from '../time.js';
 import { PolicyError } from './policy.errors.js';
@@ -131,6 +132,7 @@ export function loadPolicy(data: unknown): Policy {
     },
     supportOffers: list(root.supportOffers, 'supportOffers', (v, p) => supportOffer(v, p, known)),
     agencies,
+    ...(root.calendar === undefined ? {} : { calendar: calendarPolicy(root.calendar, 'calendar') }),
   };
 
   // R5: the cap is a total including the base period, so it can never be shorter than a base period.
@@ -200,7 +202,7 @@ function agencyEntry(value: unknown, path: string): AgencyEntry {
 
 function organisation(value: unknown, path: string): OrganisationContact {
   const org = record(value, path);
-  const optional = (key: keyof OrganisationContact): Record<string, string> =>
+  const optional = (key: Exclude<keyof OrganisationContact, 'openingHours'>): Record<string, string> =>
     org[key] === undefined ? {} : { [key]: text(org[key], `${path}.${key}`) };
   return {
     name: text(org.name, `${path}.name`),
@@ -210,7 +212,74 @@ function organisation(value: unknown, path: string): OrganisationContact {
     ...optional('email'),
     ...optional('secureEmail'),
     ...optional('url'),
+    ...(org.openingHours === undefined
+      ? {}
+      : { openingHours: openingHours(org.openingHours, `${path}.openingHours`) }),
   };
+}
+
+function calendarPolicy(value: unknown, path: string): CalendarPolicy {
+  const data = record(value, path);
+  const timeZone = text(data.timeZone, `${path}.timeZone`);
+  if (!isKnownTimeZone(timeZone))
+    invalid(`${path}.timeZone`, 'expected an IANA time zone, e.g. Europe/Copenhagen');
+  const workingWeekdays = nonEmpty(
+    list(data.workingWeekdays, `${path}.workingWeekdays`, (v, p) => {
+      const day = positiveInt(v, p);
+      if (day > 7) invalid(p, 'expected an ISO weekday 1 (Monday) to 7 (Sunday)');
+      return day;
+    }),
+    `${path}.workingWeekdays`,
+  );
+  const holidays = list(data.holidays, `${path}.holidays`, (v, p): HolidayRule => {
+    const rule = record(v, p);
+    const name = text(rule.name, `${p}.name`);
+    if (rule.easterOffset !== undefined) {
+      if (typeof rule.easterOffset !== 'number' || !Number.isSafeInteger(rule.easterOffset)) {
+        invalid(`${p}.easterOffset`, 'expected a whole number of days from Easter Sunday');
+      }
+      return { name, easterOffset: rule.easterOffset };
+    }
+    const month = positiveInt(rule.month, `${p}.month`);
+    const day = positiveInt(rule.day, `${p}.day`);
+    if (month > 12 || day > 31) invalid(p, 'expected a month 1–12 and a day 1–31');
+    return { name, month, day };
+  });
+  return {
+    timeZone,
+    workingWeekdays,
+    holidays,
+    officeHoursStart: clock(data.officeHoursStart, `${path}.officeHoursStart`),
+  };
+}
+
+function openingHours(value: unknown, path: string): OpeningHours {
+  const data = record(value, path);
+  const slot = (v: unknown, p: string) => {
+    const s = record(v, p);
+    const opens = clock(s.opens, `${p}.opens`);
+    const closes = clock(s.closes, `${p}.closes`);
+    if (closes <= opens) invalid(p, 'a service closes after it opens');
+    return { opens, closes };
+  };
+  return {
+    workingDays: slot(data.workingDays, `${path}.workingDays`),
+    ...(data.otherDays === undefined ? {} : { otherDays: slot(data.otherDays, `${path}.otherDays`) }),
+  };
+}
+
+function clock(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) invalid(path, 'expected HH:mm');
+  return value;
+}
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function duration(value: unknown, path: string): Duration {

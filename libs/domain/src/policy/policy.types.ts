@@ -1,6 +1,7 @@
 import type { AgencyEntry, AgencyId, Actor } from '../agency.js';
 import type { Stage } from '../pathway/pathway.stages.js';
 import type { RuleId } from '../rule-ids.js';
+import type { CalendarPolicy } from '../calendar.js';
 import type { Duration, Instant } from '../time.js';
 
 /**
@@ -35,6 +36,12 @@ export interface Policy {
   readonly supportOffers: readonly SupportOffer[];
   /** The agency directory: every agency the policy names must be listed here. */
   readonly agencies: readonly AgencyEntry[];
+  /**
+   * The jurisdiction's calendar: periods are counted in its local days and months, and reminders that would
+   * fall on a day off go out on the previous working day. Absent in policies from before it was data: their
+   * cases count in UTC, as they always did.
+   */
+  readonly calendar?: CalendarPolicy;
 }
 
 /** The input shape of `loadPolicy` (the same fields; the loader checks and normalises them). */

@@ -2,7 +2,8 @@ import type { Actor, AgencyId } from '../agency.js';
 import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
 import type { AgeStatus, ChildState } from '../pathway/pathway.state.js';
 import type { DeadlineKind, Policy } from '../policy/policy.types.js';
-import { addDays, type Instant } from '../time.js';
+import { calendarOf } from '../calendar.js';
+import type { Instant } from '../time.js';
 
 // R17: under 18 — or age not yet verified (ECAT 10(3)) — the person is treated as a child.
 export function isTreatedAsChild(age: AgeStatus): boolean {
@@ -11,7 +12,7 @@ export function isTreatedAsChild(age: AgeStatus): boolean {
 
 // R17: a guardian must be appointed early: within the policy's days of being treated as a child.
 export function guardianDueAt(treatedAsChildSince: Instant, policy: Policy): Instant {
-  return addDays(treatedAsChildSince, policy.children.guardianAppointmentDays);
+  return calendarOf(policy).addDays(treatedAsChildSince, policy.children.guardianAppointmentDays);
 }
 
 export function checkIsChild(age: AgeStatus): Check {

@@ -224,7 +224,7 @@ describe('R4–R7 reflection and restitution periods', () => {
             const period = s.case.period;
             if (period === undefined) throw new Error('period expected');
             expect(usedDays(period)).toBeLessThanOrEqual(policy.periods.extension.capTotalDays);
-            expect(isBefore(latestPossibleEnd(period), period.endsAt)).toBe(false);
+            expect(isBefore(latestPossibleEnd(period, policy), period.endsAt)).toBe(false);
             expect((toEpochMs(period.endsAt) - toEpochMs(period.startsAt)) / DAY_MS).toBe(usedDays(period));
           }
         },

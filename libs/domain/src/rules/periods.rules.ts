@@ -2,7 +2,8 @@ import type { Actor, AgencyId } from '../agency.js';
 import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
 import type { PeriodClock } from '../pathway/pathway.state.js';
 import type { ExtensionGround, PeriodKind, Policy } from '../policy/policy.types.js';
-import { addDays, isBefore, type Instant } from '../time.js';
+import { calendarOf } from '../calendar.js';
+import { isBefore, type Instant } from '../time.js';
 
 // R4/R7: without legal stay the identified victim gets a reflection period; with legal stay the equivalent
 // restitution period.
@@ -27,7 +28,7 @@ export function startPeriod(kind: PeriodKind, startsAt: Instant, policy: Policy)
     startsAt,
     baseDays,
     capDays: policy.periods.extension.capTotalDays,
-    endsAt: addDays(startsAt, baseDays),
+    endsAt: calendarOf(policy).addDays(startsAt, baseDays),
   };
 }
 
@@ -36,18 +37,21 @@ export function usedDays(period: PeriodClock): number {
   return period.baseDays + period.extensions.reduce((sum, e) => sum + e.days, 0);
 }
 
-/** R5: the latest the period can ever end: start + cap. */
-export function latestPossibleEnd(period: Pick<PeriodClock, 'startsAt' | 'capDays'>): Instant {
-  return addDays(period.startsAt, period.capDays);
+/** R5: the latest the period can ever end: start + cap (in the policy's calendar days). */
+export function latestPossibleEnd(
+  period: Pick<PeriodClock, 'startsAt' | 'capDays'>,
+  policy: Policy,
+): Instant {
+  return calendarOf(policy).addDays(period.startsAt, period.capDays);
 }
 
 // R5: the cap is absolute. An extension that would exceed it is refused (never clipped): the decision stays
 // with a person, and the refusal shows the most that is still possible.
-export function checkWithinCap(period: PeriodClock, days: number): Check {
+export function checkWithinCap(period: PeriodClock, days: number, policy: Policy): Check {
   const used = usedDays(period);
   if (used + days <= period.capDays) return OK;
   const remaining = period.capDays - used;
-  const latest = latestPossibleEnd(period);
+  const latest = latestPossibleEnd(period, policy);
   return refuse(
     'EXTENSION_BEYOND_CAP',
     `an extension of ${days} days would make the period ${used + days} days; the cap is ${period.capDays} days in total, so at most ${remaining} more days are possible and the latest possible end is ${latest}`,
@@ -102,7 +106,7 @@ export function checkExtensionRequest(input: ExtensionRequestInput): Check {
   if (period.pending !== undefined) {
     return refuse('APPLICATION_PENDING', 'an extension request is already awaiting a decision', 'R6');
   }
-  return checkWithinCap(period, days);
+  return checkWithinCap(period, days, policy);
 }
 
 /** R5/R6: may this actor grant `days` on the pending request? */
@@ -115,10 +119,10 @@ export function checkExtensionGrant(period: PeriodClock, by: Actor, days: number
   if (!Number.isSafeInteger(days) || days < 1) {
     return refuse('INVALID_COMMAND', 'an extension is a whole number of days ≥ 1', 'R5');
   }
-  return checkWithinCap(period, days);
+  return checkWithinCap(period, days, policy);
 }
 
 /** R5: the period's new end after granting `days` (extensions run on from the current end). */
-export function extendedEnd(period: PeriodClock, days: number): Instant {
-  return addDays(period.endsAt, days);
+export function extendedEnd(period: PeriodClock, days: number, policy: Policy): Instant {
+  return calendarOf(policy).addDays(period.endsAt, days);
 }

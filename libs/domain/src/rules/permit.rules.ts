@@ -2,7 +2,8 @@ import type { Actor } from '../agency.js';
 import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
 import type { PermitTerm } from '../pathway/pathway.state.js';
 import type { Policy } from '../policy/policy.types.js';
-import { addMonths, isBefore, type Instant } from '../time.js';
+import { calendarOf } from '../calendar.js';
+import { isBefore, type Instant } from '../time.js';
 
 // R11: the police or the prosecution apply on the victim's behalf; the victim cannot apply.
 export function checkPermitApplicant(by: Actor, policy: Policy): Check {
@@ -91,7 +92,7 @@ export function checkRenewalRequest(
 
 // R12: a permit term is 6 months (per policy), calendar months: 31 Aug + 6 months = 28/29 Feb.
 export function permitTerm(startsAt: Instant, policy: Policy): { startsAt: Instant; endsAt: Instant } {
-  return { startsAt, endsAt: addMonths(startsAt, policy.permit.termMonths) };
+  return { startsAt, endsAt: calendarOf(policy).addMonths(startsAt, policy.permit.termMonths) };
 }
 
 // R12: a renewal runs on from the end of the current term, so the terms are contiguous.

@@ -4,7 +4,8 @@ import type { CloseReason, OpenStage } from '../pathway/pathway.stages.js';
 import type { MonitoringState } from '../pathway/pathway.state.js';
 import type { Policy } from '../policy/policy.types.js';
 import type { RuleId } from '../rule-ids.js';
-import { addDuration, addMonths, isAtOrAfter, isBefore, type Instant } from '../time.js';
+import { calendarOf } from '../calendar.js';
+import { isAtOrAfter, isBefore, type Instant } from '../time.js';
 
 /** Where the pathway goes next, and under which rule. */
 export type Next =
@@ -38,11 +39,12 @@ export interface MonitoringPlan {
 // R14: reintegration is monitored for six months (per policy) after arrival, with check-ins at the policy's
 // cadence. Each due date is computed from the arrival (not from the previous one) so months do not drift.
 export function monitoringPlan(arrivedAt: Instant, policy: Policy): MonitoringPlan {
-  const endsAt = addMonths(arrivedAt, policy.avr.monitoringMonths);
+  const calendar = calendarOf(policy);
+  const endsAt = calendar.addMonths(arrivedAt, policy.avr.monitoringMonths);
   const cadence = policy.avr.checkInEvery;
   const checkInsDueAt: Instant[] = [];
   for (let k = 1; ; k++) {
-    const due = addDuration(arrivedAt, { amount: cadence.amount * k, unit: cadence.unit });
+    const due = calendar.addDuration(arrivedAt, { amount: cadence.amount * k, unit: cadence.unit });
     if (isBefore(endsAt, due)) break;
     checkInsDueAt.push(due);
   }
