@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   log,
   ParentClosePolicy,
+  patched,
   condition,
   continueAsNew,
   currentUpdateInfo,
@@ -23,6 +24,7 @@ import {
   QueryNames,
   SearchAttributes,
   grantKey,
+  grantsImpliedBy,
   pathwayEventRequest,
   reminderEventRequest,
   type ActArgs,
@@ -31,6 +33,7 @@ import {
   type AgencyCommand,
   type AgencyCommandType,
   type AccessChangeArgs,
+  type AccessGrant,
   type AgencyEventRequest,
   type CaseView,
   type IdempotencyRecord,
@@ -55,6 +58,7 @@ import {
   scheduleFor,
   selectPolicy,
   toEpochMs,
+  type AgencyId,
   type Decision,
   type DeadlineKind,
   type PathwayCommand,
@@ -191,6 +195,15 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   const grants: RecordedAccessGrant[] = [
     ...(input.carried?.access ?? (input.access ?? []).map((grant) => ({ ...grant, at: now() }))),
   ];
+  const upsertGrants = (): void => {
+    upsertSearchAttributes({ [SearchAttributes.accessGrants.name]: grants.map(grantKey) });
+  };
+  /** Adds a grant unless the case holds it already, and mirrors the grants into the search attribute. */
+  const addGrant = (grant: AccessGrant, by: AgencyId): void => {
+    if (grants.some((g) => grantKey(g) === grantKey(grant))) return;
+    grants.push({ role: grant.role, party: grant.party, by, at: now() });
+    upsertGrants();
+  };
   // Events the publisher refused for good (contract violations), kept visible for operators.
   const undeliverable: UndeliverableEvent[] = [...(input.carried?.undeliverable ?? [])];
 
@@ -206,6 +219,12 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       eventSeq += 1;
       outbox.push(pathwayEventRequest(caseRef, eventSeq, event, recipientsOf(event, state, policy)));
       timeline.push({ seq: eventSeq, at: event.at, type: event.type });
+      const implied = grantsImpliedBy(event);
+      // R18: the municipality DIS names can open the case it must offer an integration plan in.
+      if (implied.length > 0 && patched('grants-implied-by-events')) {
+        const by = 'by' in event && isAgencyId(event.by) ? event.by : policy.coordinator;
+        for (const grant of implied) addGrant(grant, by);
+      }
     }
     if (timeline.length > TIMELINE_KEPT) timeline.splice(0, timeline.length - TIMELINE_KEPT);
     changes += 1;
@@ -319,9 +338,6 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   // Access grants change who may see the case, not the pathway: no domain event, no schedule change. The
   // gateway sets the initial grant as a search attribute at start; these keep it current.
   const findGrant = (args: AccessChangeArgs) => grants.findIndex((g) => grantKey(g) === grantKey(args.grant));
-  const upsertGrants = (): void => {
-    upsertSearchAttributes({ [SearchAttributes.accessGrants.name]: grants.map(grantKey) });
-  };
   const validateAccessChange = (args: AccessChangeArgs): void => {
     if (typeof args !== 'object' || !isAgencyId(args.by) || typeof args.grant !== 'object') {
       refuse('INVALID_COMMAND', 'an access change names who makes it (by) and the grant');
@@ -331,10 +347,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   setHandler(
     grantAccessUpdate,
     (args) => {
-      if (findGrant(args) < 0) {
-        grants.push({ role: args.grant.role, party: args.grant.party, by: args.by, at: now() });
-        upsertGrants();
-      }
+      addGrant(args.grant, args.by);
       return view();
     },
     { validator: validateAccessChange },

@@ -15,6 +15,7 @@ export const SECTIONS = [
   'permit', // residence and work permits
   'asylum', // asylum application, decision, municipality
   'child', // age assessments, guardian, best interest, family tracing
+  'guardian-deadline', // that a child's guardian must be appointed, and by when (not the child's file)
   'return', // AVR, departure, arrival, reintegration monitoring
   'access', // who else holds access to the case
 ] as const;
@@ -82,7 +83,7 @@ export const EVENT_SECTIONS: { readonly [T in PathwayEventType]: Section } = {
 };
 
 export const DEADLINE_SECTIONS: { readonly [K in DeadlineKind]: Section } = {
-  'guardian-appointment': 'child',
+  'guardian-appointment': 'guardian-deadline',
   'reflection-period-end': 'period',
   'restitution-period-end': 'period',
   'extension-decision': 'period',
@@ -106,14 +107,23 @@ export const ROLE_SECTIONS: { readonly [R in Role]: readonly Section[] } = {
   dis: ALL,
   siri: ALL,
   auditor: ALL,
-  police: ['core', 'intake', 'identification', 'period', 'investigation', 'permit', 'return'],
-  prosecution: ['core', 'intake', 'identification', 'period', 'investigation', 'permit'],
+  police: [
+    'core',
+    'intake',
+    'identification',
+    'period',
+    'investigation',
+    'permit',
+    'return',
+    'guardian-deadline',
+  ],
+  prosecution: ['core', 'intake', 'identification', 'period', 'investigation', 'permit', 'guardian-deadline'],
   court: ['core', 'intake', 'identification', 'investigation'],
-  iom: ['core', 'period', 'child', 'return'],
+  iom: ['core', 'period', 'child', 'guardian-deadline', 'return'],
   ngo: ['core', 'identification', 'period', 'permit', 'return'],
-  shelter: ['core', 'period', 'permit', 'child', 'return'],
-  municipality: ['core', 'period', 'asylum', 'child'],
-  'red-cross': ['core', 'asylum', 'child', 'return'],
+  shelter: ['core', 'period', 'permit', 'child', 'guardian-deadline', 'return'],
+  municipality: ['core', 'period', 'asylum', 'child', 'guardian-deadline'],
+  'red-cross': ['core', 'asylum', 'child', 'guardian-deadline', 'return'],
   guardian: allBut('investigation', 'access'),
 };
 

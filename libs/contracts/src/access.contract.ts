@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgencyId } from '../../domain/src/agency.js';
+import type { PathwayEvent } from '../../domain/src/pathway/pathway.events.js';
 
 /**
  * Who calls the gateway. A role is carried by the bearer token (`role` claim) together with the caller's
@@ -102,6 +103,15 @@ export function grantKey(grant: AccessGrant): string {
 /** The party a principal is known by in grants: its subject for subject-scoped roles, else its organisation. */
 export function partyOf(principal: Principal): string {
   return SUBJECT_SCOPED_ROLES.includes(principal.role) ? principal.sub : principal.org;
+}
+
+/**
+ * Access a fact gives by itself: R18 — when DIS grants asylum and names the municipality, that municipality
+ * (its organisation code is its 3-digit municipality code) must be able to open the case to offer the
+ * integration plan, although the case closes with the decision.
+ */
+export function grantsImpliedBy(event: PathwayEvent): readonly AccessGrant[] {
+  return event.type === 'AsylumGranted' ? [{ role: 'municipality', party: event.municipalityCode }] : [];
 }
 
 /** Update names for grants (wire names, like the act names). */

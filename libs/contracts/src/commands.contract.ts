@@ -1,3 +1,4 @@
+import { municipalityCodeSchema } from './event-payloads.contract.js';
 import { z } from 'zod';
 import { ACTORS, AGENCY_IDS, type Actor } from '../../domain/src/agency.js';
 import { instant } from '../../domain/src/time.js';
@@ -79,7 +80,7 @@ export const actSchemas: { readonly [T in AgencyCommandType]: z.ZodType<ActArgs<
     z.strictObject({
       ...by,
       outcome: z.literal('granted'),
-      municipalityCode: z.string().regex(/^\d{3}$/, 'must be a 3-digit municipality code'),
+      municipalityCode: municipalityCodeSchema,
     }),
     z.strictObject({ ...by, outcome: z.literal('refused') }),
   ]),

@@ -4,7 +4,7 @@ import { CASE_REF_PATTERN } from '../../domain/src/case-ref.js';
 import { DEADLINE_KINDS, EXTENSION_GROUNDS } from '../../domain/src/policy/policy.types.js';
 import type { PathwayEvent, PathwayEventType } from '../../domain/src/pathway/pathway.events.js';
 import { CLOSE_REASONS, STAGES } from '../../domain/src/pathway/pathway.stages.js';
-import { DURABLE_SOLUTIONS } from '../../domain/src/pathway/pathway.state.js';
+import { DURABLE_SOLUTIONS, MUNICIPALITY_CODE_PATTERN } from '../../domain/src/pathway/pathway.state.js';
 import { RULE_IDS } from '../../domain/src/rule-ids.js';
 
 /**
@@ -37,6 +37,11 @@ const legalStatusChange = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('defendant'), isDefendant: z.boolean() }),
   z.strictObject({ kind: z.literal('siri-responsible'), siriResponsible: z.boolean() }),
 ]);
+
+/** R18: a municipality's 3-digit code, as the domain defines it (the HTTP contract and the events use this). */
+export const municipalityCodeSchema = z
+  .string()
+  .regex(MUNICIPALITY_CODE_PATTERN, 'must be a 3-digit municipality code (kommunenummer)');
 
 /** How to reach an agency (organisational contacts from the directory; never a person's). */
 export const contactPointSchema = z.strictObject({
@@ -150,7 +155,7 @@ const FULL_SCHEMAS = {
   WorkPermitGranted: eventData('WorkPermitGranted', { by: agencyIdSchema }),
   InvestigationEnded: eventData('InvestigationEnded', { by: agencyIdSchema }),
   AsylumApplied: eventData('AsylumApplied', { by: actor, resumeStage: openStage }),
-  AsylumGranted: eventData('AsylumGranted', { by: agencyIdSchema, municipalityCode: z.string().min(1) }),
+  AsylumGranted: eventData('AsylumGranted', { by: agencyIdSchema, municipalityCode: municipalityCodeSchema }),
   AsylumRefused: eventData('AsylumRefused', { by: agencyIdSchema }),
   DepartureRecorded: eventData('DepartureRecorded', { by: agencyIdSchema, assisted: z.boolean() }),
   ArrivalRecorded: eventData('ArrivalRecorded', {

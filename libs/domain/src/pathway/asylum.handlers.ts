@@ -3,6 +3,7 @@ import type { ApplyForAsylum, DecideAsylum } from './pathway.commands.js';
 import { accept, transition, type Decision, type HandlerContext } from './pathway.decision.js';
 import type { PathwayEvent } from './pathway.events.js';
 import { refuse } from './pathway.refusals.js';
+import { isMunicipalityCode } from './pathway.state.js';
 
 // R18: asylum may be sought at any time in Denmark; the pathway waits in `asylum` and remembers where it was.
 export function applyForAsylum(command: ApplyForAsylum, { state, now }: HandlerContext): Decision {
@@ -26,8 +27,8 @@ export function decideAsylum(command: DecideAsylum, { state, now, policy }: Hand
   const by = policy.asylum.decidedBy;
   if (command.outcome === 'granted') {
     const code = command.municipalityCode;
-    if (typeof code !== 'string' || !/^[0-9]{3,4}$/.test(code)) {
-      return refuse('INVALID_COMMAND', 'municipalityCode is the municipality’s 3- or 4-digit code', 'R18');
+    if (!isMunicipalityCode(code)) {
+      return refuse('INVALID_COMMAND', 'municipalityCode is the municipality’s 3-digit code', 'R18');
     }
     return accept(
       { type: 'AsylumGranted', at: now, by, municipalityCode: code },

@@ -1,4 +1,4 @@
-import type { AgencyId } from '../agency.js';
+import { isAgencyId, type AgencyId } from '../agency.js';
 import { assertNever } from '../assert-never.js';
 import type { Policy } from '../policy/policy.types.js';
 import { isTreatedAsChild } from '../rules/children.rules.js';
@@ -31,7 +31,10 @@ function baseRecipients(
   const avr = [policy.avr.returnOperator, policy.avr.reintegrationOperator];
   switch (event.type) {
     case 'CaseReferred':
-      return [cmm, event.competentAuthority];
+      // R17: a child's guardian deadline starts now: the municipality that appoints must know at once.
+      return isTreatedAsChild(state.facts.age)
+        ? [cmm, event.competentAuthority, policy.children.guardianAppointedBy]
+        : [cmm, event.competentAuthority];
     case 'IdentificationRequested':
       return [event.authority];
     case 'IdentificationRerouted':
@@ -47,8 +50,10 @@ function baseRecipients(
     case 'WorkPermitGranted':
     case 'AsylumRefused':
     case 'ArrivalRecorded':
-    case 'CaseClosed':
       return [cmm];
+    case 'CaseClosed':
+      // The agency that referred the case (a police unit, an NGO) learns that it is closed, and why.
+      return isAgencyId(state.intake.by) ? [cmm, state.intake.by] : [cmm];
     case 'AgeAssessed':
       return isTreatedAsChild(state.facts.age) ? [cmm, policy.children.guardianAppointedBy] : [cmm];
     case 'GuardianAppointed':

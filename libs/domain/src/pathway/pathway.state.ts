@@ -135,6 +135,16 @@ export interface WorkPermitState {
   readonly grantedAt?: Instant;
 }
 
+/**
+ * R18: a Danish municipality's official 3-digit code (kommunenummer, e.g. 101 Copenhagen, 751 Aarhus): an
+ * administrative code, not an address. One definition for the domain, the HTTP contract and the events.
+ */
+export const MUNICIPALITY_CODE_PATTERN = /^\d{3}$/;
+
+export function isMunicipalityCode(value: unknown): value is string {
+  return typeof value === 'string' && MUNICIPALITY_CODE_PATTERN.test(value);
+}
+
 export interface AsylumState {
   readonly appliedAt: Instant;
   /** The stage to resume if asylum is refused (R18), unless its clock ran out meanwhile. */
