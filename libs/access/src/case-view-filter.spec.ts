@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseView } from '../../contracts/src/index.js';
+import { withheldFields, type CaseView } from '../../contracts/src/index.js';
 import { DENMARK_2013_REVISED, currentDeadlines, instant, type CaseState } from '../../domain/src/index.js';
 import { scenario } from '../../domain/src/testing/scenario.fixtures.js';
-import { viewForRole } from './case-view-filter.js';
+import { sectionsOf, viewForRole } from './case-view-filter.js';
 
 describe('field filtering by need to know', () => {
   const given = scenario(DENMARK_2013_REVISED, instant('2027-01-04T09:00:00.000Z')).refer({
@@ -34,5 +34,16 @@ describe('field filtering by need to know', () => {
 
   it('the auditor and the court see no deadline they have no task for', () => {
     expect(viewForRole('court', view).deadlines).toEqual([]);
+  });
+});
+
+describe('one truth per audience: what a role sees over HTTP and on its topic agree', () => {
+  it('R1/R11: police and prosecution see the status facts over HTTP and on their topics; NGOs and IOM on neither', () => {
+    for (const role of ['police', 'prosecution', 'ngo', 'iom', 'shelter'] as const) {
+      const overHttp = sectionsOf(role).has('intake');
+      const onTopic = withheldFields(role, 'CaseReferred').length === 0;
+      expect({ role, overHttp }).toEqual({ role, overHttp: onTopic });
+    }
+    expect(sectionsOf('police').has('intake')).toBe(true);
   });
 });

@@ -30,7 +30,7 @@ const referred = pathwayEventRequest(
     },
     competentAuthority: 'dis',
   } as never,
-  ['cmm', 'dis', 'police'],
+  ['cmm', 'dis', 'ngo'],
 );
 
 interface Doc {
@@ -83,10 +83,10 @@ describe('AsyncAPI document', () => {
     const messagesOf = (id: string) => Object.keys(generated.channels[id]?.messages ?? {});
     expect(messagesOf('dis')).toContain('CaseReferred');
     expect(messagesOf('audit')).toEqual(expect.arrayContaining(['CaseReferred', 'AsylumGranted']));
-    expect(messagesOf('police')).toContain('CaseReferredMinimised');
-    expect(messagesOf('police')).not.toContain('CaseReferred');
+    expect(messagesOf('ngo')).toContain('CaseReferredMinimised');
+    expect(messagesOf('ngo')).not.toContain('CaseReferred');
     expect(messagesOf('municipality')).toContain('AsylumGranted');
-    expect(messagesOf('police')).toContain('AsylumGrantedMinimised');
+    expect(messagesOf('ngo')).toContain('AsylumGrantedMinimised');
   });
 });
 
@@ -95,14 +95,14 @@ describe('assertMatchesAsyncApi', () => {
     expect(() => {
       assertMatchesAsyncApi(AUDIT_TOPIC, toCloudEvent(referred));
       assertMatchesAsyncApi(agencyTopic('dis'), toCloudEventFor(referred, 'dis'));
-      assertMatchesAsyncApi(agencyTopic('police'), toCloudEventFor(referred, 'police'));
+      assertMatchesAsyncApi(agencyTopic('ngo'), toCloudEventFor(referred, 'ngo'));
     }).not.toThrow();
   });
 
   it('refuses a status fact on a topic it is withheld from, naming the field but no value', () => {
     let message = '';
     try {
-      assertMatchesAsyncApi(agencyTopic('police'), toCloudEvent(referred));
+      assertMatchesAsyncApi(agencyTopic('ngo'), toCloudEvent(referred));
     } catch (error) {
       message = (error as Error).message;
     }

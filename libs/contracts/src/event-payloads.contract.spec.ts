@@ -41,14 +41,14 @@ const statusChanged = {
 } as const;
 
 describe('payload minimisation (given an event, when minimised for a topic, then…)', () => {
-  it('keeps the status facts of a referral for the identifying authorities and the audit stream only', () => {
-    for (const audience of ['cmm', 'dis', 'siri', 'court', 'audit'] as const) {
+  it('keeps the status facts of a referral for the identifying authorities, police and prosecution (R11) and the audit stream only', () => {
+    for (const audience of ['cmm', 'dis', 'siri', 'court', 'police', 'prosecution', 'audit'] as const) {
       expect(minimiseFor(audience, 'CaseReferred', referred)).toEqual(referred);
     }
-    const forPolice = minimiseFor('police', 'CaseReferred', referred);
-    expect(forPolice).not.toHaveProperty('facts');
-    expect(forPolice).not.toHaveProperty('channel');
-    expect(forPolice).toEqual({
+    const forNgo = minimiseFor('ngo', 'CaseReferred', referred);
+    expect(forNgo).not.toHaveProperty('facts');
+    expect(forNgo).not.toHaveProperty('channel');
+    expect(forNgo).toEqual({
       type: 'CaseReferred',
       at,
       caseRef,
@@ -97,7 +97,7 @@ describe('per-type data schemas', () => {
   it('accepts the full and the minimised data, with the withheld fields optional', () => {
     const schema = EVENT_DATA_SCHEMAS.CaseReferred;
     expect(schema.parse(referred)).toEqual(referred);
-    expect(schema.safeParse(minimiseFor('police', 'CaseReferred', referred)).success).toBe(true);
+    expect(schema.safeParse(minimiseFor('ngo', 'CaseReferred', referred)).success).toBe(true);
   });
 
   it('refuses a field outside the contract and a missing unrestricted field', () => {
@@ -116,39 +116,37 @@ describe('per-type data schemas', () => {
   });
 
   it('describes exactly what each topic receives: withheld fields are refused there', () => {
-    expect(eventDataSchemaFor('police', 'CaseReferred').safeParse(referred).success).toBe(false);
+    expect(eventDataSchemaFor('ngo', 'CaseReferred').safeParse(referred).success).toBe(false);
     expect(
-      eventDataSchemaFor('police', 'CaseReferred').safeParse(minimiseFor('police', 'CaseReferred', referred))
+      eventDataSchemaFor('ngo', 'CaseReferred').safeParse(minimiseFor('ngo', 'CaseReferred', referred))
         .success,
     ).toBe(true);
     expect(eventDataSchemaFor('court', 'CaseReferred').safeParse(referred).success).toBe(true);
     // A reader must get the restricted fields: a minimised event is not enough for it.
     expect(
-      eventDataSchemaFor('court', 'CaseReferred').safeParse(minimiseFor('police', 'CaseReferred', referred))
+      eventDataSchemaFor('court', 'CaseReferred').safeParse(minimiseFor('ngo', 'CaseReferred', referred))
         .success,
     ).toBe(false);
   });
 });
 
 describe('toCloudEventFor', () => {
-  const request = pathwayEventRequest(caseRef, 1, referred as never, ['cmm', 'police']);
+  const request = pathwayEventRequest(caseRef, 1, referred as never, ['cmm', 'ngo']);
 
   it('gives every topic the same id and its own minimised data', () => {
     const forCmm = toCloudEventFor(request, 'cmm');
-    const forPolice = toCloudEventFor(request, 'police');
+    const forNgo = toCloudEventFor(request, 'ngo');
     const forAudit = toCloudEventFor(request, 'audit');
-    expect(new Set([forCmm.id, forPolice.id, forAudit.id])).toEqual(
-      new Set([`${caseRef}/e00001-CaseReferred`]),
-    );
+    expect(new Set([forCmm.id, forNgo.id, forAudit.id])).toEqual(new Set([`${caseRef}/e00001-CaseReferred`]));
     expect(forCmm.data).toEqual(referred);
     expect(forAudit.data).toEqual(referred);
-    expect(forPolice.data).toEqual(minimiseFor('police', 'CaseReferred', referred));
-    expect({ ...forPolice, data: undefined }).toEqual({ ...forCmm, data: undefined });
+    expect(forNgo.data).toEqual(minimiseFor('ngo', 'CaseReferred', referred));
+    expect({ ...forNgo, data: undefined }).toEqual({ ...forCmm, data: undefined });
   });
 
   it('refuses data that is not complete for its type, before any minimising', () => {
-    const incomplete = minimiseFor('police', 'CaseReferred', referred);
-    expect(() => toCloudEventFor({ ...request, data: incomplete }, 'police')).toThrow(/facts/);
+    const incomplete = minimiseFor('ngo', 'CaseReferred', referred);
+    expect(() => toCloudEventFor({ ...request, data: incomplete }, 'ngo')).toThrow(/facts/);
   });
 
   it('refuses data whose domain type does not match the CloudEvents type, or is unknown', () => {

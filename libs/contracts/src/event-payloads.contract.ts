@@ -201,6 +201,8 @@ interface Restriction<T extends PathwayEventType> {
 
 /** R1: the bodies that may identify a victim: CMM (legal stay), DIS or SIRI (no legal stay), the court (defendant). */
 const IDENTIFYING_AUTHORITIES = ['cmm', 'dis', 'siri', 'court'] as const;
+/** Who needs the person's status facts: the identifying authorities, and police and prosecution (R11). */
+const STATUS_READERS = [...IDENTIFYING_AUTHORITIES, 'police', 'prosecution'] as const;
 
 /**
  * Payload minimisation per topic. Events hold no personal data, but some hold status facts about the person
@@ -213,12 +215,14 @@ const IDENTIFYING_AUTHORITIES = ['cmm', 'dis', 'siri', 'court'] as const;
  * the agencies told must know who acts.
  */
 export const RESTRICTED_FIELDS = {
-  // R1: the status facts decide who identifies; only the identifying authorities weigh them. The intake
-  // channel is withheld with them, since `asylum-screening` reveals that the person sought asylum.
-  CaseReferred: { fields: ['facts', 'channel'], readers: IDENTIFYING_AUTHORITIES },
+  // R1: the status facts decide who identifies; the identifying authorities weigh them, and police and
+  // prosecution need them too: legal stay decides whether they may apply for the §9c(5) permit (R11) and the
+  // criminal charge is theirs. They see the same facts over HTTP (the `intake` section). The intake channel
+  // is withheld with them from everyone else, since `asylum-screening` reveals that the person sought asylum.
+  CaseReferred: { fields: ['facts', 'channel'], readers: STATUS_READERS },
   // R1: a change of legal stay, of a criminal charge or of SIRI competence re-routes identification; the
   // others learn of the re-routing from `IdentificationRerouted`, not the status behind it.
-  LegalStatusChanged: { fields: ['change'], readers: IDENTIFYING_AUTHORITIES },
+  LegalStatusChanged: { fields: ['change'], readers: STATUS_READERS },
   // R17: whether the person is a child matters to the identifying authorities, to the municipality that
   // appoints the guardian and to the guardian, not to the rest.
   AgeAssessed: { fields: ['outcome'], readers: [...IDENTIFYING_AUTHORITIES, 'municipality', 'guardian'] },

@@ -52,26 +52,26 @@ describe('publishAgencyEvent', () => {
       type: 'dk.pathway.case-referred.v1',
       time: at,
       data,
-      recipients: ['cmm', 'dis', 'police'],
+      recipients: ['cmm', 'dis', 'ngo'],
     });
     const byTopic = new Map(publisher.deliveries.map((d) => [d.topic, d.event]));
     expect([...byTopic.keys()]).toEqual([
       'pathway.cmm.v1',
       'pathway.dis.v1',
-      'pathway.police.v1',
+      'pathway.ngo.v1',
       'pathway.audit.v1',
     ]);
     expect(new Set([...byTopic.values()].map((e) => e.id))).toEqual(
       new Set([`${caseRef}/e00001-CaseReferred`]),
     );
-    // R1: the status facts go to the identifying authorities and the audit stream, not to the police.
+    // R1: the status facts go to the identifying authorities (and police, R11) and the audit stream, not to an NGO.
     expect(byTopic.get('pathway.cmm.v1')?.data).toEqual(data);
     expect(byTopic.get('pathway.dis.v1')?.data).toEqual(data);
     expect(byTopic.get('pathway.audit.v1')?.data).toEqual(data);
-    const police = byTopic.get('pathway.police.v1')?.data;
-    expect(police).not.toHaveProperty('facts');
-    expect(police).not.toHaveProperty('channel');
-    expect(police).toEqual({
+    const ngo = byTopic.get('pathway.ngo.v1')?.data;
+    expect(ngo).not.toHaveProperty('facts');
+    expect(ngo).not.toHaveProperty('channel');
+    expect(ngo).toEqual({
       caseRef,
       type: 'CaseReferred',
       at,

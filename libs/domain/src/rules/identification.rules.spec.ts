@@ -27,6 +27,20 @@ describe('R2 interviews are evidence; R3 asylum screening', () => {
     });
   });
 
+  it('R1: DIS deciding for a person with legal stay is told that CMM is competent, and why', () => {
+    const given = scenario(P)
+      .refer({ hasLegalStay: true, isDefendant: false, age: 'adult' }, 'ngo')
+      .interview('ngo')
+      .submit('cmm');
+    expect(given.try({ type: 'decideIdentification', by: 'dis', outcome: 'identified' })).toEqual({
+      ok: false,
+      code: 'WRONG_AUTHORITY',
+      reason: 'cmm is the competent authority: the person has legal stay',
+      rule: 'R1',
+      details: { competentAuthority: 'cmm' },
+    });
+  });
+
   it('R2: interview and decision are separate steps: no decision before submission, none without an interview', () => {
     const given = scenario(P).refer();
     expect(given.try({ type: 'decideIdentification', by: 'dis', outcome: 'identified' })).toMatchObject({

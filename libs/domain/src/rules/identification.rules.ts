@@ -1,4 +1,4 @@
-import type { Actor } from '../agency.js';
+import type { Actor, AgencyId } from '../agency.js';
 import type { IntakeFacts } from '../pathway/pathway.commands.js';
 import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
 import type { InterviewRecord } from '../pathway/pathway.state.js';
@@ -46,13 +46,29 @@ export function checkIdentificationDecider(actor: Actor, facts: StatusFacts, pol
     );
   }
   if (actor !== authority) {
+    // R1 names who decides, and why; an interviewer who is no identifying authority is told R2 as well.
+    const status = facts.hasLegalStay
+      ? 'the person has legal stay'
+      : facts.siriResponsible
+        ? 'the person has no legal stay and the case is one SIRI identifies'
+        : 'the person has no legal stay';
+    const interviewerOnly =
+      policy.identification.interviewers.includes(actor as AgencyId) &&
+      !isIdentifyingAuthority(actor, policy);
     return refuse(
       'WRONG_AUTHORITY',
-      `${authority} is the competent authority for this status; interviews are evidence only`,
-      'R2',
+      `${authority} is the competent authority: ${status}${interviewerOnly ? '; an interview is evidence only' : ''}`,
+      interviewerOnly ? 'R2' : 'R1',
+      { competentAuthority: authority },
     );
   }
   return OK;
+}
+
+/** R1: the bodies that identify for some status under this policy (an interviewer may be one too: CMM). */
+function isIdentifyingAuthority(actor: Actor, policy: Policy): boolean {
+  const { noLegalStay, noLegalStayAlternative, legalStay, defendant } = policy.identification;
+  return ([noLegalStay, noLegalStayAlternative, legalStay, defendant] as readonly Actor[]).includes(actor);
 }
 
 // R1: a court grants victim status only to a defendant in a criminal case.
