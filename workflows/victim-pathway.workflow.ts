@@ -58,6 +58,7 @@ import {
   scheduleFor,
   selectPolicy,
   toEpochMs,
+  type Actor,
   type AgencyId,
   type Decision,
   type DeadlineKind,
@@ -213,12 +214,15 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       ? selectPolicy(DENMARK_POLICIES, now())
       : policyByVersion(DENMARK_POLICIES, state.policyVersion);
 
-  const apply = (events: readonly PathwayEvent[]): void => {
+  /** Applies the events of one decision; `actor` is who acted (the command's `by`; `system` for a timer). */
+  const apply = (events: readonly PathwayEvent[], actor: Actor): void => {
     for (const event of events) {
       state = evolve(state, event);
       eventSeq += 1;
       outbox.push(pathwayEventRequest(caseRef, eventSeq, event, recipientsOf(event, state, policy)));
-      timeline.push({ seq: eventSeq, at: event.at, type: event.type });
+      const by = 'by' in event ? event.by : actor;
+      const via = 'via' in event ? event.via : undefined;
+      timeline.push({ seq: eventSeq, at: event.at, type: event.type, by, ...(via ? { via } : {}) });
       const implied = grantsImpliedBy(event);
       // R18: the municipality DIS names can open the case it must offer an integration plan in.
       if (implied.length > 0 && patched('grants-implied-by-events')) {
@@ -279,7 +283,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     if (!opened.ok) {
       throw ApplicationFailure.create({ type: opened.code, message: opened.reason, nonRetryable: true });
     }
-    apply(opened.events);
+    apply(opened.events, input.referral.by);
   } else {
     updateSearchAttributes();
   }
@@ -305,7 +309,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
         if (held) return { ...view(), receipt: { requestId: held.requestId } };
         const decision = decideNow(command(args));
         if (!decision.ok) refuseAsDecided(decision);
-        apply(decision.events);
+        apply(decision.events, args.by);
         if (args.idempotency) rememberKey(args.idempotency);
         return {
           ...view(),
@@ -404,7 +408,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     }
     // The deadline passed at its due instant, whatever the latency of the timer that noticed it.
     const decision = decide(action.command, state, action.at, policy);
-    if (decision.ok) apply(decision.events);
+    if (decision.ok) apply(decision.events, 'system');
     else changes += 1; // e.g. the deadline moved meanwhile: nothing to do, the schedule is recomputed
   };
 

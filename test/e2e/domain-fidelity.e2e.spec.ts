@@ -113,4 +113,62 @@ describe('the right agency told and let in at the right moment', () => {
       ),
     );
   });
+
+  it('the agency directory: every role reads the agencies, their roles and contacts; CMM’s hotline says whether it is open', async () => {
+    const guardian = await system.token('guardian', 'guardians-dk', 'guardian-1');
+    const result = await system.call<{
+      policyVersion: string;
+      timeZone: string;
+      agencies: Array<{ id: string; role: string; organisations: Array<Record<string, unknown>> }>;
+    }>('GET', '/directory', { token: guardian });
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ policyVersion: 'dk-2013.2', timeZone: 'Europe/Copenhagen' });
+    const cmmEntry = result.body.agencies.find((a) => a.id === 'cmm');
+    expect(cmmEntry?.organisations[0]).toMatchObject({
+      hotline: '+45 70 20 25 50',
+      email: 'cmm@socialstyrelsen.dk',
+      openNow: expect.any(Boolean),
+    });
+    expect(result.body.agencies.find((a) => a.id === 'iom')?.organisations[0]).toMatchObject({
+      phone: '+45 45 33 53 94',
+    });
+    expect((await system.call('GET', '/directory')).status).toBe(401);
+  });
+
+  it('R8 R9 R6: the case lists the support on offer now and that none depends on cooperation; an extension filed with CMM’s help names the helper; every timeline entry names who acted; the next steps are said in words', async () => {
+    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
+      .caseRef;
+    ok(await system.act(cmm, 'cmm', ref, 'recordInterview'));
+    ok(await system.act(cmm, 'cmm', ref, 'submitForIdentification'));
+    const identified = ok(
+      await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }),
+    );
+    expect(identified.support?.map((o) => o.kind)).toEqual([
+      'accommodation',
+      'medical-care',
+      'legal-counselling',
+      'psychological-support',
+      'assisted-voluntary-return',
+    ]);
+    for (const offer of identified.support ?? []) expect(offer.dependsOnCooperation).toBe(false);
+    expect(identified.support?.[0]?.providers).toEqual([{ agency: 'shelter', name: 'the shelter' }]);
+    const [step] = identified.nextSteps ?? [];
+    expect(step).toMatchObject({ deadlineKind: 'reflection-period-end', responsible: 'cmm' });
+    expect(step?.text).toMatch(/^CMM must act by \w+day \d{1,2} \w+ \d{4} \(R4\)\. CMM will be reminded on /);
+    expect(step?.text).toContain('the person must leave Denmark (R10)');
+
+    const requested = ok(
+      await system.act(cmm, 'cmm', ref, 'requestExtension', {
+        days: 30,
+        ground: 'special-reasons',
+        onBehalfOfVictim: true,
+      }),
+    );
+    expect(requested.timeline.at(-1)).toMatchObject({ type: 'ExtensionRequested', by: 'victim', via: 'cmm' });
+    expect(requested.timeline.find((e) => e.type === 'IdentificationDecided')).toMatchObject({ by: 'dis' });
+    expect(requested.timeline.find((e) => e.type === 'PeriodStarted')).toMatchObject({ by: 'dis' });
+    expect(requested.timeline[0]).toMatchObject({ type: 'CaseReferred', by: 'police' });
+    const decision = requested.nextSteps?.find((s) => s.deadlineKind === 'extension-decision');
+    expect(decision?.text).toContain('If it is missed, CMM is told on');
+  });
 });

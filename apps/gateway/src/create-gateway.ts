@@ -28,6 +28,7 @@ export async function createGateway(): Promise<NestExpressApplication> {
       ...agencyRoutes(),
       { method: 'GET', path: '/health' },
       { method: 'GET', path: '/health/ready' },
+      { method: 'GET', path: '/directory' },
       { method: 'GET', path: `/${OPENAPI_PATH}/*` },
     ]),
   );

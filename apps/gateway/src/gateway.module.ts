@@ -22,6 +22,7 @@ import { CaseGatewayService } from './agency/case-gateway.service.js';
 import { IdempotencyKeyStore } from './agency/idempotency-key.store.js';
 import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
 import { AccessLogService } from './auth/access-log.service.js';
+import { DirectoryController } from './directory/directory.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
@@ -30,7 +31,7 @@ import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from
 const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
 
 @Module({
-  controllers: [...AGENCY_CONTROLLERS, HealthController],
+  controllers: [...AGENCY_CONTROLLERS, HealthController, DirectoryController],
   providers: [
     { provide: GATEWAY_CONFIG, useFactory: (): GatewayConfig => loadConfig(gatewayEnvSchema) },
     {

@@ -7,6 +7,7 @@ import { createAgencyController } from './agency/agency-controllers.js';
 import { CaseGatewayService } from './agency/case-gateway.service.js';
 import { AccessGuard } from './auth/access.guard.js';
 import { AccessLogService } from './auth/access-log.service.js';
+import { DirectoryController } from './directory/directory.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
 
@@ -39,7 +40,7 @@ export function buildOpenApiDocument(app: NestExpressApplication): OpenAPIObject
  * Used to write `docs/openapi.json` without servers (`npm run openapi`) and by the test that keeps it current.
  */
 @Module({
-  controllers: [...ROLES.map(createAgencyController), HealthController],
+  controllers: [...ROLES.map(createAgencyController), HealthController, DirectoryController],
   providers: [
     { provide: GATEWAY_CONFIG, useValue: {} },
     { provide: TEMPORAL_CLIENT, useValue: {} },

@@ -151,6 +151,10 @@ export function viewForRole(role: Role, view: CaseView): CaseView {
     state: filterState(view.state, visible),
     ...(visible.has('access') && view.access ? { access: view.access } : {}),
     ...(visible.has('access') && view.undeliverable ? { undeliverable: view.undeliverable } : {}),
+    ...(view.support ? { support: view.support } : {}),
+    ...(view.nextSteps
+      ? { nextSteps: view.nextSteps.filter((step) => deadlines.some((d) => d.id === step.deadlineId)) }
+      : {}),
   };
 }
 

@@ -1,4 +1,7 @@
+import type { Actor, AgencyId } from '../../domain/src/agency.js';
 import type { Deadline } from '../../domain/src/deadline.js';
+import type { NextStep } from '../../domain/src/pathway/pathway.next-steps.js';
+import type { SupportKind } from '../../domain/src/policy/policy.types.js';
 import type { PathwayCommand, ReferCase } from '../../domain/src/pathway/pathway.commands.js';
 import type { PathwayState } from '../../domain/src/pathway/pathway.state.js';
 import type { CloseReason, Stage } from '../../domain/src/pathway/pathway.stages.js';
@@ -120,6 +123,13 @@ export interface TimelineEntry {
   readonly seq: number;
   readonly at: string;
   readonly type: string;
+  /**
+   * Who acted: the agency (or the victim, or `system` for the pathway's own timers) whose act produced the
+   * event. Absent in entries recorded before it was kept.
+   */
+  readonly by?: Actor;
+  /** The agency that helped the victim act (R6), when `by` is the victim. */
+  readonly via?: AgencyId;
 }
 
 /** A case as an agency sees it: stage, every running deadline with its explanation, recent timeline. */
@@ -137,4 +147,19 @@ export interface CaseView {
   readonly access?: readonly RecordedAccessGrant[];
   /** Events that could not be published (contract violations): an operator must look. */
   readonly undeliverable?: readonly UndeliverableEvent[];
+  /** R8/R9: the support on offer now, who provides it, and that none of it depends on cooperation. */
+  readonly support?: readonly SupportOfferView[];
+  /** For each running deadline: who is reminded when, what happens at it, who is escalated to, in words. */
+  readonly nextSteps?: readonly NextStep[];
+}
+
+/** One kind of support on offer now (R8), with its providers; never conditional on cooperation (R9). */
+export interface SupportOfferView {
+  readonly kind: SupportKind;
+  readonly rule: string;
+  readonly providers: readonly { readonly agency: AgencyId; readonly name: string }[];
+  /** R9: always false — no configuration may make support depend on cooperation (ECAT 12(6)). */
+  readonly dependsOnCooperation: false;
+  /** Why it applies (e.g. `is-child`), when it is not for everyone. */
+  readonly conditions: readonly string[];
 }

@@ -62,6 +62,7 @@ export const actSchemas: { readonly [T in AgencyCommandType]: z.ZodType<ActArgs<
   draftAvrPlan: plain,
   requestExtension: z.strictObject({
     ...by,
+    via: z.enum(AGENCY_IDS).optional(),
     days: z.number().int().min(1).max(365),
     ground: z.enum(EXTENSION_GROUNDS),
   }),
@@ -72,10 +73,10 @@ export const actSchemas: { readonly [T in AgencyCommandType]: z.ZodType<ActArgs<
   applyForPermit: z.strictObject({ ...by, victimCooperatesWithPolice: z.boolean() }),
   requestPermitRenewal: z.strictObject({ ...by, victimCooperatesWithPolice: z.boolean() }),
   decidePermit: z.strictObject({ ...by, outcome: z.enum(['granted', 'refused']) }),
-  applyForWorkPermit: plain,
+  applyForWorkPermit: z.strictObject({ ...by, via: z.enum(AGENCY_IDS).optional() }),
   decideWorkPermit: plain,
   endInvestigation: plain,
-  applyForAsylum: plain,
+  applyForAsylum: z.strictObject({ ...by, via: z.enum(AGENCY_IDS).optional() }),
   decideAsylum: z.union([
     z.strictObject({
       ...by,

@@ -35,5 +35,6 @@ export * from './pathway/pathway.evolve.js';
 export * from './pathway/pathway.notifications.js';
 export * from './pathway/pathway.refusals.js';
 export * from './pathway/pathway.schedule.js';
+export * from './pathway/pathway.next-steps.js';
 export * from './pathway/pathway.stages.js';
 export * from './pathway/pathway.state.js';

@@ -62,9 +62,11 @@ function bodySchema(schema: z.ZodType, victimAct: boolean): Record<string, unkno
       return { ...node, anyOf: (node['anyOf'] as Record<string, unknown>[]).map(strip) };
     }
     const properties = Object.fromEntries(
-      Object.entries((node['properties'] ?? {}) as Record<string, unknown>).filter(([name]) => name !== 'by'),
+      Object.entries((node['properties'] ?? {}) as Record<string, unknown>).filter(
+        ([name]) => name !== 'by' && name !== 'via',
+      ),
     );
-    const required = ((node['required'] ?? []) as string[]).filter((name) => name !== 'by');
+    const required = ((node['required'] ?? []) as string[]).filter((name) => name !== 'by' && name !== 'via');
     return {
       ...node,
       properties: {

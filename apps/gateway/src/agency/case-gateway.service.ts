@@ -64,6 +64,7 @@ import {
 import { z } from 'zod';
 import { isTemporalUnavailable } from '../../../../libs/temporal/src/index.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
+import { withSupportAndNextSteps } from './case-view.enrich.js';
 import { IdempotencyKeyStore } from './idempotency-key.store.js';
 import { bindIdempotencyKey, updateIdOf } from './idempotency.js';
 import { GATEWAY_CONFIG, TEMPORAL_CLIENT } from '../tokens.js';
@@ -207,7 +208,12 @@ export class CaseGatewayService {
         ]);
         if (held !== null && held.fingerprint !== idempotency.fingerprint) throw keyReused();
         const view = await this.query<CaseView>(caseRef, QueryNames.getCase);
-        return { status: 201, caseRef, view: viewForRole(principal.role, view), replayed: true };
+        return {
+          status: 201,
+          caseRef,
+          view: viewForRole(principal.role, withSupportAndNextSteps(view)),
+          replayed: true,
+        };
       }
       if (isTemporalUnavailable(error) && (await this.exists(caseRef))) {
         return { status: 202, caseRef, replayed: false };
@@ -218,7 +224,12 @@ export class CaseGatewayService {
       const view = await this.withDeadline(() =>
         this.client.workflow.getHandle(caseRef).query<CaseView>(QueryNames.getCase),
       );
-      return { status: 201, caseRef, view: viewForRole(principal.role, view), replayed: false };
+      return {
+        status: 201,
+        caseRef,
+        view: viewForRole(principal.role, withSupportAndNextSteps(view)),
+        replayed: false,
+      };
     } catch (error) {
       // Started, but no worker answered in time: the case exists; say so, so that no retry opens another.
       if (isTemporalUnavailable(error)) return { status: 202, caseRef, replayed: false };
@@ -237,7 +248,7 @@ export class CaseGatewayService {
   }
 
   async view(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
-    return viewForRole(principal.role, await this.caseInScope(principal, caseRef));
+    return viewForRole(principal.role, withSupportAndNextSteps(await this.caseInScope(principal, caseRef)));
   }
 
   /**
@@ -256,8 +267,12 @@ export class CaseGatewayService {
     // Scope first: a case out of scope answers 404 whatever the body, like an unknown one.
     await this.caseInScope(principal, caseRef);
     const { onBehalfOfVictim, ...rest } = this.withoutActor(body, isVictimAct(act));
-    const by = onBehalfOfVictim === true ? 'victim' : this.agency(principal);
-    const args = parseOrThrow(actSchemas[act], { ...rest, by });
+    // R6: an act the victim makes through an agency records both: the victim acts, the agency helped.
+    const actor =
+      onBehalfOfVictim === true
+        ? { by: 'victim', via: this.agency(principal) }
+        : { by: this.agency(principal) };
+    const args = parseOrThrow(actSchemas[act], { ...rest, ...actor });
     const idempotency =
       idempotencyKey === undefined
         ? undefined
@@ -271,7 +286,12 @@ export class CaseGatewayService {
     );
     const { receipt, ...view } = result;
     const replayed = idempotency !== undefined && receipt?.requestId !== idempotency.requestId;
-    return { status: 200, caseRef, view: viewForRole(principal.role, view), replayed };
+    return {
+      status: 200,
+      caseRef,
+      view: viewForRole(principal.role, withSupportAndNextSteps(view)),
+      replayed,
+    };
   }
 
   async changeAccess(
@@ -286,7 +306,10 @@ export class CaseGatewayService {
       grant: parseOrThrow(grantBodySchema, grant),
     };
     const name = change === 'grant' ? AccessUpdateNames.grantAccess : AccessUpdateNames.revokeAccess;
-    return viewForRole(principal.role, await this.update<CaseView>(caseRef, name, args));
+    return viewForRole(
+      principal.role,
+      withSupportAndNextSteps(await this.update<CaseView>(caseRef, name, args)),
+    );
   }
 
   /** Open cases in the caller's scope, optionally in one stage (newest first). */
@@ -344,12 +367,14 @@ export class CaseGatewayService {
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
       throw new BadRequestException({ code: 'VALIDATION_FAILED', detail: 'The body must be a JSON object.' });
     }
-    if ('by' in fields) {
-      throw new BadRequestException({
-        code: 'VALIDATION_FAILED',
-        detail: 'The request does not match the contract.',
-        errors: [{ pointer: '/by', detail: 'who acts is taken from your token; remove this field' }],
-      });
+    for (const field of ['by', 'via'] as const) {
+      if (field in fields) {
+        throw new BadRequestException({
+          code: 'VALIDATION_FAILED',
+          detail: 'The request does not match the contract.',
+          errors: [{ pointer: `/${field}`, detail: 'who acts is taken from your token; remove this field' }],
+        });
+      }
     }
     if ('onBehalfOfVictim' in fields && (!victimAct || typeof fields.onBehalfOfVictim !== 'boolean')) {
       throw new BadRequestException({

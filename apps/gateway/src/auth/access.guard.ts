@@ -21,6 +21,8 @@ export interface RouteAccess {
   readonly operation: Operation;
 }
 export const ROUTE_ACCESS = 'victim-pathway:route-access';
+/** Route metadata: any authenticated caller, whatever the role (the agency directory). */
+export const ROUTE_AUTHENTICATED = 'victim-pathway:authenticated';
 
 export interface TokenVerifier {
   verify(authorization: string | undefined): Promise<Principal>;
@@ -44,10 +46,33 @@ export class AccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, context.getHandler());
-    if (access === undefined) return true; // health and docs
+    if (access === undefined) {
+      if (this.reflector.get<boolean | undefined>(ROUTE_AUTHENTICATED, context.getHandler()) === true) {
+        await this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>());
+      }
+      return true; // health and docs need no token
+    }
     // Nothing is done for a request whose access record could not be kept.
     await this.accessLog.assertWritable(context.switchToHttp().getRequest<Request>().method !== 'GET');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = await this.authenticate(request);
+    if (principal.role !== access.role) {
+      throw new ForbiddenException({
+        code: 'WRONG_ROLE',
+        detail: `This is the ${access.role} gateway; your token's role is ${principal.role}.`,
+      });
+    }
+    if (!mayPerform(principal.role, access.operation)) {
+      throw new ForbiddenException({
+        code: 'OPERATION_NOT_PERMITTED',
+        detail: `The ${principal.role} role may not ${access.operation}.`,
+      });
+    }
+    return true;
+  }
+
+  /** The bearer token's principal (401 / 503 otherwise), set on the request for the access log. */
+  private async authenticate(request: AuthenticatedRequest): Promise<Principal> {
     let principal: Principal;
     try {
       principal = await this.verifier.verify(request.headers.authorization);
@@ -65,18 +90,6 @@ export class AccessGuard implements CanActivate {
     }
     // Known from here on, so that the access log names who was refused.
     request.principal = principal;
-    if (principal.role !== access.role) {
-      throw new ForbiddenException({
-        code: 'WRONG_ROLE',
-        detail: `This is the ${access.role} gateway; your token's role is ${principal.role}.`,
-      });
-    }
-    if (!mayPerform(principal.role, access.operation)) {
-      throw new ForbiddenException({
-        code: 'OPERATION_NOT_PERMITTED',
-        detail: `The ${principal.role} role may not ${access.operation}.`,
-      });
-    }
-    return true;
+    return principal;
   }
 }

@@ -1,6 +1,7 @@
 import { afterAsylumRefusal, checkAsylumApplication } from '../rules/asylum.rules.js';
 import type { ApplyForAsylum, DecideAsylum } from './pathway.commands.js';
 import { accept, transition, type Decision, type HandlerContext } from './pathway.decision.js';
+import { viaOf } from './pathway.decision.js';
 import type { PathwayEvent } from './pathway.events.js';
 import { refuse } from './pathway.refusals.js';
 import { isMunicipalityCode } from './pathway.state.js';
@@ -12,7 +13,7 @@ export function applyForAsylum(command: ApplyForAsylum, { state, now }: HandlerC
   if (state.stage === 'asylum')
     return refuse('APPLICATION_PENDING', 'an asylum claim is already pending', 'R18');
   return accept(
-    { type: 'AsylumApplied', at: now, by: command.by, resumeStage: state.stage },
+    { type: 'AsylumApplied', at: now, by: command.by, ...viaOf(command), resumeStage: state.stage },
     { type: 'StageChanged', at: now, from: state.stage, to: 'asylum', rule: 'R18' },
   );
 }

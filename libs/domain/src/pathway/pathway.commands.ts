@@ -1,4 +1,4 @@
-import type { Actor } from '../agency.js';
+import type { Actor, AgencyId } from '../agency.js';
 import type { ExtensionGround } from '../policy/policy.types.js';
 import type { Instant } from '../time.js';
 import type { ManualCloseReason } from './pathway.stages.js';
@@ -43,6 +43,14 @@ export type PathwayCommandType = PathwayCommand['type'];
 
 interface Acting {
   readonly by: Actor;
+}
+
+/**
+ * An act the victim may make through an agency (R6: an extension request, helped by CMM or the shelter; an
+ * asylum or work-permit application): `by` is then `victim` and `via` the agency that helped.
+ */
+interface VictimActing extends Acting {
+  readonly via?: AgencyId;
 }
 
 /** Facts given at intake. No personal data: only what routing and the rules need. */
@@ -135,7 +143,7 @@ export interface DraftAvrPlan extends Acting {
 }
 
 /** R5/R6: a request to extend the current period by `days`, filed before it ends. */
-export interface RequestExtension extends Acting {
+export interface RequestExtension extends VictimActing {
   readonly type: 'requestExtension';
   readonly days: number;
   readonly ground: ExtensionGround;
@@ -166,7 +174,7 @@ export interface DecidePermit extends Acting {
 }
 
 /** R13: the permit holder applies to DIS for a work permit. */
-export interface ApplyForWorkPermit extends Acting {
+export interface ApplyForWorkPermit extends VictimActing {
   readonly type: 'applyForWorkPermit';
 }
 
@@ -181,7 +189,7 @@ export interface EndInvestigation extends Acting {
 }
 
 /** R18: the victim applies for asylum (possible at any time while in Denmark). */
-export interface ApplyForAsylum extends Acting {
+export interface ApplyForAsylum extends VictimActing {
   readonly type: 'applyForAsylum';
 }
 

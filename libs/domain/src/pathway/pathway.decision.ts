@@ -1,3 +1,4 @@
+import type { Actor, AgencyId } from '../agency.js';
 import type { Policy } from '../policy/policy.types.js';
 import type { Next } from '../rules/return.rules.js';
 import type { Instant } from '../time.js';
@@ -24,6 +25,11 @@ export function accept(...events: readonly PathwayEvent[]): Decision {
 export const NOTHING_TO_DO: Decision = { ok: true, events: [] };
 
 /** For an actor that passed its rule check but is not an agency (never for a well-formed policy). */
+/** `via` of a victim's act (the agency that helped), carried into its event; nothing for an agency's own act. */
+export function viaOf(command: { readonly by: Actor; readonly via?: AgencyId }): { via?: AgencyId } {
+  return command.by === 'victim' && command.via !== undefined ? { via: command.via } : {};
+}
+
 export function notAnAgency(): Refusal {
   return refuse('ACTOR_NOT_PERMITTED', 'this act is recorded by an agency');
 }

@@ -184,7 +184,12 @@ export interface PeriodStarted extends At {
   readonly endsAt: Instant;
 }
 
-export interface ExtensionRequested extends At {
+/** The agency that helped the victim make the act (R6: CMM or the shelter), when `by` is the victim. */
+interface Via {
+  readonly via?: AgencyId;
+}
+
+export interface ExtensionRequested extends At, Via {
   readonly type: 'ExtensionRequested';
   readonly by: Actor;
   readonly requestNo: number;
@@ -250,7 +255,7 @@ export interface PermitEnded extends At {
   readonly cause: 'expired' | 'investigation-ended';
 }
 
-export interface WorkPermitApplied extends At {
+export interface WorkPermitApplied extends At, Via {
   readonly type: 'WorkPermitApplied';
   readonly by: Actor;
 }
@@ -266,7 +271,7 @@ export interface InvestigationEnded extends At {
   readonly by: AgencyId;
 }
 
-export interface AsylumApplied extends At {
+export interface AsylumApplied extends At, Via {
   readonly type: 'AsylumApplied';
   readonly by: Actor;
   readonly resumeStage: OpenStage;

@@ -8,6 +8,7 @@ import {
 } from '../rules/periods.rules.js';
 import type { DecideExtension, RequestExtension } from './pathway.commands.js';
 import { accept, checkStage, notAnAgency, type Decision, type HandlerContext } from './pathway.decision.js';
+import { viaOf } from './pathway.decision.js';
 import { refuse } from './pathway.refusals.js';
 import { PERIOD_STAGES } from './pathway.stages.js';
 
@@ -23,6 +24,7 @@ export function requestExtension(
   const check = checkExtensionRequest({
     period,
     by: command.by,
+    ...viaOf(command),
     days: command.days,
     ground: command.ground,
     now,
@@ -34,6 +36,7 @@ export function requestExtension(
     type: 'ExtensionRequested',
     at: now,
     by: command.by,
+    ...viaOf(command),
     requestNo: period.requests + 1,
     days: command.days,
     ground: command.ground,

@@ -24,6 +24,7 @@ import {
   type Decision,
   type HandlerContext,
 } from './pathway.decision.js';
+import { viaOf } from './pathway.decision.js';
 import type { PathwayEvent } from './pathway.events.js';
 import { refuse } from './pathway.refusals.js';
 import { currentPermitTerm } from './pathway.state.js';
@@ -128,7 +129,7 @@ export function applyForWorkPermit(command: ApplyForWorkPermit, { state, now }: 
   if (state.workPermit?.grantedAt !== undefined) return NOTHING_TO_DO;
   if (state.workPermit !== undefined)
     return refuse('APPLICATION_PENDING', 'a work permit application is pending', 'R13');
-  return accept({ type: 'WorkPermitApplied', at: now, by: command.by });
+  return accept({ type: 'WorkPermitApplied', at: now, by: command.by, ...viaOf(command) });
 }
 
 // R13: granted without further requirements: there is nothing to refuse on.

@@ -68,6 +68,8 @@ export function extensionDecider(kind: PeriodKind, policy: Policy): AgencyId {
 export interface ExtensionRequestInput {
   readonly period: PeriodClock;
   readonly by: Actor;
+  /** The agency that helps the victim file it (R6). */
+  readonly via?: AgencyId;
   readonly days: number;
   readonly ground: ExtensionGround;
   readonly now: Instant;
@@ -77,10 +79,10 @@ export interface ExtensionRequestInput {
 
 /** R5/R6: may this extension request be filed? */
 export function checkExtensionRequest(input: ExtensionRequestInput): Check {
-  const { period, by, days, ground, now, policy } = input;
+  const { period, by, via, days, ground, now, policy } = input;
   const extension = policy.periods.extension;
   // R6: the victim applies, helped by the CMM contact person or the shelter — not the police.
-  if (!extension.requestedVia.includes(by)) {
+  if (!extension.requestedVia.includes(by) || (via !== undefined && !extension.requestedVia.includes(via))) {
     return refuse(
       'ACTOR_NOT_PERMITTED',
       `an extension is requested by ${extension.requestedVia.join(', ')}`,
