@@ -335,7 +335,15 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       expect(dataOf(onward[1])).toMatchObject({ kind: 'reflection', cause: 'elapsed' });
       expect(dataOf(onward[2])['rule']).toBe('R10');
       expect(topicsOf(run, onward[2])).toEqual(topics('cmm', 'dis', 'police'));
-      expect(late.deadlines).toEqual([]);
+      // R10 (dk-2013.2): the departure is followed up: due 30 days after the stage began, police act.
+      expect(late.deadlines).toMatchObject([
+        {
+          id: 'departure-follow-up',
+          rule: 'R10',
+          responsible: 'police',
+          dueAt: plusDays(appliedAt(late), 30),
+        },
+      ]);
       tape.nothingElse();
       await run.handle.terminate('test done');
     });
@@ -586,7 +594,36 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
     });
   });
 
-  it('R6 R5: DIS refusing an extension leaves the end unchanged; a pending request holds the period end until DIS decides and the missing decision escalates once; requests after the end are refused (DEADLINE_PASSED while held, NOT_IN_STAGE once the period is over)', async () => {
+  it('R6: an extension refused only after the period’s end ends the period at the refusal; the end’s reminders, whose moment passed while it was held, are not sent late', async () => {
+    await withCase(undefined, 'r6-late-refusal', ADULT_WITHOUT_STAY, async (run) => {
+      const tape = new Tape(run);
+      await tape.next(['case-referred']);
+      const { start, end } = periodOf(await identify(run, tape, 'dis'));
+      // Given a request filed on day 5, so that the end is held for DIS's decision
+      await run.skipTo(plusDays(start, 5));
+      await run.act('requestExtension', { by: 'cmm', days: 30, ground: 'special-reasons' });
+      await tape.next(['extension-requested']);
+      await run.skipTo(plusDays(end, 2));
+      await tape.next(['reminder extension-decision:1 -3d', 'deadline-missed extension-decision:1']);
+      // When DIS refuses two days after the original end
+      const refused = await run.act('decideExtension', { by: 'dis', outcome: 'refused' });
+      // Then the period ends at the refusal (R6: the end was held until then) — and the reminders of the
+      // original end (10 and 3 days before it) are not sent now, stamped with instants long past
+      const after = await tape.next([
+        'extension-refused',
+        'period-ended',
+        'stage-changed reflection-period -> departure-required',
+      ]);
+      expectStamped(after, appliedAt(refused));
+      tape.nothingElse();
+      expect(
+        ofType(run.events(), 'dk.pathway.deadline-reminder.v1').map((e) => dataOf(e)['deadlineId']),
+      ).toEqual(['extension-decision:1']);
+      await run.handle.terminate('test done');
+    });
+  });
+
+  it('R6 R5: DIS refusing an extension leaves the end unchanged; a pending request holds the period end until DIS decides and the missing decision escalates, and again every week while it is missing; requests after the end are refused (DEADLINE_PASSED while held, NOT_IN_STAGE once the period is over)', async () => {
     await withCase(undefined, 'r6-extension', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       await tape.next(['case-referred']);
@@ -628,7 +665,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       expect(refused.deadlines.map((d) => [d.id, d.dueAt])).toEqual([['reflection-period-end', end]]);
 
       // Second request: DIS does not decide in time. The period end is held; DIS is reminded 3 days
-      // before and the missing decision escalates to CMM at the end, once.
+      // before and the missing decision escalates to CMM at the end, and again every week it is missing.
       await run.skipTo(plusDays(start, 10));
       await run.act('requestExtension', { by: 'victim', days: 20, ground: 'special-reasons' });
       await tape.next(['extension-requested']);
@@ -653,7 +690,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       expect(topicsOf(run, held[1])).toEqual(topics('cmm', 'dis'));
       const waiting = await run.handle.query(getCase);
       expect(waiting.stage).toBe('reflection-period'); // no period-ended: no departure while DIS decides
-      expect(waiting.deadlines).toEqual([]);
+      expect(waiting.deadlines.map((d) => d.id)).toEqual(['extension-decision:2']); // still held
       // A new request after the (held) end is too late.
       await expectRefused(
         run,
@@ -662,7 +699,11 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         'DEADLINE_PASSED',
       );
       await run.skipTo(plusDays(end, 5));
-      tape.nothingElse(); // escalated once
+      tape.nothingElse(); // not again before a week has passed
+      await run.skipTo(plusDays(end, 8));
+      const [again] = await tape.next(['deadline-missed extension-decision:2']);
+      expect(again!.time).toBe(plusDays(end, 7));
+      expect(dataOf(again)).toMatchObject({ repeat: 2, escalateTo: ['cmm'] });
 
       // DIS finally grants: the period runs on from its previous end, with fresh reminders.
       const granted = await run.act('decideExtension', { by: 'dis', outcome: 'granted', days: 20 });
@@ -695,7 +736,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
         { by: 'victim', days: 10, ground: 'special-reasons' },
         'NOT_IN_STAGE',
       );
-      expect(ofType(run.events(), 'dk.pathway.deadline-missed.v1')).toHaveLength(1);
+      expect(ofType(run.events(), 'dk.pathway.deadline-missed.v1')).toHaveLength(2);
       tape.nothingElse();
       await run.handle.terminate('test done');
     });

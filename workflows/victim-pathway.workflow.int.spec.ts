@@ -84,17 +84,19 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       expect(arrived.stage).toBe('monitoring');
       const arrival = arrived.state.stage === 'not-started' ? t0 : arrived.state.monitoring!.arrivedAt;
       const month = (n: number, days = 0): Instant => plusDays(plusMonths(arrival, n), days);
-      await run.skipTo(month(0, 20));
+      // (dk-2013.2: a check-in counts from 10 days before its slot is due)
+      await run.skipTo(month(1, -5));
       await run.act('recordCheckIn', { by: 'iom' });
-      await run.skipTo(month(1, 20));
+      await run.skipTo(month(2, -5));
       await run.act('recordCheckIn', { by: 'iom' });
       // (no check-in in the third month)
       await run.skipTo(month(3, 10));
       await run.act('recordCheckIn', { by: 'iom' }); // slot 3, late
+      await run.skipTo(month(4, -5));
       await run.act('recordCheckIn', { by: 'iom' }); // slot 4
-      await run.skipTo(month(4, 10));
+      await run.skipTo(month(5, -5));
       await run.act('recordCheckIn', { by: 'iom' });
-      await run.skipTo(month(5, 10));
+      await run.skipTo(month(6, -5));
       await run.act('recordCheckIn', { by: 'iom' });
       const final = await run.handle.result();
       expect(final.stage).toBe('closed');

@@ -56,6 +56,7 @@ import {
   policyByVersion,
   recipientsOf,
   scheduleFor,
+  staleReminders,
   selectPolicy,
   toEpochMs,
   type Actor,
@@ -216,6 +217,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
 
   /** Applies the events of one decision; `actor` is who acted (the command's `by`; `system` for a timer). */
   const apply = (events: readonly PathwayEvent[], actor: Actor): void => {
+    const before = schedule();
     for (const event of events) {
       state = evolve(state, event);
       eventSeq += 1;
@@ -231,6 +233,11 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       }
     }
     if (timeline.length > TIMELINE_KEPT) timeline.splice(0, timeline.length - TIMELINE_KEPT);
+    // A held deadline that resumes after its reminders' moment does not send them late.
+    const after = schedule();
+    if (after !== undefined && patched('skip-stale-reminders')) {
+      for (const id of staleReminders(before, after, now())) fired.add(id);
+    }
     changes += 1;
     updateSearchAttributes();
   };

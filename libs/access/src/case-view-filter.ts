@@ -28,6 +28,7 @@ export const STATE_FIELD_SECTIONS: { readonly [K in keyof CaseState]-?: Section 
   openedAt: 'core',
   closed: 'core',
   escalated: 'core',
+  stageSince: 'core',
   intake: 'intake',
   facts: 'intake',
   interviews: 'identification',
@@ -91,6 +92,8 @@ export const DEADLINE_SECTIONS: { readonly [K in DeadlineKind]: Section } = {
   'permit-renewal-decision': 'permit',
   'check-in': 'return',
   'monitoring-end': 'return',
+  'departure-follow-up': 'return',
+  'return-follow-up': 'return',
 };
 
 const ALL: readonly Section[] = SECTIONS;

@@ -176,6 +176,7 @@ const FULL_SCHEMAS = {
     rule: ruleId,
     responsible: agencyIdSchema,
     escalateTo: z.array(agencyIdSchema),
+    repeat: z.number().int().min(2).optional(),
     contacts: z.array(contactPointSchema),
   }),
   ReintegrationCompleted: eventData('ReintegrationCompleted', {}),

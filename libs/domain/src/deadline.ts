@@ -50,6 +50,8 @@ export interface DeadlineExplanation {
   readonly extensions: readonly AppliedExtension[];
   /** A cap that bounds further extensions (R5), when there is one. */
   readonly limit?: { readonly rule: RuleId; readonly capDays: number; readonly latestEndsAt: Instant };
+  /** For a check-in (R14): from when a check-in counts for this slot. */
+  readonly window?: { readonly opensAt: Instant };
   readonly dueAt: Instant;
   /** The zone the dates are counted in (`Europe/Copenhagen`; `UTC` for cases under older policies). */
   readonly timeZone: string;
@@ -84,7 +86,9 @@ export function explanation(
     fields.limit === undefined
       ? ''
       : `; cap ${fields.limit.capDays} days in total (${fields.limit.rule}), latest possible end ${fields.limit.latestEndsAt}`;
-  const due = `due ${calendar.longDate(fields.dueAt)} (${calendar.timeZone}, ${fields.dueAt})`;
+  const window =
+    fields.window === undefined ? '' : `; a check-in counts from ${calendar.longDate(fields.window.opensAt)}`;
+  const due = `due ${calendar.longDate(fields.dueAt)} (${calendar.timeZone}, ${fields.dueAt})${window}`;
   return {
     ...fields,
     timeZone: calendar.timeZone,

@@ -1,7 +1,7 @@
 import { isTreatedAsChild } from '../rules/children.rules.js';
 import { afterPeriod, afterPresenceEnds } from '../rules/return.rules.js';
 import { assertNever } from '../assert-never.js';
-import { isBefore } from '../time.js';
+import { isBefore, maxInstant } from '../time.js';
 import type { Deadline } from '../deadline.js';
 import type { CloseCase, RecordDeadlineReached } from './pathway.commands.js';
 import { accept, transition, type Decision, type HandlerContext } from './pathway.decision.js';
@@ -37,6 +37,8 @@ export function recordDeadlineReached(command: RecordDeadlineReached, context: H
     case 'extension-decision':
     case 'permit-renewal-decision':
     case 'check-in':
+    case 'departure-follow-up':
+    case 'return-follow-up':
       return accept(missed(state, deadline, now, policy));
     case 'reflection-period-end':
     case 'restitution-period-end': {
@@ -44,9 +46,12 @@ export function recordDeadlineReached(command: RecordDeadlineReached, context: H
       const period = state.period;
       if (period === undefined) return refuse('UNKNOWN_DEADLINE', 'no period is running');
       const next = afterPeriod(state.facts.hasLegalStay, state.avr.cooperationConfirmedAt !== undefined);
+      // R6: an end held by a pending request, decided only after the end had passed, ends at that decision
+      // (as when asylum is refused late): the period never ends before the decision that releases it.
+      const endsAt = period.releasedAt === undefined ? now : maxInstant(now, period.releasedAt);
       return accept(
-        { type: 'PeriodEnded', at: now, kind: period.kind, cause: 'elapsed' },
-        transition(state.stage, next, now),
+        { type: 'PeriodEnded', at: endsAt, kind: period.kind, cause: 'elapsed' },
+        transition(state.stage, next, endsAt),
       );
     }
     case 'permit-expiry': {
@@ -74,7 +79,9 @@ export function recordDeadlineReached(command: RecordDeadlineReached, context: H
 
 function missed(state: CaseState, deadline: Deadline, now: Instant, policy: Policy): DeadlineMissed {
   const escalateTo = dueAction(state, deadline, policy).escalateTo;
+  const before = state.escalated.filter((id) => id === deadline.id).length;
   return {
+    ...(before > 0 ? { repeat: before + 1 } : {}),
     type: 'DeadlineMissed',
     at: now,
     deadlineId: deadline.id,

@@ -125,6 +125,7 @@ describe('decide: the pathway end to end', () => {
         'permit',
         'policyVersion',
         'stage',
+        'stageSince',
       ].sort(),
     );
     expect(Object.keys(s.case.facts).sort()).toEqual(

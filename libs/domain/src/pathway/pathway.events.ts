@@ -317,6 +317,8 @@ export interface DeadlineMissed extends At {
   readonly rule: RuleId;
   readonly responsible: AgencyId;
   readonly escalateTo: readonly AgencyId[];
+  /** The second, third … escalation of a missing act that holds the case (absent on the first). */
+  readonly repeat?: number;
   /**
    * How to reach the agency that missed it and those it is escalated to (from the directory): for CMM,
    * whether its hotline is open now and when it next opens.

@@ -34,6 +34,7 @@ function opened(event: CaseReferred): CaseState {
     // R17: treated as a child from intake unless assessed as an adult.
     child: event.facts.age === 'adult' ? {} : { treatedAsChildSince: event.at },
     escalated: [],
+    stageSince: event.at,
   };
 }
 
@@ -110,6 +111,7 @@ function evolveCase(state: CaseState, event: PathwayEvent): CaseState {
         ...p,
         endsAt: event.endsAt,
         pending: undefined,
+        releasedAt: event.at,
         extensions: [
           ...p.extensions,
           {
@@ -123,7 +125,7 @@ function evolveCase(state: CaseState, event: PathwayEvent): CaseState {
         ],
       }));
     case 'ExtensionRefused':
-      return withPeriod(state, (p) => ({ ...p, pending: undefined }));
+      return withPeriod(state, (p) => ({ ...p, pending: undefined, releasedAt: event.at }));
     case 'PeriodEnded':
       return withPeriod(state, (p) => ({ ...p, pending: undefined, endedAt: event.at }));
     case 'AvrCooperationConfirmed':
@@ -218,7 +220,7 @@ function evolveCase(state: CaseState, event: PathwayEvent): CaseState {
     case 'DeadlineMissed':
       return { ...state, escalated: [...state.escalated, event.deadlineId] };
     case 'StageChanged':
-      return { ...state, stage: event.to };
+      return { ...state, stage: event.to, stageSince: event.at };
     case 'CaseClosed':
       return { ...state, stage: 'closed', closed: { at: event.at, reason: event.reason } };
     default:

@@ -85,6 +85,10 @@ function atDeadlineOf(state: CaseState, deadline: Deadline, policy: Policy): str
       return `${AGENCY_NAMES[deadline.responsible]} must have recorded this month's check-in (R14)`;
     case 'monitoring-end':
       return 'six months of monitoring after arrival end and the case closes; no long-term assistance follows (R16)';
+    case 'departure-follow-up':
+      return `${AGENCY_NAMES[deadline.responsible]} should have recorded the person's departure (R10)`;
+    case 'return-follow-up':
+      return `${AGENCY_NAMES[deadline.responsible]} should have carried out the assisted return (R19)`;
     default:
       return assertNever(kind);
   }

@@ -10,6 +10,7 @@ import {
   isTreatedAsChild,
 } from '../rules/children.rules.js';
 import { extensionDecider, latestPossibleEnd } from '../rules/periods.rules.js';
+import { checkInWindowOpensAt } from '../rules/return.rules.js';
 import { calendarOf } from '../calendar.js';
 import { days, isBefore, maxInstant, months, toEpochMs, type Instant } from '../time.js';
 import type { RecordDeadlineReached } from './pathway.commands.js';
@@ -74,7 +75,23 @@ export function currentDeadlines(state: PathwayState, policy: Policy): readonly 
   if (state.stage === 'monitoring' && state.monitoring) {
     deadlines.push(...monitoringDeadlines(state, state.monitoring, policy));
   }
-  return deadlines.filter((d) => d.onDue === 'expire' || !state.escalated.includes(d.id));
+  const followUp = followUpDeadline(state, policy);
+  if (followUp !== undefined) deadlines.push(followUp);
+  return deadlines.filter(
+    (d) => d.onDue === 'expire' || !state.escalated.includes(d.id) || escalatesAgain(d.kind, policy),
+  );
+}
+
+/** Kinds whose missing act holds the case: they escalate again on the policy's cadence (when it has one). */
+const HOLDING_KINDS: readonly DeadlineKind[] = [
+  'extension-decision',
+  'permit-renewal-decision',
+  'departure-follow-up',
+  'return-follow-up',
+];
+
+function escalatesAgain(kind: DeadlineKind, policy: Policy): boolean {
+  return policy.escalation.repeatEveryDays !== undefined && HOLDING_KINDS.includes(kind);
 }
 
 /** The deadlines and the reminders, expiries and escalations to schedule for them. */
@@ -83,7 +100,7 @@ export function scheduleFor(state: PathwayState, policy: Policy): Schedule {
   if (state.stage === 'not-started' || state.stage === 'closed') return { deadlines, actions: [] };
   const actions: ScheduledAction[] = [];
   for (const deadline of deadlines) {
-    for (const daysBefore of policy.reminders[deadline.kind]) {
+    for (const daysBefore of policy.reminders[deadline.kind] ?? []) {
       const timing = reminderTiming(deadline.dueAt, daysBefore, deadline.explanation.startsAt, policy);
       if (timing === undefined) continue;
       actions.push({
@@ -128,6 +145,18 @@ export function reminderTiming(
   };
 }
 
+/**
+ * Reminders a change of the schedule brought in with a moment already past: a held deadline resumed after
+ * its reminders' time (an extension or asylum refused late). They are not sent — a reminder is for acting in
+ * time, and that time is gone; the deadline's own due action still follows.
+ */
+export function staleReminders(previous: Schedule | undefined, next: Schedule, now: Instant): string[] {
+  const known = new Set(previous?.actions.map((a) => a.id) ?? []);
+  return next.actions
+    .filter((a) => a.kind === 'reminder' && !known.has(a.id) && isBefore(a.at, now))
+    .map((a) => a.id);
+}
+
 /** The due action of one deadline (expiry at the due date; escalation after any grace, R17). */
 export function dueAction(state: CaseState, deadline: Deadline, policy: Policy): DueAction {
   const command: RecordDeadlineReached = {
@@ -142,12 +171,19 @@ export function dueAction(state: CaseState, deadline: Deadline, policy: Policy):
     rule: deadline.rule,
     command,
   };
-  if (deadline.onDue === 'expire') return { ...base, kind: 'expiry', at: deadline.dueAt, escalateTo: [] };
+  if (deadline.onDue === 'expire') {
+    return { ...base, kind: 'expiry', at: expiryAt(state, deadline, policy), escalateTo: [] };
+  }
   const child = isTreatedAsChild(state.facts.age);
+  // A holding act still missing after its escalation escalates again every `repeatEveryDays`.
+  const done = state.escalated.filter((id) => id === deadline.id).length;
+  const again =
+    done > 0 && escalatesAgain(deadline.kind, policy) ? done * (policy.escalation.repeatEveryDays ?? 0) : 0;
   return {
     ...base,
+    ...(done > 0 ? { id: `${base.id}#${done + 1}` } : {}),
     kind: 'escalation',
-    at: calendarOf(policy).addDays(deadline.dueAt, escalationGraceDays(deadline.kind, child, policy)),
+    at: calendarOf(policy).addDays(deadline.dueAt, escalationGraceDays(deadline.kind, child, policy) + again),
     escalateTo: escalationTargets(child, state.child.guardianAppointedAt !== undefined, policy),
   };
 }
@@ -163,6 +199,18 @@ function reminded(state: CaseState, deadline: Deadline): readonly AgencyId[] {
     : [deadline.responsible];
 }
 
+/**
+ * When an expiry takes effect: at its due instant; but with check-in windows (R14 per policy), monitoring
+ * ends only once the grace of a check-in still outstanding has passed, so that the last check-in (due when
+ * monitoring ends) gets the same grace as the others before it is escalated.
+ */
+function expiryAt(state: CaseState, deadline: Deadline, policy: Policy): Instant {
+  if (deadline.kind !== 'monitoring-end' || policy.avr.checkInWindowDaysBefore === undefined)
+    return deadline.dueAt;
+  const outstanding = currentDeadlines(state, policy).filter((d) => d.kind === 'check-in');
+  return outstanding.reduce((at, d) => maxInstant(at, dueAction(state, d, policy).at), deadline.dueAt);
+}
+
 export function assertCasePolicy(state: CaseState, policy: Policy): void {
   if (state.policyVersion !== policy.version) {
     throw new PolicyError(
@@ -170,6 +218,39 @@ export function assertCasePolicy(state: CaseState, policy: Policy): void {
       `the case runs under policy ${state.policyVersion}, not ${policy.version}`,
     );
   }
+}
+
+// R10/R19 (policy `followUps`): a stage without a clock of its own still has to end: the departure of a
+// person who must leave, or the assisted return, is due within the policy's days of entering the stage.
+function followUpDeadline(state: CaseState, policy: Policy): Deadline | undefined {
+  const stage = state.stage;
+  if (stage !== 'departure-required' && stage !== 'avr-return') return undefined;
+  const followUp = policy.followUps?.[stage];
+  if (followUp === undefined) return undefined;
+  const since = state.stageSince ?? state.openedAt;
+  const dueAt = calendarOf(policy).addDays(since, followUp.days);
+  const kind: DeadlineKind = stage === 'departure-required' ? 'departure-follow-up' : 'return-follow-up';
+  const rule: RuleId = stage === 'departure-required' ? 'R10' : 'R19';
+  return {
+    id: kind,
+    kind,
+    rule,
+    dueAt,
+    responsible: followUp.responsible,
+    onDue: 'escalate',
+    explanation: explanation(calendarOf(policy), {
+      deadlineId: kind,
+      kind,
+      rule,
+      rules: [rule],
+      policyVersion: policy.version,
+      startsAt: since,
+      base: days(followUp.days),
+      baseEndsAt: dueAt,
+      extensions: [],
+      dueAt,
+    }),
+  };
 }
 
 // R17: while treated as a child without a guardian, the appointment is due within the policy's days.
@@ -298,6 +379,10 @@ function monitoringDeadlines(state: CaseState, monitoring: MonitoringState, poli
     const slot = index + 1;
     if (met.has(slot)) return;
     const id = `check-in:${slot}`;
+    const opensAt =
+      policy.avr.checkInWindowDaysBefore === undefined
+        ? undefined
+        : checkInWindowOpensAt(monitoring, slot, policy);
     deadlines.push({
       id,
       kind: 'check-in',
@@ -315,6 +400,7 @@ function monitoringDeadlines(state: CaseState, monitoring: MonitoringState, poli
         base: { amount: cadence.amount * slot, unit: cadence.unit },
         baseEndsAt: dueAt,
         extensions: [],
+        ...(opensAt === undefined ? {} : { window: { opensAt } }),
         dueAt,
       }),
     });

@@ -51,8 +51,13 @@ export interface CaseState {
   readonly asylum?: AsylumState;
   readonly child: ChildState;
   readonly monitoring?: MonitoringState;
-  /** Ids of deadlines already escalated, so that each escalates once. */
+  /**
+   * Ids of deadlines escalated, once per escalation: most escalate once; a held decision or a follow-up
+   * escalates again on the policy's cadence while it is still missing.
+   */
   readonly escalated: readonly string[];
+  /** When the case entered its current stage (follow-up deadlines of stages without a clock run from it). */
+  readonly stageSince?: Instant;
   readonly closed?: { readonly at: Instant; readonly reason: CloseReason };
 }
 
@@ -80,6 +85,8 @@ export interface PeriodClock {
   /** Number of extension requests filed so far (ids the `extension-decision:<n>` deadlines). */
   readonly requests: number;
   readonly endedAt?: Instant;
+  /** When the last extension request was decided: a held end that has passed ends then, not earlier (R6). */
+  readonly releasedAt?: Instant;
 }
 
 export interface ExtensionRequest {

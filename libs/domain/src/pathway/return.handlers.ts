@@ -2,6 +2,7 @@ import { isAgencyId, type Actor } from '../agency.js';
 import type { Policy } from '../policy/policy.types.js';
 import { checkChildDeparture, isTreatedAsChild } from '../rules/children.rules.js';
 import { checkAvrActor, checkInSlotFor, checkOperator, monitoringPlan } from '../rules/return.rules.js';
+import { calendarOf } from '../calendar.js';
 import { isBefore, isInstant } from '../time.js';
 import type {
   ConfirmAvrCooperation,
@@ -152,7 +153,17 @@ export function recordCheckIn(command: RecordCheckIn, { state, now, policy }: Ha
   if (!operator.ok) return operator;
   if (!isAgencyId(command.by)) return notAnAgency();
   const monitoring = state.monitoring;
-  const slot = monitoring === undefined ? undefined : checkInSlotFor(monitoring, now);
-  if (slot === undefined) return refuse('CHECK_IN_NOT_DUE', 'no check-in is open now', 'R14');
-  return accept({ type: 'CheckInRecorded', at: now, by: command.by, slot });
+  const found = monitoring === undefined ? {} : checkInSlotFor(monitoring, now, policy);
+  if (found.slot === undefined) {
+    const opensAt = 'opensAt' in found ? found.opensAt : undefined;
+    return opensAt === undefined
+      ? refuse('CHECK_IN_NOT_DUE', 'no check-in is open now', 'R14')
+      : refuse(
+          'CHECK_IN_NOT_DUE',
+          `no check-in is open now; the next window opens ${calendarOf(policy).longDate(opensAt, true)} (${opensAt})`,
+          'R14',
+          { opensAt },
+        );
+  }
+  return accept({ type: 'CheckInRecorded', at: now, by: command.by, slot: found.slot });
 }

@@ -196,8 +196,9 @@ export const DANISH_CALENDAR: CalendarPolicy = {
 /**
  * The same law as `dk-2013.1`, revised on 6 December 2026 in how the system keeps time: periods are counted
  * in Copenhagen calendar days and months (daylight saving included) instead of UTC, and reminders that would
- * fall on a weekend or public holiday go out on the previous working day at the start of office hours. Cases
- * opened before keep `dk-2013.1` and its UTC arithmetic.
+ * fall on a weekend or public holiday go out on the previous working day at the start of office hours;
+ * check-ins count within a window before each due date, and the last one gets its grace before monitoring
+ * ends. Cases opened before keep `dk-2013.1` and its rules.
  */
 export const DENMARK_2013_REVISED_DATA: PolicyData = {
   ...DENMARK_2013_DATA,
@@ -206,6 +207,17 @@ export const DENMARK_2013_REVISED_DATA: PolicyData = {
   effectiveFrom: instant('2026-12-06T15:00:00.000Z'),
   sources: [...DENMARK_2013_DATA.sources, 'Holidays Act (helligdagsloven) as amended by Act No. 163 of 2023'],
   calendar: DANISH_CALENDAR,
+  // R14: a monthly check-in counts from 10 days before its due date (unverified: IOM's practice).
+  avr: { ...DENMARK_2013_DATA.avr, checkInWindowDaysBefore: 10 },
+  // A held decision or a missing departure escalates again every week while it is missing (unverified).
+  escalation: { ...DENMARK_2013_DATA.escalation, repeatEveryDays: 7 },
+  // R10/R19: a person who must leave should have left within 30 days (DIS's departure deadline, cmm.dk); an
+  // assisted return should be carried out within 60 days. Both unverified: escalated to CMM if not.
+  followUps: {
+    'departure-required': { days: 30, responsible: 'police' },
+    'avr-return': { days: 60, responsible: 'iom' },
+  },
+  reminders: { ...DENMARK_2013_DATA.reminders, 'departure-follow-up': [7], 'return-follow-up': [7] },
 };
 
 export const DENMARK_2013_REVISED: Policy = loadPolicy(DENMARK_2013_REVISED_DATA);

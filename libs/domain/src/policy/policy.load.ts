@@ -8,6 +8,9 @@ import {
   COOPERATION_CONDITION_KINDS,
   DEADLINE_KINDS,
   EXTENSION_GROUNDS,
+  FOLLOW_UP_STAGES,
+  type FollowUp,
+  type FollowUpStage,
   SUPPORT_CONDITION_KINDS,
   SUPPORT_KINDS,
   type DeadlineKind,
@@ -114,6 +117,14 @@ export function loadPolicy(data: unknown): Policy {
       reintegrationOperator: known(avr.reintegrationOperator, 'avr.reintegrationOperator'),
       monitoringMonths: positiveInt(avr.monitoringMonths, 'avr.monitoringMonths'),
       checkInEvery: duration(avr.checkInEvery, 'avr.checkInEvery'),
+      ...(avr.checkInWindowDaysBefore === undefined
+        ? {}
+        : {
+            checkInWindowDaysBefore: nonNegativeInt(
+              avr.checkInWindowDaysBefore,
+              'avr.checkInWindowDaysBefore',
+            ),
+          }),
     },
     children: {
       guardianAppointmentDays: nonNegativeInt(
@@ -129,7 +140,11 @@ export function loadPolicy(data: unknown): Policy {
     escalation: {
       to: knownList(escalation.to, 'escalation.to'),
       checkInGraceDays: nonNegativeInt(escalation.checkInGraceDays, 'escalation.checkInGraceDays'),
+      ...(escalation.repeatEveryDays === undefined
+        ? {}
+        : { repeatEveryDays: positiveInt(escalation.repeatEveryDays, 'escalation.repeatEveryDays') }),
     },
+    ...(root.followUps === undefined ? {} : { followUps: followUps(root.followUps, known) }),
     supportOffers: list(root.supportOffers, 'supportOffers', (v, p) => supportOffer(v, p, known)),
     agencies,
     ...(root.calendar === undefined ? {} : { calendar: calendarPolicy(root.calendar, 'calendar') }),
@@ -183,9 +198,28 @@ function supportOffer(
 }
 
 function remindersByKind(value: Record<string, unknown>): Policy['reminders'] {
-  const result = {} as Record<DeadlineKind, readonly number[]>;
+  const result: Partial<Record<DeadlineKind, readonly number[]>> = {};
   for (const kind of DEADLINE_KINDS) {
-    result[kind] = list(value[kind], `reminders.${kind}`, nonNegativeInt);
+    // Kinds added after a policy was written have no reminders in it.
+    if (value[kind] !== undefined) result[kind] = list(value[kind], `reminders.${kind}`, nonNegativeInt);
+  }
+  return result;
+}
+
+function followUps(
+  value: unknown,
+  known: (value: unknown, path: string) => AgencyId,
+): NonNullable<Policy['followUps']> {
+  const data = record(value, 'followUps');
+  const result: Partial<Record<FollowUpStage, FollowUp>> = {};
+  for (const stage of Object.keys(data)) {
+    const path = `followUps.${stage}`;
+    const checked = oneOf(stage, path, FOLLOW_UP_STAGES);
+    const entry = record(data[stage], path);
+    result[checked] = {
+      days: positiveInt(entry.days, `${path}.days`),
+      responsible: known(entry.responsible, `${path}.responsible`),
+    };
   }
   return result;
 }

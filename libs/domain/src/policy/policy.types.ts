@@ -29,9 +29,15 @@ export interface Policy {
   readonly asylum: AsylumPolicy;
   readonly avr: AvrPolicy;
   readonly children: ChildrenPolicy;
-  /** Days before each kind of deadline at which the responsible agency is reminded. */
-  readonly reminders: { readonly [K in DeadlineKind]: readonly number[] };
+  /** Days before each kind of deadline at which the responsible agency is reminded (none when absent). */
+  readonly reminders: { readonly [K in DeadlineKind]?: readonly number[] };
   readonly escalation: EscalationPolicy;
+  /**
+   * Stages that have no clock of their own get a follow-up deadline: within `days` of entering the stage the
+   * `responsible` agency must have moved the case on (recorded the departure or the return); otherwise the
+   * case is escalated. Absent in older policies (such cases could sit there unseen).
+   */
+  readonly followUps?: { readonly [S in FollowUpStage]?: FollowUp };
   /** R8: the support on offer. R9: no offer may carry a cooperation condition (`loadPolicy` refuses). */
   readonly supportOffers: readonly SupportOffer[];
   /** The agency directory: every agency the policy names must be listed here. */
@@ -128,6 +134,11 @@ export interface AvrPolicy {
   readonly monitoringMonths: number;
   /** R14: how often the operator checks in during monitoring (configurable; monthly by default). */
   readonly checkInEvery: Duration;
+  /**
+   * R14: the window in which a check-in counts for a slot: from this many days before the slot is due (a late
+   * check-in still fills a missed slot). Absent in older policies: there slot n opened when slot n−1 fell due.
+   */
+  readonly checkInWindowDaysBefore?: number;
 }
 
 export interface ChildrenPolicy {
@@ -147,6 +158,20 @@ export interface EscalationPolicy {
   readonly to: readonly AgencyId[];
   /** Days after a missed check-in before an adult's case escalates. A child's escalates at once (R17). */
   readonly checkInGraceDays: number;
+  /**
+   * A missing act that holds the case (an extension or renewal decision, a follow-up) escalates again every
+   * this many days while it is still missing. Absent in older policies: it escalated once.
+   */
+  readonly repeatEveryDays?: number;
+}
+
+/** Stages without a clock of their own, which get a follow-up deadline (policy `followUps`). */
+export const FOLLOW_UP_STAGES = ['departure-required', 'avr-return'] as const;
+export type FollowUpStage = (typeof FOLLOW_UP_STAGES)[number];
+
+export interface FollowUp {
+  readonly days: number;
+  readonly responsible: AgencyId;
 }
 
 /** Kinds of deadline the domain produces. */
@@ -159,6 +184,8 @@ export const DEADLINE_KINDS = [
   'permit-renewal-decision',
   'check-in',
   'monitoring-end',
+  'departure-follow-up',
+  'return-follow-up',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 

@@ -5,7 +5,7 @@ import type { MonitoringState } from '../pathway/pathway.state.js';
 import type { Policy } from '../policy/policy.types.js';
 import type { RuleId } from '../rule-ids.js';
 import { calendarOf } from '../calendar.js';
-import { isAtOrAfter, isBefore, type Instant } from '../time.js';
+import { isAtOrAfter, isBefore, maxInstant, type Instant } from '../time.js';
 
 /** Where the pathway goes next, and under which rule. */
 export type Next =
@@ -51,17 +51,37 @@ export function monitoringPlan(arrivedAt: Instant, policy: Policy): MonitoringPl
   return { endsAt, checkInsDueAt };
 }
 
-// R14: a check-in counts for the earliest slot not yet met whose window is open (slot n opens when slot
-// n-1 falls due; slot 1 at arrival). A late check-in still fills a missed slot; an early one is refused.
-export function checkInSlotFor(monitoring: MonitoringState, now: Instant): number | undefined {
+/** When the window of check-in `slot` opens (R14, per policy). */
+export function checkInWindowOpensAt(
+  monitoring: MonitoringState,
+  slot: number,
+  policy: Policy,
+): Instant | undefined {
+  const due = monitoring.checkInsDueAt[slot - 1];
+  if (due === undefined) return undefined;
+  const daysBefore = policy.avr.checkInWindowDaysBefore;
+  // Older policies: slot n opens when slot n−1 falls due, slot 1 at arrival.
+  if (daysBefore === undefined) return slot === 1 ? monitoring.arrivedAt : monitoring.checkInsDueAt[slot - 2];
+  return maxInstant(calendarOf(policy).addDays(due, -daysBefore), monitoring.arrivedAt);
+}
+
+/**
+ * R14: a check-in counts for the earliest slot not yet met, once that slot's window is open (a late check-in
+ * still fills a missed slot). An early one is refused, and told when the next window opens.
+ */
+export function checkInSlotFor(
+  monitoring: MonitoringState,
+  now: Instant,
+  policy: Policy,
+): { readonly slot: number } | { readonly slot?: undefined; readonly opensAt?: Instant } {
   const met = new Set(monitoring.checkIns.map((c) => c.slot));
   for (let slot = 1; slot <= monitoring.checkInsDueAt.length; slot++) {
     if (met.has(slot)) continue;
-    const opensAt = slot === 1 ? monitoring.arrivedAt : monitoring.checkInsDueAt[slot - 2];
-    if (opensAt !== undefined && isAtOrAfter(now, opensAt)) return slot;
-    return undefined;
+    const opensAt = checkInWindowOpensAt(monitoring, slot, policy);
+    if (opensAt !== undefined && isAtOrAfter(now, opensAt)) return { slot };
+    return opensAt === undefined ? {} : { opensAt };
   }
-  return undefined;
+  return {};
 }
 
 /** R14/R19: agencies that may confirm AVR cooperation or draft the plan: the operators and the coordinator. */
