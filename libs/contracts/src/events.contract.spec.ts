@@ -10,8 +10,12 @@ import {
   cloudEventSchema,
   cloudEventTypeOf,
   pathwayEventRequest,
+  reminderDataSchema,
+  reminderEventRequest,
   toCloudEvent,
 } from './index.js';
+import { DENMARK_2013_REVISED, instant, scheduleFor } from '../../domain/src/index.js';
+import { scenario } from '../../domain/src/testing/scenario.fixtures.js';
 
 const caseRef = 'PW-7K2M9Q4X1D3F';
 const at = '2026-12-01T10:00:00.000Z';
@@ -75,5 +79,25 @@ describe('CloudEvents envelope', () => {
   it('has one topic per agency plus the audit stream and the access log', () => {
     expect(ALL_TOPICS).toEqual([...AGENCY_IDS.map(agencyTopic), AUDIT_TOPIC, ACCESS_LOG_TOPIC]);
     expect(agencyTopic('iom')).toBe('pathway.iom.v1');
+  });
+});
+
+describe('reminders name who must act and how to reach them', () => {
+  it('R12: a permit-expiry reminder carries the responsible agency’s contact point from the directory', () => {
+    const given = scenario(DENMARK_2013_REVISED, instant('2027-01-04T09:00:00.000Z'))
+      .refer()
+      .identify()
+      .grantPermit();
+    const reminder = scheduleFor(given.state, DENMARK_2013_REVISED).actions.find(
+      (a) => a.kind === 'reminder',
+    );
+    if (reminder?.kind !== 'reminder') throw new Error('a reminder is scheduled');
+    const request = reminderEventRequest(given.case.caseRef, reminder, given.state, DENMARK_2013_REVISED);
+    expect(request.recipients).toEqual(['police']);
+    expect(request.data).toMatchObject({
+      responsible: 'police',
+      contact: { agency: 'police', phone: '+45 33 14 88 88', email: 'nec-menneskehandel@politi.dk' },
+    });
+    expect(reminderDataSchema.parse(request.data)).toBeTruthy();
   });
 });

@@ -116,3 +116,33 @@ describe('held decisions and stages without a clock (dk-2013.2)', () => {
     ]);
   });
 });
+
+describe('who to call: contact points in escalations (dk-2013.2)', () => {
+  it('R6: an escalation names how to reach DIS, which missed it, and CMM, told of it — with whether CMM’s hotline is open and when it next opens', () => {
+    // given an extension decision held over a weekend: the period of a case identified on Friday 7 May 2027
+    const given = scenario(P, instant('2027-05-07T17:00:00+02:00')).refer().identify();
+    given.after(5).do({ type: 'requestExtension', by: 'cmm', days: 30, ground: 'special-reasons' });
+    const end = given.case.period!.endsAt; // Sunday 6 June 2027, 17:00 in Copenhagen: the hotline is closed
+    const missed = given
+      .at(end)
+      .try({ type: 'recordDeadlineReached', by: 'system', deadlineId: 'extension-decision:1' });
+    expect(missed).toMatchObject({
+      ok: true,
+      events: [
+        {
+          type: 'DeadlineMissed',
+          contacts: [
+            { agency: 'dis', name: 'Danish Immigration Service (DIS)' },
+            {
+              agency: 'cmm',
+              hotline: '+45 70 20 25 50',
+              email: 'cmm@socialstyrelsen.dk',
+              open: false,
+              nextOpensAt: instant('2027-06-07T08:30:00+02:00'),
+            },
+          ],
+        },
+      ],
+    });
+  });
+});
