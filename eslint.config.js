@@ -1,26 +1,13 @@
 // @ts-check
+import { builtinModules } from 'node:module';
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = [
-  'node:*',
-  'fs',
-  'path',
-  'os',
-  'crypto',
-  'child_process',
-  'net',
-  'http',
-  'https',
-  'url',
-  'util',
-  'events',
-  'stream',
-  'process',
-  'worker_threads',
-];
+// Every Node built-in, as Node itself lists them (with the `node:` prefix or without, and their subpaths).
+// Anchored with `/` so that `domain` (a Node built-in) does not match our own `../domain/…` folders.
+const nodeBuiltins = ['node:*', ...builtinModules.flatMap((name) => [`/${name}`, `/${name}/*`])];
 const frameworks = [
   '@nestjs/*',
   'kafkajs',

@@ -34,7 +34,6 @@ class RefusingPublisher extends RecordingPublisher {
 describe('victimPathwayWorkflow: access grants and undeliverable events (time-skipping server)', () => {
   it('keeps access grants in the case and in the AccessGrants search attribute, across continue-as-new', async () => {
     await withCase(
-      undefined,
       'access',
       ADULT_WITHOUT_STAY,
       async (run) => {
@@ -95,7 +94,6 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
   it('an event refused for good is set aside and named in the view; the case and its later events go on', async () => {
     const publisher = new RefusingPublisher('dk.pathway.interview-recorded.v1');
     await withCase(
-      undefined,
       'undeliverable',
       ADULT_WITHOUT_STAY,
       async (run) => {

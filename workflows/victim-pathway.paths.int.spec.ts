@@ -173,7 +173,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       channel: 'first-encounter',
       facts: { hasLegalStay: true, isDefendant: false, age: 'adult' },
     };
-    await withCase(undefined, 'r7-restitution', referral, async (run) => {
+    await withCase('r7-restitution', referral, async (run) => {
       const tape = new Tape(run);
       const [referred] = await tape.next(['case-referred']);
       expect(dataOf(referred)['competentAuthority']).toBe('cmm');
@@ -253,7 +253,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
 
   it('R18: asylum applied during the reflection period holds its clock; granted → the allocated municipality (101) is told and the case closes (asylum-granted); refused → back to the reflection period, or on to departure when its clock ran out meanwhile', async () => {
     // Granted.
-    await withCase(undefined, 'r18-granted', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r18-granted', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       await tape.next(['case-referred']);
       const { start, end } = periodOf(await identify(run, tape, 'dis'));
@@ -301,7 +301,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
     });
 
     // Refused twice: once while the period still runs, once after its end passed.
-    await withCase(undefined, 'r18-refused', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r18-refused', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       await tape.next(['case-referred']);
       const { start, end } = periodOf(await identify(run, tape, 'dis'));
@@ -355,7 +355,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       channel: 'first-encounter',
       facts: { hasLegalStay: false, isDefendant: true, age: 'adult' },
     };
-    await withCase(undefined, 'r1-court', defendant, async (run) => {
+    await withCase('r1-court', defendant, async (run) => {
       const tape = new Tape(run);
       const t0 = await run.now();
       const [referred] = await tape.next(['case-referred']);
@@ -426,7 +426,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       channel: 'first-encounter',
       facts: { hasLegalStay: true, isDefendant: false, age: 'adult' },
     };
-    await withCase(undefined, 'r1-reroute', withStay, async (run) => {
+    await withCase('r1-reroute', withStay, async (run) => {
       const tape = new Tape(run);
       const [referred] = await tape.next(['case-referred']);
       expect(dataOf(referred)['competentAuthority']).toBe('cmm');
@@ -481,7 +481,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
       channel: 'first-encounter',
       facts: { hasLegalStay: false, isDefendant: false, age: 'unverified', unaccompanied: true },
     };
-    await withCase(undefined, 'r17-child', child, async (run) => {
+    await withCase('r17-child', child, async (run) => {
       const tape = new Tape(run);
       const [referred] = await tape.next(['case-referred']);
       const opened = instant(referred!.time);
@@ -595,7 +595,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
   });
 
   it('R6: an extension refused only after the period’s end ends the period at the refusal; the end’s reminders, whose moment passed while it was held, are not sent late', async () => {
-    await withCase(undefined, 'r6-late-refusal', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r6-late-refusal', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       await tape.next(['case-referred']);
       const { start, end } = periodOf(await identify(run, tape, 'dis'));
@@ -624,7 +624,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
   });
 
   it('R6 R5: DIS refusing an extension leaves the end unchanged; a pending request holds the period end until DIS decides and the missing decision escalates, and again every week while it is missing; requests after the end are refused (DEADLINE_PASSED while held, NOT_IN_STAGE once the period is over)', async () => {
-    await withCase(undefined, 'r6-extension', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r6-extension', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       await tape.next(['case-referred']);
       const { start, end } = periodOf(await identify(run, tape, 'dis'));
@@ -743,7 +743,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
   });
 
   it('R13: a permit holder applies for a work permit and DIS grants it, with no further requirements', async () => {
-    await withCase(undefined, 'r13-work-permit', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r13-work-permit', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       await tape.next(['case-referred']);
       await identify(run, tape, 'dis');
@@ -782,7 +782,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
   });
 
   it('R11: the victim cannot apply for the §9c(5) permit; police apply and must confirm the victim cooperates with them; DIS decides', async () => {
-    await withCase(undefined, 'r11-permit', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r11-permit', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       await tape.next(['case-referred']);
       await identify(run, tape, 'dis');
@@ -875,7 +875,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
     };
 
     // No AVR: departure required, recorded by the police, the case closes.
-    await withCase(undefined, 'r12-expiry', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r12-expiry', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       const expiry = await grantPermit(run, tape);
       await run.skipTo(plusDays(expiry, 1));
@@ -907,7 +907,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
     });
 
     // AVR chosen during the permit: at expiry the planned return follows (R15).
-    await withCase(undefined, 'r12-expiry-avr', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r12-expiry-avr', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       const expiry = await grantPermit(run, tape);
       await run.act('confirmAvrCooperation', { by: 'iom' });
@@ -929,7 +929,7 @@ describe('victimPathwayWorkflow: one path per rule on the time-skipping test ser
   });
 
   it('R9 R10: support is never conditional on cooperation — a victim who does not cooperate with the police is refused only the permit, and still gets the full reflection period, an extension, the reminders and the support offers', async () => {
-    await withCase(undefined, 'r9-no-cooperation', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('r9-no-cooperation', ADULT_WITHOUT_STAY, async (run) => {
       const tape = new Tape(run);
       await tape.next(['case-referred']);
       const identified = await identify(run, tape, 'dis');

@@ -23,7 +23,7 @@ const ADULT_WITHOUT_STAY: Referral = {
 describe('victimPathwayWorkflow on the time-skipping test server', () => {
   it('R1 R4 R5 R11 R12 R14 R16 R19: the full pathway — reflection extended to the cap on AVR cooperation, two police renewals, investigation ended, return, six months of monitoring with one missed check-in', async () => {
     const wallStarted = performance.now();
-    await withCase(undefined, 'full', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('full', ADULT_WITHOUT_STAY, async (run) => {
       const t0 = instant(await run.now());
       // R2: interview (evidence) then the decision of the competent authority (R1: no legal stay → DIS).
       await run.act('recordInterview', { by: 'cmm' });
@@ -182,7 +182,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
   });
 
   it('R4 R10: a reflection period that ends without another basis requires departure, with reminders 10 and 3 days before', async () => {
-    await withCase(undefined, 'reflection', ADULT_WITHOUT_STAY, async (run) => {
+    await withCase('reflection', ADULT_WITHOUT_STAY, async (run) => {
       const t0 = Date.parse(instant(await run.now()));
       await run.act('recordInterview', { by: 'ngo' });
       await run.act('submitForIdentification', { by: 'cmm' });
@@ -206,7 +206,6 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
 
   it('continues as new when the history grows, carrying state, fired timers and the event counter', async () => {
     await withCase(
-      undefined,
       'continue-as-new',
       ADULT_WITHOUT_STAY,
       async (run) => {
@@ -246,7 +245,6 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
 
   it('R1: refuses an identification decision by an authority that is not competent, and changes nothing', async () => {
     await withCase(
-      undefined,
       'routing',
       {
         by: 'ngo',

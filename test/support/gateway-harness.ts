@@ -12,7 +12,7 @@ import {
   mintToken,
   readLocalSigningKey,
 } from '../../libs/auth/src/index.js';
-import type { CaseView, Role } from '../../libs/contracts/src/index.js';
+import { kebab, type CaseView, type Role } from '../../libs/contracts/src/index.js';
 import { freePort } from './servers.js';
 
 export interface CallOptions {
@@ -62,8 +62,6 @@ export interface RunningGateway {
   startWorker(): Promise<void>;
   close(): Promise<void>;
 }
-
-const kebab = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
 /**
  * The real worker and gateway (their composition roots, in this process) against the given Temporal and

@@ -61,10 +61,8 @@ export interface PathwayRun {
  * in-memory publisher) serves it. Each case gets its own time-skipping server (≈0.5 s): the server's clock
  * stops while any task is outstanding, so a previous case's leftovers (a workflow task or an activity in
  * flight when its worker stopped, a stage clock still running) would otherwise hold the next case's clock.
- * `_shared` is ignored (kept so callers may pass the file's environment).
  */
 export async function withCase(
-  _shared: TestWorkflowEnvironment | undefined,
   name: string,
   referral: Referral,
   body: (run: PathwayRun) => Promise<void>,

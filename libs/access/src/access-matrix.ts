@@ -105,11 +105,6 @@ export function mayPerform(role: Role, operation: Operation): boolean {
   return ACCESS_MATRIX[operation].includes(role);
 }
 
-/** Operations a role may perform, in the order of `OPERATIONS` (the role's route table). */
-export function operationsOf(role: Role): readonly Operation[] {
-  return OPERATIONS.filter((operation) => mayPerform(role, operation));
-}
-
 /** Operations that address one existing case (and so are subject to its object scope). */
 export function isCaseScoped(operation: Operation): boolean {
   return operation !== 'openCase' && operation !== 'listCases' && operation !== 'listDeadlines';

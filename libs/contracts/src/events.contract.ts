@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kebab } from './names.contract.js';
 import type { AgencyId } from '../../domain/src/agency.js';
 import {
   PATHWAY_EVENT_TYPES,
@@ -23,7 +24,7 @@ export { agencyIdSchema, caseRefSchema };
 
 /** `CaseReferred` → `dk.pathway.case-referred.v1`: every domain event has a versioned CloudEvents type. */
 export function cloudEventTypeOf(domainType: PathwayEventType): string {
-  return `dk.pathway.${domainType.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.v1`;
+  return `dk.pathway.${kebab(domainType)}.v1`;
 }
 
 /** A reminder sent ahead of a deadline to the agency that must act (not a domain event: nothing changed). */

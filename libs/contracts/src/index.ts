@@ -7,3 +7,4 @@ export * from './activities.contract.js';
 export * from './commands.contract.js';
 export * from './access.contract.js';
 export * from './access-log.contract.js';
+export * from './names.contract.js';

@@ -2,7 +2,6 @@
  * Wire names for Temporal. These strings are stored on running executions and in histories: renaming one
  * breaks every open case, so they change only with a versioned migration.
  */
-export const TASK_QUEUE_DEFAULT = 'victim-pathway';
 
 export const WorkflowTypes = {
   victimPathway: 'victimPathwayWorkflow',

@@ -26,6 +26,7 @@ import {
   type CloudEvent,
 } from '../../contracts/src/events.contract.js';
 import { agencyTopic, type AgencyId } from '../../contracts/src/topics.contract.js';
+import { kebab } from '../../contracts/src/names.contract.js';
 
 export const DEFAULT_DEDUP_CAPACITY = 10_000;
 
@@ -143,11 +144,6 @@ export function parseInboxMessage(
 /** `dk.pathway.deadline-reminder.v1` → `deadline-reminder`. */
 export function shortEventType(type: string): string {
   return /^dk\.pathway\.(.+)\.v\d+$/.exec(type)?.[1] ?? type;
-}
-
-/** `CaseReferred` → `case-referred`, as in the CloudEvents type. */
-function kebab(domainType: string): string {
-  return domainType.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 function renderValue(value: unknown): string {

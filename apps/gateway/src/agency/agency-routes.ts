@@ -1,4 +1,4 @@
-import { AGENCY_COMMAND_TYPES, ROLES, type Role } from '../../../../libs/contracts/src/index.js';
+import { AGENCY_COMMAND_TYPES, ROLES, kebab, type Role } from '../../../../libs/contracts/src/index.js';
 import { OPERATIONS, mayPerform, type Operation } from '../../../../libs/access/src/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -12,11 +12,6 @@ export interface AgencyRoute {
   readonly path: string;
   /** Whether the access matrix lets the role perform it (others answer 403 and are not documented). */
   readonly permitted: boolean;
-}
-
-/** `requestPermitRenewal` → `request-permit-renewal`. */
-export function kebab(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
 function routeOf(operation: Operation): { method: HttpMethod; path: string } {

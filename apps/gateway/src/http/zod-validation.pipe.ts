@@ -1,4 +1,4 @@
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import type { z } from 'zod';
 
 /** Strict validation of a request part against a contract schema; the error lists every bad field. */
@@ -13,12 +13,4 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
       detail: issue.message,
     })),
   });
-}
-
-export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
-  constructor(private readonly schema: S) {}
-
-  transform(value: unknown): z.infer<S> {
-    return parseOrThrow(this.schema, value);
-  }
 }

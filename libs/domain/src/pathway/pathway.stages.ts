@@ -79,10 +79,6 @@ export function isStage(value: unknown): value is Stage {
   return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
 }
 
-export function isOpenStage(stage: Stage): stage is OpenStage {
-  return stage !== 'closed';
-}
-
 export function isTransitionAllowed(from: Stage, to: Stage): boolean {
   if (from === 'closed') return false;
   if (to === 'closed') return true;

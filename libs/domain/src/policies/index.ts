@@ -15,6 +15,3 @@ export { DENMARK_AGENCIES } from './denmark.agencies.js';
 
 /** Every shipped Danish policy version, for `selectPolicy` / `policyByVersion`. */
 export const DENMARK_POLICIES: readonly Policy[] = [DENMARK_PRE_2013, DENMARK_2013, DENMARK_2013_REVISED];
-
-/** The default policy (Denmark per the seed). */
-export const DEFAULT_POLICY: Policy = DENMARK_2013_REVISED;
