@@ -43,8 +43,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', '.dependency-cruiser.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    files: ['.dependency-cruiser.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
   },
   // Import boundaries (architecture.md): the domain and the workflows stay deterministic and framework-free.
   {

@@ -31,7 +31,7 @@ import {
   type Tool,
 } from '../libs/devstack/src/index.js';
 import { ensureLocalSigningKeys, localKeysDir } from '../libs/auth/src/index.js';
-import { spawnManaged, type ManagedProcessInternal } from '../libs/devstack/src/process.js';
+import { spawnManaged, type ManagedProcessInternal } from '../libs/devstack/src/index.js';
 import { copyBuildAssets } from './build-assets.js';
 import { bundleWorkflows } from './bundle-workflows.js';
 import { repoRoot } from './repo-root.js';

@@ -7,9 +7,9 @@
 // (keys in <DATA_DIR>/auth; a relative DATA_DIR is taken from the repository root, like `npm start`).
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launcherEnvSchema } from '../libs/config/src/config.schema.js';
-import { loadConfig } from '../libs/config/src/load-config.js';
-import { ROLES } from '../libs/contracts/src/access.contract.js';
+import { launcherEnvSchema } from '../libs/config/src/index.js';
+import { loadConfig } from '../libs/config/src/index.js';
+import { ROLES } from '../libs/contracts/src/index.js';
 import {
   DEFAULT_AUDIENCE,
   DEFAULT_LOCAL_ISSUER,

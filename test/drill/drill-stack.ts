@@ -21,7 +21,7 @@ import {
   type RunningPostgres,
   type ToolPaths,
 } from '../../libs/devstack/src/index.js';
-import { spawnManaged, type ManagedProcessInternal } from '../../libs/devstack/src/process.js';
+import { spawnManaged, type ManagedProcessInternal } from '../../libs/devstack/src/index.js';
 import {
   DEFAULT_AUDIENCE,
   DEFAULT_LOCAL_ISSUER,

@@ -12,7 +12,7 @@ import {
   type AgencyCommandType,
   type Role,
 } from '../../libs/contracts/src/index.js';
-import { agencyRoutes } from '../../apps/gateway/src/agency/agency-routes.js';
+import { agencyRoutes } from '../../apps/gateway/src/http/agency-routes.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
 
 /**

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AccessLogService } from './auth/access-log.service.js';
-import { agencyRoutes } from './agency/agency-routes.js';
+import { agencyRoutes } from './http/agency-routes.js';
 import { GatewayModule } from './gateway.module.js';
 import { methodNotAllowed } from './http/http-edges.js';
 import { OPENAPI_PATH, buildOpenApiDocument } from './openapi-document.js';

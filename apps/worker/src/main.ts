@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { PathwayWorkerRunner, WorkerModule } from './worker.module.js';
-import { describeBootFailure } from '../../../libs/config/src/boot-failure.js';
+import { describeBootFailure } from '../../../libs/config/src/index.js';
 
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule, {

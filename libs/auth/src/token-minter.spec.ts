@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../contracts/src/access.contract.js';
+import { ROLES } from '../../contracts/src/index.js';
 import { ensureLocalSigningKeys, readLocalSigningKey, type LocalSigningKey } from './local-keys.js';
 import { InvalidTokenRequestError, mintToken } from './token-minter.js';
 

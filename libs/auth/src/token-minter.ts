@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { importJWK, SignJWT, type JWK } from 'jose';
-import { ROLES, principalClaimsSchema } from '../../contracts/src/access.contract.js';
+import { ROLES, principalClaimsSchema } from '../../contracts/src/index.js';
 import { DEFAULT_TOKEN_TTL_SECONDS } from './auth.constants.js';
 
 export interface MintTokenOptions {

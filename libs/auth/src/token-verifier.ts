@@ -8,7 +8,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { ROLES, principalClaimsSchema, type Principal } from '../../contracts/src/access.contract.js';
+import { ROLES, principalClaimsSchema, type Principal } from '../../contracts/src/index.js';
 import {
   ACCEPTED_ALGORITHMS,
   CLOCK_TOLERANCE_SECONDS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_REF_PATTERN } from '../../domain/src/case-ref.js';
+import { CASE_REF_PATTERN } from '../../domain/src/index.js';
 import { ROLES, SUBJECT_PATTERN, PARTY_PATTERN } from './access.contract.js';
 
 /**

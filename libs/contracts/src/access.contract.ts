@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AgencyId } from '../../domain/src/agency.js';
-import type { PathwayEvent } from '../../domain/src/pathway/pathway.events.js';
+import type { AgencyId } from '../../domain/src/index.js';
+import type { PathwayEvent } from '../../domain/src/index.js';
 
 /**
  * Who calls the gateway. A role is carried by the bearer token (`role` claim) together with the caller's

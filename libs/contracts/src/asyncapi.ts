@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AGENCY_IDS, type AgencyId } from '../../domain/src/agency.js';
-import { CASE_REF_PATTERN } from '../../domain/src/case-ref.js';
-import { PATHWAY_EVENT_TYPES, type PathwayEventType } from '../../domain/src/pathway/pathway.events.js';
+import { AGENCY_IDS, type AgencyId } from '../../domain/src/index.js';
+import { CASE_REF_PATTERN } from '../../domain/src/index.js';
+import { PATHWAY_EVENT_TYPES, type PathwayEventType } from '../../domain/src/index.js';
 import {
   eventDataSchemaFor,
   restrictionOf,

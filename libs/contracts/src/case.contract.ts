@@ -1,11 +1,11 @@
-import type { Actor, AgencyId } from '../../domain/src/agency.js';
-import type { Deadline } from '../../domain/src/deadline.js';
-import type { NextStep } from '../../domain/src/pathway/pathway.next-steps.js';
-import type { SupportKind } from '../../domain/src/policy/policy.types.js';
-import type { PathwayCommand, ReferCase } from '../../domain/src/pathway/pathway.commands.js';
-import type { PathwayState } from '../../domain/src/pathway/pathway.state.js';
-import type { CloseReason, Stage } from '../../domain/src/pathway/pathway.stages.js';
-import type { CaseRef } from '../../domain/src/case-ref.js';
+import type { Actor, AgencyId } from '../../domain/src/index.js';
+import type { Deadline } from '../../domain/src/index.js';
+import type { NextStep } from '../../domain/src/index.js';
+import type { SupportKind } from '../../domain/src/index.js';
+import type { PathwayCommand, ReferCase } from '../../domain/src/index.js';
+import type { PathwayState } from '../../domain/src/index.js';
+import type { CloseReason, Stage } from '../../domain/src/index.js';
+import type { CaseRef } from '../../domain/src/index.js';
 import type { RecordedAccessGrant } from './access.contract.js';
 import type { AgencyEventRequest } from './events.contract.js';
 

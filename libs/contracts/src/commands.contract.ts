@@ -1,10 +1,10 @@
 import { municipalityCodeSchema } from './event-payloads.contract.js';
 import { z } from 'zod';
-import { ACTORS, AGENCY_IDS, type Actor } from '../../domain/src/agency.js';
-import { instant } from '../../domain/src/time.js';
-import { EXTENSION_GROUNDS } from '../../domain/src/policy/policy.types.js';
-import { MANUAL_CLOSE_REASONS } from '../../domain/src/pathway/pathway.stages.js';
-import { DURABLE_SOLUTIONS } from '../../domain/src/pathway/pathway.state.js';
+import { ACTORS, AGENCY_IDS, type Actor } from '../../domain/src/index.js';
+import { instant } from '../../domain/src/index.js';
+import { EXTENSION_GROUNDS } from '../../domain/src/index.js';
+import { MANUAL_CLOSE_REASONS } from '../../domain/src/index.js';
+import { DURABLE_SOLUTIONS } from '../../domain/src/index.js';
 import type { ActArgs, AgencyCommandType, Referral } from './case.contract.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AGENCY_IDS } from '../../domain/src/agency.js';
-import { PATHWAY_EVENT_TYPES } from '../../domain/src/pathway/pathway.events.js';
+import { AGENCY_IDS } from '../../domain/src/index.js';
+import { PATHWAY_EVENT_TYPES } from '../../domain/src/index.js';
 import {
   EVENT_DATA_SCHEMAS,
   RESTRICTED_FIELDS,

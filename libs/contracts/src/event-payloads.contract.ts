@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { AGENCY_IDS, type AgencyId } from '../../domain/src/agency.js';
-import { CASE_REF_PATTERN } from '../../domain/src/case-ref.js';
-import { DEADLINE_KINDS, EXTENSION_GROUNDS } from '../../domain/src/policy/policy.types.js';
-import type { PathwayEvent, PathwayEventType } from '../../domain/src/pathway/pathway.events.js';
-import { CLOSE_REASONS, STAGES } from '../../domain/src/pathway/pathway.stages.js';
-import { DURABLE_SOLUTIONS, MUNICIPALITY_CODE_PATTERN } from '../../domain/src/pathway/pathway.state.js';
-import { RULE_IDS } from '../../domain/src/rule-ids.js';
+import { AGENCY_IDS, type AgencyId } from '../../domain/src/index.js';
+import { CASE_REF_PATTERN } from '../../domain/src/index.js';
+import { DEADLINE_KINDS, EXTENSION_GROUNDS } from '../../domain/src/index.js';
+import type { PathwayEvent, PathwayEventType } from '../../domain/src/index.js';
+import { CLOSE_REASONS, STAGES } from '../../domain/src/index.js';
+import { DURABLE_SOLUTIONS, MUNICIPALITY_CODE_PATTERN } from '../../domain/src/index.js';
+import { RULE_IDS } from '../../domain/src/index.js';
 
 /**
  * The `data` of every CloudEvent we publish, one strict schema per domain event type, and what each topic

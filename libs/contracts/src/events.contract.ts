@@ -1,15 +1,11 @@
 import { z } from 'zod';
 import { kebab } from './names.contract.js';
-import type { AgencyId } from '../../domain/src/agency.js';
-import {
-  PATHWAY_EVENT_TYPES,
-  type PathwayEvent,
-  type PathwayEventType,
-} from '../../domain/src/pathway/pathway.events.js';
-import { contactPointOf } from '../../domain/src/directory.js';
-import { currentDeadlines, type ReminderAction } from '../../domain/src/pathway/pathway.schedule.js';
-import type { PathwayState } from '../../domain/src/pathway/pathway.state.js';
-import type { Policy } from '../../domain/src/policy/policy.types.js';
+import type { AgencyId } from '../../domain/src/index.js';
+import { PATHWAY_EVENT_TYPES, type PathwayEvent, type PathwayEventType } from '../../domain/src/index.js';
+import { contactPointOf } from '../../domain/src/index.js';
+import { currentDeadlines, type ReminderAction } from '../../domain/src/index.js';
+import type { PathwayState } from '../../domain/src/index.js';
+import type { Policy } from '../../domain/src/index.js';
 import {
   agencyIdSchema,
   contactPointSchema,

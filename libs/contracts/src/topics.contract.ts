@@ -1,4 +1,4 @@
-import { AGENCY_IDS, type AgencyId } from '../../domain/src/agency.js';
+import { AGENCY_IDS, type AgencyId } from '../../domain/src/index.js';
 import { ACCESS_LOG_TOPIC } from './access-log.contract.js';
 
 export { AGENCY_IDS, type AgencyId };

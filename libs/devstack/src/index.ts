@@ -12,7 +12,12 @@ export {
   type ToolPaths,
 } from './provision.js';
 export { KAFKA_VERSION, renderServerProperties, type KafkaServerConfig } from './kafka-config.js';
-export { type ManagedProcess, runningManagedPids } from './process.js';
+export {
+  runningManagedPids,
+  spawnManaged,
+  type ManagedProcess,
+  type ManagedProcessInternal,
+} from './process.js';
 export { assertPortFree, getFreePort } from './ports.js';
 export { startTemporalDevServer, waitForTemporal, type TemporalDevServerOptions } from './temporal.js';
 export { startKafka, waitForKafka, type KafkaOptions } from './kafka.js';

@@ -28,13 +28,13 @@ export * from './rules/permit.rules.js';
 export * from './rules/return.rules.js';
 export * from './rules/support.rules.js';
 
-export * from './pathway/pathway.commands.js';
+export * from './model/pathway.commands.js';
 export * from './pathway/pathway.decide.js';
-export * from './pathway/pathway.events.js';
+export * from './model/pathway.events.js';
 export * from './pathway/pathway.evolve.js';
 export * from './pathway/pathway.notifications.js';
-export * from './pathway/pathway.refusals.js';
+export * from './model/pathway.refusals.js';
 export * from './pathway/pathway.schedule.js';
 export * from './pathway/pathway.next-steps.js';
-export * from './pathway/pathway.stages.js';
-export * from './pathway/pathway.state.js';
+export * from './stages.js';
+export * from './model/pathway.state.js';

@@ -14,7 +14,7 @@ import {
   toCloudEvent,
   type CloudEvent,
 } from '../../contracts/src/index.js';
-import { caseRefFromRandom } from '../../domain/src/case-ref.js';
+import { caseRefFromRandom } from '../../domain/src/index.js';
 import { repoRoot } from '../../../scripts/repo-root.js';
 import {
   createAgencyInbox,

@@ -4,7 +4,7 @@ import {
   EVENT_SOURCE,
   REMINDER_EVENT_TYPE,
   toCloudEvent,
-} from '../../contracts/src/events.contract.js';
+} from '../../contracts/src/index.js';
 import { formatEvent, parseInboxMessage, RecentIds, shortEventType } from './agency-inbox.js';
 
 const caseRef = 'PW-7K2M9Q4X1D3F';

@@ -24,9 +24,9 @@ import {
   REMINDER_EVENT_TYPE,
   reminderDataSchema,
   type CloudEvent,
-} from '../../contracts/src/events.contract.js';
-import { agencyTopic, type AgencyId } from '../../contracts/src/topics.contract.js';
-import { kebab } from '../../contracts/src/names.contract.js';
+} from '../../contracts/src/index.js';
+import { agencyTopic, type AgencyId } from '../../contracts/src/index.js';
+import { kebab } from '../../contracts/src/index.js';
 
 export const DEFAULT_DEDUP_CAPACITY = 10_000;
 

@@ -1,12 +1,7 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import {
-  QueryNames,
-  SearchAttributes,
-  WorkflowTypes,
-  workerProbeId,
-} from '../../contracts/src/temporal.contract.js';
+import { QueryNames, SearchAttributes, WorkflowTypes, workerProbeId } from '../../contracts/src/index.js';
 
 // @temporalio/proto is CommonJS: Node's ESM loader exposes it as a default export only.
 const { temporal } = proto;

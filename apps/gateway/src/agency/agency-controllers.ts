@@ -34,7 +34,7 @@ import { STAGES, type CaseRef } from '../../../../libs/domain/src/index.js';
 import { AccessGuard, ROUTE_ACCESS, type AuthenticatedRequest } from '../auth/access.guard.js';
 import { requireJsonBody } from '../http/http-edges.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
-import { agencyRoutes, isAct, type AgencyRoute } from './agency-routes.js';
+import { agencyRoutes, isAct, type AgencyRoute } from '../http/agency-routes.js';
 import { CaseGatewayService, grantBodySchema, type CaseAnswer } from './case-gateway.service.js';
 import { idempotencyKeySchema } from './idempotency.js';
 

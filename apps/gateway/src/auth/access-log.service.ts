@@ -19,7 +19,7 @@ import {
 } from '../../../../libs/contracts/src/index.js';
 import { isCaseRef } from '../../../../libs/domain/src/index.js';
 import { EVENT_PUBLISHER, type EventPublisher } from '../../../../libs/messaging/src/index.js';
-import { agencyRoutes } from '../agency/agency-routes.js';
+import { agencyRoutes } from '../http/agency-routes.js';
 import { DATABASE } from '../tokens.js';
 
 const OPERATION_BY_ROUTE = new Map<string, string>(

@@ -1,10 +1,10 @@
 import { afterAsylumRefusal, checkAsylumApplication } from '../rules/asylum.rules.js';
-import type { ApplyForAsylum, DecideAsylum } from './pathway.commands.js';
+import type { ApplyForAsylum, DecideAsylum } from '../model/pathway.commands.js';
 import { accept, transition, type Decision, type HandlerContext } from './pathway.decision.js';
 import { viaOf } from './pathway.decision.js';
-import type { PathwayEvent } from './pathway.events.js';
-import { refuse } from './pathway.refusals.js';
-import { isMunicipalityCode } from './pathway.state.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
+import { refuse } from '../model/pathway.refusals.js';
+import { isMunicipalityCode } from '../model/pathway.state.js';
 
 // R18: asylum may be sought at any time in Denmark; the pathway waits in `asylum` and remembers where it was.
 export function applyForAsylum(command: ApplyForAsylum, { state, now }: HandlerContext): Decision {

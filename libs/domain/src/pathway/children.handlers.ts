@@ -10,7 +10,7 @@ import type {
   DecideBestInterest,
   RecordAgeAssessment,
   StartFamilyTracing,
-} from './pathway.commands.js';
+} from '../model/pathway.commands.js';
 import {
   accept,
   notAnAgency,
@@ -18,8 +18,8 @@ import {
   type Decision,
   type HandlerContext,
 } from './pathway.decision.js';
-import { firstRefusal, refuse } from './pathway.refusals.js';
-import { DURABLE_SOLUTIONS } from './pathway.state.js';
+import { firstRefusal, refuse } from '../model/pathway.refusals.js';
+import { DURABLE_SOLUTIONS } from '../model/pathway.state.js';
 
 // R17: until an age assessment says "adult", the person is treated as a child.
 export function recordAgeAssessment(

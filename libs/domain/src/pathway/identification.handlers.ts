@@ -24,7 +24,7 @@ import type {
   RecordInterview,
   ReferCase,
   SubmitForIdentification,
-} from './pathway.commands.js';
+} from '../model/pathway.commands.js';
 import {
   accept,
   checkStage,
@@ -33,10 +33,10 @@ import {
   type Decision,
   type HandlerContext,
 } from './pathway.decision.js';
-import type { PathwayEvent } from './pathway.events.js';
-import { refuse } from './pathway.refusals.js';
-import { PRE_IDENTIFICATION_STAGES, type OpenStage } from './pathway.stages.js';
-import type { CaseFacts, CaseState } from './pathway.state.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
+import { refuse } from '../model/pathway.refusals.js';
+import { PRE_IDENTIFICATION_STAGES, type OpenStage } from '../stages.js';
+import type { CaseFacts, CaseState } from '../model/pathway.state.js';
 
 /** Opens a case (first encounter, or asylum screening per R3) under the policy in force now. */
 export function referCase(command: ReferCase, now: Instant, policy: Policy): Decision {

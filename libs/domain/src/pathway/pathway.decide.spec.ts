@@ -4,7 +4,7 @@ import { CASE_REF, eventTypes, scenario, T0 } from '../testing/scenario.fixtures
 import { addDays, addMonths } from '../time.js';
 import { decide } from './pathway.decide.js';
 import { recipientsOf } from './pathway.notifications.js';
-import { initialState } from './pathway.state.js';
+import { initialState } from '../model/pathway.state.js';
 
 const P = DENMARK_2013;
 

@@ -34,10 +34,10 @@ import {
   recordCheckIn,
   recordDeparture,
 } from './return.handlers.js';
-import type { PathwayCommand } from './pathway.commands.js';
+import type { PathwayCommand } from '../model/pathway.commands.js';
 import type { Decision, HandlerContext } from './pathway.decision.js';
-import { refuse } from './pathway.refusals.js';
-import type { PathwayState } from './pathway.state.js';
+import { refuse } from '../model/pathway.refusals.js';
+import type { PathwayState } from '../model/pathway.state.js';
 
 export type { Decision } from './pathway.decision.js';
 

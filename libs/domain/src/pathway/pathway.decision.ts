@@ -2,10 +2,10 @@ import type { Actor, AgencyId } from '../agency.js';
 import type { Policy } from '../policy/policy.types.js';
 import type { Next } from '../rules/return.rules.js';
 import type { Instant } from '../time.js';
-import type { PathwayEvent } from './pathway.events.js';
-import { OK, refuse, type Check, type Refusal } from './pathway.refusals.js';
-import type { OpenStage, Stage } from './pathway.stages.js';
-import type { CaseState } from './pathway.state.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
+import { OK, refuse, type Check, type Refusal } from '../model/pathway.refusals.js';
+import type { OpenStage, Stage } from '../stages.js';
+import type { CaseState } from '../model/pathway.state.js';
 
 /** What `decide` returns: the events to append, or a refusal with a stable code. */
 export type Decision = { readonly ok: true; readonly events: readonly PathwayEvent[] } | Refusal;

@@ -1,7 +1,7 @@
 import { assertNever } from '../assert-never.js';
 import { applyStatusChange } from '../rules/competent-authority.rules.js';
-import type { CaseReferred, PathwayEvent } from './pathway.events.js';
-import type { CaseState, PathwayState, PeriodClock } from './pathway.state.js';
+import type { CaseReferred, PathwayEvent } from '../model/pathway.events.js';
+import type { CaseState, PathwayState, PeriodClock } from '../model/pathway.state.js';
 
 /**
  * Applies one event to the state. Pure and total: events carry every computed value, so no policy is

@@ -6,7 +6,7 @@ import type { DeadlineKind, Policy } from '../policy/policy.types.js';
 import { afterPeriod, afterPresenceEnds, type Next } from '../rules/return.rules.js';
 import { isAtOrAfter, type Instant } from '../time.js';
 import { scheduleFor, type ReminderAction } from './pathway.schedule.js';
-import type { CaseState, PathwayState } from './pathway.state.js';
+import type { CaseState, PathwayState } from '../model/pathway.state.js';
 
 /** How an agency is named in a sentence. */
 export const AGENCY_NAMES: { readonly [A in AgencyId]: string } = {

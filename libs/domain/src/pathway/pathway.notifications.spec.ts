@@ -3,7 +3,7 @@ import { DENMARK_2013_REVISED } from '../policies/denmark-2013.policy.js';
 import { scenario } from '../testing/scenario.fixtures.js';
 import { instant } from '../time.js';
 import { recipientsOf } from './pathway.notifications.js';
-import type { PathwayEvent } from './pathway.events.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
 
 const P = DENMARK_2013_REVISED;
 const T = instant('2027-01-04T09:00:00.000Z');

@@ -3,8 +3,8 @@ import { assertNever } from '../assert-never.js';
 import type { Policy } from '../policy/policy.types.js';
 import { isTreatedAsChild } from '../rules/children.rules.js';
 import { extensionDecider } from '../rules/periods.rules.js';
-import type { PathwayEvent } from './pathway.events.js';
-import type { PathwayState } from './pathway.state.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
+import type { PathwayState } from '../model/pathway.state.js';
 
 /**
  * Agencies that must be told about an event because they have to act on it or follow the case (the audit

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { isAtOrAfter } from '../time.js';
 import { explain } from '../deadline.js';
 import { currentDeadlines } from './pathway.schedule.js';
-import { isTransitionAllowed, STAGES } from './pathway.stages.js';
+import { isTransitionAllowed, STAGES } from '../stages.js';
 import { replay } from './pathway.evolve.js';
-import { PATHWAY_EVENT_TYPES } from './pathway.events.js';
+import { PATHWAY_EVENT_TYPES } from '../model/pathway.events.js';
 import { usedDays } from '../rules/periods.rules.js';
 import { competentAuthority, matchingRoutes } from '../rules/competent-authority.rules.js';
 
@@ -20,12 +20,12 @@ import { DENMARK_PRE_2013 } from '../policies/denmark-pre-2013.policy.js';
 import type { Policy } from '../policy/policy.types.js';
 import { CASE_REF } from '../testing/scenario.fixtures.js';
 import { addDays, instant, isBefore, maxInstant, type Instant } from '../time.js';
-import type { PathwayCommand } from './pathway.commands.js';
+import type { PathwayCommand } from '../model/pathway.commands.js';
 import { decide, type Decision } from './pathway.decide.js';
-import type { PathwayEvent } from './pathway.events.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
 import { evolve } from './pathway.evolve.js';
 import { scheduleFor } from './pathway.schedule.js';
-import { initialState, type PathwayState } from './pathway.state.js';
+import { initialState, type PathwayState } from '../model/pathway.state.js';
 
 const by = (...likely: Actor[]): fc.Arbitrary<Actor> =>
   fc.oneof(

@@ -13,8 +13,14 @@ import { extensionDecider, latestPossibleEnd } from '../rules/periods.rules.js';
 import { checkInWindowOpensAt } from '../rules/return.rules.js';
 import { calendarOf } from '../calendar.js';
 import { days, isBefore, maxInstant, months, toEpochMs, type Instant } from '../time.js';
-import type { RecordDeadlineReached } from './pathway.commands.js';
-import type { CaseState, MonitoringState, PathwayState, PeriodClock, PermitState } from './pathway.state.js';
+import type { RecordDeadlineReached } from '../model/pathway.commands.js';
+import type {
+  CaseState,
+  MonitoringState,
+  PathwayState,
+  PeriodClock,
+  PermitState,
+} from '../model/pathway.state.js';
 
 /** A reminder to the responsible agency, `daysBefore` the deadline. */
 export interface ReminderAction {

@@ -6,11 +6,11 @@ import {
   extensionDecider,
   usedDays,
 } from '../rules/periods.rules.js';
-import type { DecideExtension, RequestExtension } from './pathway.commands.js';
+import type { DecideExtension, RequestExtension } from '../model/pathway.commands.js';
 import { accept, checkStage, notAnAgency, type Decision, type HandlerContext } from './pathway.decision.js';
 import { viaOf } from './pathway.decision.js';
-import { refuse } from './pathway.refusals.js';
-import { PERIOD_STAGES } from './pathway.stages.js';
+import { refuse } from '../model/pathway.refusals.js';
+import { PERIOD_STAGES } from '../stages.js';
 
 // R5/R6: the victim (helped by CMM or the shelter) asks, before the period ends, for an extension within the cap.
 export function requestExtension(

@@ -14,7 +14,7 @@ import type {
   DecideWorkPermit,
   EndInvestigation,
   RequestPermitRenewal,
-} from './pathway.commands.js';
+} from '../model/pathway.commands.js';
 import {
   accept,
   checkStage,
@@ -25,9 +25,9 @@ import {
   type HandlerContext,
 } from './pathway.decision.js';
 import { viaOf } from './pathway.decision.js';
-import type { PathwayEvent } from './pathway.events.js';
-import { refuse } from './pathway.refusals.js';
-import { currentPermitTerm } from './pathway.state.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
+import { refuse } from '../model/pathway.refusals.js';
+import { currentPermitTerm } from '../model/pathway.state.js';
 
 // R11: stages in which the police may still need the person's presence and apply for a first permit.
 const FIRST_PERMIT_STAGES = [

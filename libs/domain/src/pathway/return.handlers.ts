@@ -10,7 +10,7 @@ import type {
   RecordArrival,
   RecordCheckIn,
   RecordDeparture,
-} from './pathway.commands.js';
+} from '../model/pathway.commands.js';
 import {
   accept,
   checkStage,
@@ -19,9 +19,9 @@ import {
   type Decision,
   type HandlerContext,
 } from './pathway.decision.js';
-import type { PathwayEvent } from './pathway.events.js';
-import { OK, refuse, type Check } from './pathway.refusals.js';
-import type { CaseState } from './pathway.state.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
+import { OK, refuse, type Check } from '../model/pathway.refusals.js';
+import type { CaseState } from '../model/pathway.state.js';
 
 // R19: AVR is offered whether or not the victim cooperates with the police — nothing here looks at that.
 const AVR_STAGES = [

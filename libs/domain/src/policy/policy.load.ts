@@ -1,5 +1,5 @@
 import { ACTORS, AGENCY_IDS, type AgencyEntry, type AgencyId, type OrganisationContact } from '../agency.js';
-import { STAGES } from '../pathway/pathway.stages.js';
+import { STAGES } from '../stages.js';
 import type { CalendarPolicy, HolidayRule, OpeningHours } from '../calendar.js';
 import { RULE_IDS } from '../rule-ids.js';
 import { instant, type Duration } from '../time.js';

@@ -1,5 +1,5 @@
 import type { AgencyEntry, AgencyId, Actor } from '../agency.js';
-import type { Stage } from '../pathway/pathway.stages.js';
+import type { Stage } from '../stages.js';
 import type { RuleId } from '../rule-ids.js';
 import type { CalendarPolicy } from '../calendar.js';
 import type { Duration, Instant } from '../time.js';

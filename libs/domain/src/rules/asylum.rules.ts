@@ -1,6 +1,6 @@
 import type { Actor } from '../agency.js';
-import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
-import { currentPermitTerm, type CaseState } from '../pathway/pathway.state.js';
+import { OK, refuse, type Check } from '../model/pathway.refusals.js';
+import { currentPermitTerm, type CaseState } from '../model/pathway.state.js';
 import { isBefore, type Instant } from '../time.js';
 import { afterPeriod, afterPresenceEnds, type Next } from './return.rules.js';
 

@@ -1,6 +1,6 @@
 import type { Actor, AgencyId } from '../agency.js';
-import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
-import type { AgeStatus, ChildState } from '../pathway/pathway.state.js';
+import { OK, refuse, type Check } from '../model/pathway.refusals.js';
+import type { AgeStatus, ChildState } from '../model/pathway.state.js';
 import type { DeadlineKind, Policy } from '../policy/policy.types.js';
 import { calendarOf } from '../calendar.js';
 import type { Instant } from '../time.js';

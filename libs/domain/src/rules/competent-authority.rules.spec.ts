@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LegalStatusChange } from '../pathway/pathway.commands.js';
+import type { LegalStatusChange } from '../model/pathway.commands.js';
 import { DENMARK_2013 } from '../policies/denmark-2013.policy.js';
 import { eventTypes, scenario } from '../testing/scenario.fixtures.js';
 import {

@@ -1,6 +1,6 @@
 import type { AgencyId } from '../agency.js';
 import { assertNever } from '../assert-never.js';
-import type { LegalStatusChange } from '../pathway/pathway.commands.js';
+import type { LegalStatusChange } from '../model/pathway.commands.js';
 import type { IdentificationPolicy, Policy } from '../policy/policy.types.js';
 
 /** The status facts that decide who identifies (R1). */

@@ -1,7 +1,7 @@
 import type { Actor, AgencyId } from '../agency.js';
-import type { IntakeFacts } from '../pathway/pathway.commands.js';
-import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
-import type { InterviewRecord } from '../pathway/pathway.state.js';
+import type { IntakeFacts } from '../model/pathway.commands.js';
+import { OK, refuse, type Check } from '../model/pathway.refusals.js';
+import type { InterviewRecord } from '../model/pathway.state.js';
 import type { Policy } from '../policy/policy.types.js';
 import { competentAuthority, type StatusFacts } from './competent-authority.rules.js';
 

@@ -1,6 +1,6 @@
 import type { Actor, AgencyId } from '../agency.js';
-import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
-import type { PeriodClock } from '../pathway/pathway.state.js';
+import { OK, refuse, type Check } from '../model/pathway.refusals.js';
+import type { PeriodClock } from '../model/pathway.state.js';
 import type { ExtensionGround, PeriodKind, Policy } from '../policy/policy.types.js';
 import { calendarOf } from '../calendar.js';
 import { isBefore, type Instant } from '../time.js';

@@ -1,7 +1,7 @@
 import type { Actor, AgencyId } from '../agency.js';
-import { OK, refuse, type Check } from '../pathway/pathway.refusals.js';
-import type { CloseReason, OpenStage } from '../pathway/pathway.stages.js';
-import type { MonitoringState } from '../pathway/pathway.state.js';
+import { OK, refuse, type Check } from '../model/pathway.refusals.js';
+import type { CloseReason, OpenStage } from '../stages.js';
+import type { MonitoringState } from '../model/pathway.state.js';
 import type { Policy } from '../policy/policy.types.js';
 import type { RuleId } from '../rule-ids.js';
 import { calendarOf } from '../calendar.js';

@@ -1,6 +1,6 @@
 import { assertNever } from '../assert-never.js';
-import type { Stage } from '../pathway/pathway.stages.js';
-import type { AgeStatus } from '../pathway/pathway.state.js';
+import type { Stage } from '../stages.js';
+import type { AgeStatus } from '../model/pathway.state.js';
 import {
   COOPERATION_CONDITION_KINDS,
   type CooperationConditionKind,

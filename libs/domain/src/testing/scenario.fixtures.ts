@@ -9,10 +9,10 @@ import type { Actor } from '../agency.js';
 import { competentAuthority } from '../rules/competent-authority.rules.js';
 import type { Decision } from '../pathway/pathway.decision.js';
 import { decide } from '../pathway/pathway.decide.js';
-import type { IntakeFacts, PathwayCommand } from '../pathway/pathway.commands.js';
-import type { PathwayEvent } from '../pathway/pathway.events.js';
+import type { IntakeFacts, PathwayCommand } from '../model/pathway.commands.js';
+import type { PathwayEvent } from '../model/pathway.events.js';
 import { evolve } from '../pathway/pathway.evolve.js';
-import { initialState, type CaseState, type PathwayState } from '../pathway/pathway.state.js';
+import { initialState, type CaseState, type PathwayState } from '../model/pathway.state.js';
 import type { Policy } from '../policy/policy.types.js';
 import { addDays, instant, type Instant } from '../time.js';
 

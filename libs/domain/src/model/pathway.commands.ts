@@ -1,7 +1,7 @@
 import type { Actor, AgencyId } from '../agency.js';
 import type { ExtensionGround } from '../policy/policy.types.js';
 import type { Instant } from '../time.js';
-import type { ManualCloseReason } from './pathway.stages.js';
+import type { ManualCloseReason } from '../stages.js';
 import type { AgeStatus, DurableSolution, IntakeChannel } from './pathway.state.js';
 
 /**

@@ -5,7 +5,7 @@ import type { DeadlineKind, ExtensionGround, PeriodKind } from '../policy/policy
 import type { RuleId } from '../rule-ids.js';
 import type { Instant } from '../time.js';
 import type { LegalStatusChange } from './pathway.commands.js';
-import type { CloseReason, OpenStage } from './pathway.stages.js';
+import type { CloseReason, OpenStage } from '../stages.js';
 import type { CaseFacts, DurableSolution, IntakeChannel } from './pathway.state.js';
 
 /**

@@ -6,7 +6,7 @@ import {
   STAGES,
   transitionLabel,
   type OpenStage,
-} from './pathway.stages.js';
+} from './stages.js';
 
 describe('stages', () => {
   it('R1: every open stage can reach closed, and nothing leaves closed', () => {

@@ -2,7 +2,7 @@ import type { Actor, AgencyId } from '../agency.js';
 import type { CaseRef } from '../case-ref.js';
 import type { ExtensionGround, PeriodKind } from '../policy/policy.types.js';
 import type { Instant } from '../time.js';
-import type { CloseReason, OpenStage, Stage } from './pathway.stages.js';
+import type { CloseReason, OpenStage, Stage } from '../stages.js';
 
 /**
  * The pathway's state, rebuilt from its events by `evolve`. It holds facts the rules need (status flags,
