@@ -108,8 +108,18 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [...nodeBuiltins, '@nestjs/*', 'kafkajs', '@temporalio/*', '**/apps/**'],
-              message: 'Contracts are imported by workflows: keep them pure.',
+              group: [
+                ...nodeBuiltins,
+                '@nestjs/*',
+                'kafkajs',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+                '@temporalio/testing',
+                '**/apps/**',
+              ],
+              message:
+                'Contracts are imported by workflows: keep them pure (of Temporal, only the definitions of @temporalio/workflow and @temporalio/common).',
             },
           ],
         },

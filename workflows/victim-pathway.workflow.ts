@@ -10,8 +10,6 @@ import {
   currentUpdateInfo,
   getExternalWorkflowHandle,
   startChild,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -19,19 +17,20 @@ import {
 } from '@temporalio/workflow';
 import {
   AGENCY_COMMAND_TYPES,
-  AccessUpdateNames,
   NON_RETRYABLE_ERRORS,
-  QueryNames,
-  SearchAttributes,
+  SearchAttributeKeys,
+  actUpdate,
+  getCaseQuery,
+  grantAccessUpdate,
+  idempotencyRecordQuery,
+  revokeAccessUpdate,
   grantKey,
   grantsImpliedBy,
   pathwayEventRequest,
   reminderEventRequest,
   type ActArgs,
   type ActEnvelope,
-  type ActResult,
   type AgencyCommand,
-  type AgencyCommandType,
   type AccessChangeArgs,
   type AccessGrant,
   type AgencyEventRequest,
@@ -89,19 +88,8 @@ const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
   },
 });
 
-export const getCase = defineQuery<CaseView>(QueryNames.getCase);
-export const idempotencyRecord = defineQuery<IdempotencyRecord | null, [string]>(
-  QueryNames.idempotencyRecord,
-);
-
-/** One Update per agency act, named after its command (`requestPermitRenewal`, `recordCheckIn`, …). */
-export function actUpdate<T extends AgencyCommandType>(type: T) {
-  return defineUpdate<ActResult, [ActArgs<T> & ActEnvelope]>(type);
-}
-
-/** Grant or revoke a role's access to the case (object scopes, enforced by the gateway). */
-export const grantAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(AccessUpdateNames.grantAccess);
-export const revokeAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(AccessUpdateNames.revokeAccess);
+// The query and Updates are defined once, in libs/contracts, for the workflow and the gateway alike.
+export { actUpdate, getCaseQuery as getCase, grantAccessUpdate, revokeAccessUpdate };
 
 /**
  * Stages whose clock has a life of its own run it in a child workflow (ADR 0004): the child holds the
@@ -198,7 +186,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     ...(input.carried?.access ?? (input.access ?? []).map((grant) => ({ ...grant, at: now() }))),
   ];
   const upsertGrants = (): void => {
-    upsertSearchAttributes({ [SearchAttributes.accessGrants.name]: grants.map(grantKey) });
+    upsertSearchAttributes([{ key: SearchAttributeKeys.accessGrants, value: grants.map(grantKey) }]);
   };
   /** Adds a grant unless the case holds it already, and mirrors the grants into the search attribute. */
   const addGrant = (grant: AccessGrant, by: AgencyId): void => {
@@ -273,11 +261,11 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     if (state.stage === 'not-started') return;
     const deadlines = currentDeadlines(state, policy);
     const first = [...deadlines].sort((a, b) => toEpochMs(a.dueAt) - toEpochMs(b.dueAt))[0];
-    const attributes = {
-      [SearchAttributes.stage.name]: [state.stage],
-      [SearchAttributes.responsibleAgency.name]: first ? [first.responsible] : [],
-      [SearchAttributes.nextDeadline.name]: first ? [new Date(first.dueAt)] : [],
-    };
+    const attributes = [
+      { key: SearchAttributeKeys.stage, value: state.stage },
+      { key: SearchAttributeKeys.responsibleAgency, value: first ? first.responsible : null },
+      { key: SearchAttributeKeys.nextDeadline, value: first ? new Date(first.dueAt) : null },
+    ];
     const key = JSON.stringify(attributes);
     if (key === lastAttributes) return;
     lastAttributes = key;
@@ -295,8 +283,8 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     updateSearchAttributes();
   }
 
-  setHandler(getCase, view);
-  setHandler(idempotencyRecord, (key) => idempotencyKeys.get(key) ?? null);
+  setHandler(getCaseQuery, view);
+  setHandler(idempotencyRecordQuery, (key) => idempotencyKeys.get(key) ?? null);
   setHandler(clockTimerDue, ({ actionId }) => {
     dueFromClocks.push(actionId);
     changes += 1;

@@ -1,7 +1,5 @@
-import { condition, defineQuery, setHandler } from '@temporalio/workflow';
-import { QueryNames } from '../libs/contracts/src/index.js';
-
-export const workerProbe = defineQuery<'ok'>(QueryNames.workerProbe);
+import { condition, setHandler } from '@temporalio/workflow';
+import { workerProbeQuery } from '../libs/contracts/src/index.js';
 
 /**
  * The readiness probe's witness that a worker is serving the task queue now: a query to it is answered
@@ -9,6 +7,6 @@ export const workerProbe = defineQuery<'ok'>(QueryNames.workerProbe);
  * holds no timer and no state, and its history never grows after the start.
  */
 export async function workerProbeWorkflow(): Promise<void> {
-  setHandler(workerProbe, () => 'ok');
+  setHandler(workerProbeQuery, () => 'ok');
   await condition(() => false);
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CaseloadEntry } from '../../apps/gateway/src/agency/case-gateway.service.js';
-import type { CaseView } from '../../libs/contracts/src/index.js';
+import type { CaseloadEntry, CaseView } from '../../libs/contracts/src/index.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
 
 /**

@@ -14,6 +14,7 @@ import {
 } from '../../libs/auth/src/index.js';
 import { kebab, type CaseView, type Role } from '../../libs/contracts/src/index.js';
 import { freePort } from './servers.js';
+import { gatewayEnvSchema, loadConfig, workerEnvSchema } from '../../libs/config/src/index.js';
 
 export interface CallOptions {
   readonly token?: string;
@@ -86,23 +87,32 @@ export async function startGateway(target: {
   const keysDir = await mkdtemp(join(tmpdir(), 'pathway-auth-'));
   const keys = await ensureLocalSigningKeys(keysDir);
   const port = await freePort();
-  Object.assign(process.env, {
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+  // Each app gets its configuration as a value, validated like the environment is at boot.
+  const engine = {
     TEMPORAL_ADDRESS: target.temporalAddress,
     KAFKA_BROKERS: target.kafkaBrokers,
-    DATABASE_URL: target.databaseUrl ?? inject('databaseUrl'),
     TEMPORAL_TASK_QUEUE: target.taskQueue,
-    GATEWAY_PORT: String(port),
+  };
+  const workerConfig = loadConfig(workerEnvSchema, {
+    ...engine,
     WORKER_BUNDLE_PATH: process.env['TEST_WORKFLOW_BUNDLE'] ?? '',
-    AUTH_JWKS_PATH: keys.jwksPath,
-    KAFKAJS_NO_PARTITIONER_WARNING: '1',
   });
-  delete process.env['AUTH_JWKS_URL'];
+  const gatewayConfig = loadConfig(gatewayEnvSchema, {
+    ...engine,
+    TEMPORAL_ADDRESS: target.gatewayTemporalAddress ?? target.temporalAddress,
+    DATABASE_URL: target.databaseUrl ?? inject('databaseUrl'),
+    GATEWAY_PORT: String(port),
+    AUTH_JWKS_PATH: keys.jwksPath,
+    ...target.gatewayEnv,
+  });
   const { WorkerModule, PathwayWorkerRunner } = await import('../../apps/worker/src/worker.module.js');
   const { NestFactory } = await import('@nestjs/core');
   let worker: { context: INestApplicationContext; run: Promise<void> } | undefined;
   const startWorker = async (): Promise<void> => {
-    process.env['TEMPORAL_ADDRESS'] = target.temporalAddress;
-    const context = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+    const context = await NestFactory.createApplicationContext(WorkerModule.withConfig(workerConfig), {
+      logger: ['error', 'warn'],
+    });
     worker = { context, run: context.get(PathwayWorkerRunner).run() };
   };
   const stopWorker = async (): Promise<void> => {
@@ -112,12 +122,8 @@ export async function startGateway(target: {
     await running?.run.catch(() => undefined);
   };
   await startWorker();
-  Object.assign(process.env, {
-    TEMPORAL_ADDRESS: target.gatewayTemporalAddress ?? target.temporalAddress,
-    ...target.gatewayEnv,
-  });
   const { createGateway } = await import('../../apps/gateway/src/create-gateway.js');
-  const gateway: NestExpressApplication = await createGateway();
+  const gateway: NestExpressApplication = await createGateway(gatewayConfig);
   gateway.useLogger(['error', 'warn']);
   await gateway.listen(port, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -196,7 +202,6 @@ export async function startGateway(target: {
     close: async () => {
       await gateway.close();
       await stopWorker();
-      for (const name of Object.keys(target.gatewayEnv ?? {})) Reflect.deleteProperty(process.env, name);
     },
   };
 }

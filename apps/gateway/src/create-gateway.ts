@@ -3,15 +3,19 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AccessLogService } from './auth/access-log.service.js';
 import { agencyRoutes } from './http/agency-routes.js';
+import type { GatewayConfig } from '../../../libs/config/src/index.js';
 import { GatewayModule } from './gateway.module.js';
 import { methodNotAllowed } from './http/http-edges.js';
 import { OPENAPI_PATH, buildOpenApiDocument } from './openapi-document.js';
 
 export { OPENAPI_PATH, buildOpenApiDocument };
 
-/** The composition root of the HTTP gateway, shared by `main.ts` and the end-to-end tests. */
-export async function createGateway(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule, {
+/**
+ * The composition root of the HTTP gateway, shared by `main.ts` and the end-to-end tests, for a
+ * configuration its caller loaded once.
+ */
+export async function createGateway(config: GatewayConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.withConfig(config), {
     logger: ['error', 'warn', 'log'],
     bufferLogs: false,
     // Boot failures reach main() and are reported in one line, not as Nest's stack trace.

@@ -1,10 +1,16 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { createTokenVerifier } from '../../../libs/auth/src/index.js';
-import { gatewayEnvSchema, loadConfig, type GatewayConfig } from '../../../libs/config/src/index.js';
-import { ROLES } from '../../../libs/contracts/src/index.js';
+import type { GatewayConfig } from '../../../libs/config/src/index.js';
+import { ROLES, type PathwayCases } from '../../../libs/contracts/src/index.js';
 import { createPool, migrateDatabase, type Pool } from '../../../libs/database/src/index.js';
 import {
   EVENT_PUBLISHER,
@@ -13,6 +19,7 @@ import {
   type EventPublisher,
 } from '../../../libs/messaging/src/index.js';
 import {
+  TemporalPathwayCases,
   closeTemporalClient,
   connectTemporalClient,
   ensureSearchAttributes,
@@ -25,81 +32,100 @@ import { AccessLogService } from './auth/access-log.service.js';
 import { DirectoryController } from './directory/directory.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
-import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
+import { DATABASE, GATEWAY_CONFIG, KAFKA, PATHWAY_CASES, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
 
 /** One gateway (controller group) per role, generated from the access matrix. */
 const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
 
-@Module({
-  controllers: [...AGENCY_CONTROLLERS, HealthController, DirectoryController],
-  providers: [
-    { provide: GATEWAY_CONFIG, useFactory: (): GatewayConfig => loadConfig(gatewayEnvSchema) },
-    {
-      provide: TEMPORAL_CLIENT,
-      useFactory: async (config: GatewayConfig) => {
-        const client = await connectTemporalClient({
-          address: config.TEMPORAL_ADDRESS,
-          namespace: config.TEMPORAL_NAMESPACE,
-        });
-        // Cases open with their access grants as a search attribute: it must exist before the first one.
-        await ensureSearchAttributes(client.connection, config.TEMPORAL_NAMESPACE);
-        return client;
-      },
-      inject: [GATEWAY_CONFIG],
+const PROVIDERS: Provider[] = [
+  {
+    provide: TEMPORAL_CLIENT,
+    useFactory: async (config: GatewayConfig) => {
+      const client = await connectTemporalClient({
+        address: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      // Cases open with their access grants as a search attribute: it must exist before the first one.
+      await ensureSearchAttributes(client.connection, config.TEMPORAL_NAMESPACE);
+      return client;
     },
-    {
-      provide: KAFKA,
-      useFactory: (config: GatewayConfig): Kafka =>
-        createKafka(
-          { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-gateway` },
-          { silent: true },
-        ),
-      inject: [GATEWAY_CONFIG],
+    inject: [GATEWAY_CONFIG],
+  },
+  {
+    provide: KAFKA,
+    useFactory: (config: GatewayConfig): Kafka =>
+      createKafka(
+        { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-gateway` },
+        { silent: true },
+      ),
+    inject: [GATEWAY_CONFIG],
+  },
+  {
+    provide: DATABASE,
+    useFactory: async (config: GatewayConfig): Promise<Pool> => {
+      // Several gateways may start at once: the migration takes an advisory lock.
+      await migrateDatabase(config.DATABASE_URL);
+      return createPool(config.DATABASE_URL, { applicationName: 'victim-pathway-gateway' });
     },
-    {
-      provide: DATABASE,
-      useFactory: async (config: GatewayConfig): Promise<Pool> => {
-        // Several gateways may start at once: the migration takes an advisory lock.
-        await migrateDatabase(config.DATABASE_URL);
-        return createPool(config.DATABASE_URL, { applicationName: 'victim-pathway-gateway' });
-      },
-      inject: [GATEWAY_CONFIG],
-    },
-    {
-      provide: EVENT_PUBLISHER,
-      useFactory: (kafka: Kafka): EventPublisher => new KafkaEventPublisher(kafka),
-      inject: [KAFKA],
-    },
-    {
-      provide: TOKEN_VERIFIER,
-      useFactory: (config: GatewayConfig): Promise<TokenVerifier> | TokenVerifier =>
-        createTokenVerifier(
-          config.AUTH_JWKS_URL
-            ? {
-                mode: 'remote',
-                jwksUrl: config.AUTH_JWKS_URL,
-                issuer: config.AUTH_ISSUER,
-                audience: config.AUTH_AUDIENCE,
-                maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
-              }
-            : {
-                mode: 'local',
-                jwksPath: config.AUTH_JWKS_PATH,
-                issuer: config.AUTH_ISSUER,
-                audience: config.AUTH_AUDIENCE,
-                maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
-              },
-        ),
-      inject: [GATEWAY_CONFIG],
-    },
-    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-    AccessGuard,
-    AccessLogService,
-    IdempotencyKeyStore,
-    CaseGatewayService,
-  ],
-})
+    inject: [GATEWAY_CONFIG],
+  },
+  {
+    provide: EVENT_PUBLISHER,
+    useFactory: (kafka: Kafka): EventPublisher => new KafkaEventPublisher(kafka),
+    inject: [KAFKA],
+  },
+  {
+    provide: PATHWAY_CASES,
+    useFactory: (client: Client, config: GatewayConfig): PathwayCases =>
+      new TemporalPathwayCases(client, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        callTimeoutMs: config.GATEWAY_TEMPORAL_TIMEOUT_MS,
+      }),
+    inject: [TEMPORAL_CLIENT, GATEWAY_CONFIG],
+  },
+  {
+    provide: TOKEN_VERIFIER,
+    useFactory: (config: GatewayConfig): Promise<TokenVerifier> | TokenVerifier =>
+      createTokenVerifier(
+        config.AUTH_JWKS_URL
+          ? {
+              mode: 'remote',
+              jwksUrl: config.AUTH_JWKS_URL,
+              issuer: config.AUTH_ISSUER,
+              audience: config.AUTH_AUDIENCE,
+              maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
+            }
+          : {
+              mode: 'local',
+              jwksPath: config.AUTH_JWKS_PATH,
+              issuer: config.AUTH_ISSUER,
+              audience: config.AUTH_AUDIENCE,
+              maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
+            },
+      ),
+    inject: [GATEWAY_CONFIG],
+  },
+  { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+  AccessGuard,
+  AccessLogService,
+  IdempotencyKeyStore,
+  CaseGatewayService,
+];
+
+/**
+ * The gateway's module, for a configuration loaded once by its caller (`main.ts` from the environment, tests
+ * from their own values): `GatewayModule.withConfig(config)`.
+ */
+@Module({})
 export class GatewayModule implements OnApplicationShutdown {
+  static withConfig(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [...AGENCY_CONTROLLERS, HealthController, DirectoryController],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ...PROVIDERS],
+    };
+  }
+
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(DATABASE) private readonly pool: Pool,

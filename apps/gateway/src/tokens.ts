@@ -3,3 +3,4 @@ export const GATEWAY_CONFIG = Symbol('GatewayConfig');
 export const KAFKA = Symbol('Kafka');
 export const TOKEN_VERIFIER = Symbol('TokenVerifier');
 export const DATABASE = Symbol('Database');
+export const PATHWAY_CASES = Symbol('PathwayCases');

@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { PathwayWorkerRunner, WorkerModule } from './worker.module.js';
-import { describeBootFailure } from '../../../libs/config/src/index.js';
+import { describeBootFailure, loadConfig, workerEnvSchema } from '../../../libs/config/src/index.js';
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule, {
-    logger: ['error', 'warn', 'log'],
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    WorkerModule.withConfig(loadConfig(workerEnvSchema)),
+    {
+      logger: ['error', 'warn', 'log'],
+      abortOnError: false,
+    },
+  );
   app.enableShutdownHooks();
   await app.get(PathwayWorkerRunner).run();
   await app.close();

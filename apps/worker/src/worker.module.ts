@@ -1,8 +1,16 @@
-import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import { ALL_TOPICS } from '../../../libs/contracts/src/index.js';
-import { loadConfig, workerEnvSchema, type WorkerConfig } from '../../../libs/config/src/index.js';
+import type { WorkerConfig } from '../../../libs/config/src/index.js';
 import {
   EVENT_PUBLISHER,
   KafkaEventPublisher,
@@ -83,29 +91,36 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
   }
 }
 
-@Module({
-  providers: [
-    { provide: WORKER_CONFIG, useFactory: (): WorkerConfig => loadConfig(workerEnvSchema) },
-    {
-      provide: KAFKA,
-      useFactory: (config: WorkerConfig): Kafka =>
-        createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-worker` }),
-      inject: [WORKER_CONFIG],
-    },
-    {
-      provide: EVENT_PUBLISHER,
-      useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka),
-      inject: [KAFKA],
-    },
-    {
-      provide: NATIVE_CONNECTION,
-      useFactory: (config: WorkerConfig) =>
-        reachTemporal(config.TEMPORAL_ADDRESS, () =>
-          NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
-        ),
-      inject: [WORKER_CONFIG],
-    },
-    PathwayWorkerRunner,
-  ],
-})
-export class WorkerModule {}
+const PROVIDERS: Provider[] = [
+  {
+    provide: KAFKA,
+    useFactory: (config: WorkerConfig): Kafka =>
+      createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-worker` }),
+    inject: [WORKER_CONFIG],
+  },
+  {
+    provide: EVENT_PUBLISHER,
+    useFactory: (kafka: Kafka) => new KafkaEventPublisher(kafka),
+    inject: [KAFKA],
+  },
+  {
+    provide: NATIVE_CONNECTION,
+    useFactory: (config: WorkerConfig) =>
+      reachTemporal(config.TEMPORAL_ADDRESS, () =>
+        NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+      ),
+    inject: [WORKER_CONFIG],
+  },
+  PathwayWorkerRunner,
+];
+
+/**
+ * The worker's module, for a configuration loaded once by its caller (`main.ts` from the environment, tests
+ * from their own values): `WorkerModule.withConfig(config)`.
+ */
+@Module({})
+export class WorkerModule {
+  static withConfig(config: WorkerConfig): DynamicModule {
+    return { module: WorkerModule, providers: [{ provide: WORKER_CONFIG, useValue: config }, ...PROVIDERS] };
+  }
+}

@@ -114,12 +114,6 @@ export function grantsImpliedBy(event: PathwayEvent): readonly AccessGrant[] {
   return event.type === 'AsylumGranted' ? [{ role: 'municipality', party: event.municipalityCode }] : [];
 }
 
-/** Update names for grants (wire names, like the act names). */
-export const AccessUpdateNames = {
-  grantAccess: 'grantAccess',
-  revokeAccess: 'revokeAccess',
-} as const;
-
 /** Arguments of the grant/revoke Updates: who grants (an agency) and the grant. */
 export interface AccessChangeArgs {
   readonly by: AgencyId;

@@ -8,3 +8,5 @@ export * from './commands.contract.js';
 export * from './access.contract.js';
 export * from './access-log.contract.js';
 export * from './names.contract.js';
+export * from './pathway-cases.port.js';
+export * from './http.contract.js';

@@ -1,6 +1,20 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AccessChangeArgs } from './access.contract.js';
+import type {
+  ActArgs,
+  ActEnvelope,
+  ActResult,
+  AgencyCommandType,
+  CaseView,
+  IdempotencyRecord,
+} from './case.contract.js';
+
 /**
- * Wire names for Temporal. These strings are stored on running executions and in histories: renaming one
- * breaks every open case, so they change only with a versioned migration.
+ * Wire names and typed definitions for Temporal, shared by the workflows and the gateway (as Temporal's NestJS
+ * sample shares them in its lib), so the data that crosses the hop is checked on both sides. The strings are
+ * stored on running executions and in histories: renaming one breaks every open case, so they change only with
+ * a versioned migration.
  */
 
 export const WorkflowTypes = {
@@ -21,14 +35,37 @@ export const QueryNames = {
   workerProbe: 'workerProbe',
 } as const;
 
+/** The case as it stands (every section; the gateway filters per role). */
+export const getCaseQuery = defineQuery<CaseView>(QueryNames.getCase);
+/** The request an Idempotency-Key (its digest) is bound to in this case, or null. */
+export const idempotencyRecordQuery = defineQuery<IdempotencyRecord | null, [string]>(
+  QueryNames.idempotencyRecord,
+);
+export const workerProbeQuery = defineQuery<'ok'>(QueryNames.workerProbe);
+
+/** One Update per agency act, named after its command (`requestPermitRenewal`, `recordCheckIn`, …). */
+export function actUpdate<T extends AgencyCommandType>(type: T) {
+  return defineUpdate<ActResult, [ActArgs<T> & ActEnvelope]>(type);
+}
+
+/** Update names for grants (wire names, like the act names). */
+export const AccessUpdateNames = {
+  grantAccess: 'grantAccess',
+  revokeAccess: 'revokeAccess',
+} as const;
+
+/** Grant or revoke a role's access to the case (object scopes, enforced by the gateway). */
+export const grantAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(AccessUpdateNames.grantAccess);
+export const revokeAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(AccessUpdateNames.revokeAccess);
+
 /**
- * Search attributes for caseload queries. They are stored unencrypted and indexed, so they hold only
- * stage names, agency ids and instants: never personal data.
+ * Search attributes for caseload queries, defined once with their types. They are stored unencrypted and
+ * indexed, so they hold only stage names, agency ids and instants: never personal data.
  */
-export const SearchAttributes = {
-  stage: { name: 'PathwayStage', type: 'KEYWORD' },
-  responsibleAgency: { name: 'ResponsibleAgency', type: 'KEYWORD' },
-  nextDeadline: { name: 'NextDeadline', type: 'DATETIME' },
+export const SearchAttributeKeys = {
+  stage: defineSearchAttributeKey('PathwayStage', SearchAttributeType.KEYWORD),
+  responsibleAgency: defineSearchAttributeKey('ResponsibleAgency', SearchAttributeType.KEYWORD),
+  nextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
   /** Object scopes as `role:party` keywords (an organisation code or an opaque subject id). */
-  accessGrants: { name: 'AccessGrants', type: 'KEYWORD_LIST' },
+  accessGrants: defineSearchAttributeKey('AccessGrants', SearchAttributeType.KEYWORD_LIST),
 } as const;

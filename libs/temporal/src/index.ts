@@ -1,2 +1,3 @@
 export * from './temporal-connection.js';
 export * from './temporal-errors.js';
+export * from './temporal-pathway-cases.js';

@@ -1,7 +1,12 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { QueryNames, SearchAttributes, WorkflowTypes, workerProbeId } from '../../contracts/src/index.js';
+import {
+  SearchAttributeKeys,
+  WorkflowTypes,
+  workerProbeId,
+  workerProbeQuery,
+} from '../../contracts/src/index.js';
 
 // @temporalio/proto is CommonJS: Node's ESM loader exposes it as a default export only.
 const { temporal } = proto;
@@ -93,7 +98,7 @@ export async function ensureSearchAttributes(
   connection: { readonly operatorService: Connection['operatorService'] },
   namespace: string,
 ): Promise<void> {
-  const wanted = Object.values(SearchAttributes);
+  const wanted = Object.values(SearchAttributeKeys);
   const known = await listCustomSearchAttributes(connection, namespace);
   const missing = wanted.filter((attribute) => !known.has(attribute.name));
   if (missing.length === 0) return;
@@ -135,10 +140,11 @@ export async function isWorkerServing(
   const workflowId = workerProbeId(taskQueue);
   const ask = () =>
     client.withDeadline(Date.now() + timeoutMs, () =>
-      client.workflow.getHandle(workflowId).query<string>(QueryNames.workerProbe),
+      client.workflow.getHandle(workflowId).query(workerProbeQuery),
     );
   try {
-    return (await ask()) === 'ok';
+    await ask(); // any answer comes from a live worker
+    return true;
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) return false;
   }
@@ -149,5 +155,8 @@ export async function isWorkerServing(
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   );
-  return (await ask().catch(() => 'down')) === 'ok';
+  return ask().then(
+    () => true,
+    () => false,
+  );
 }

@@ -23,10 +23,16 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { isVictimAct, ROLE_SCOPE, type Operation } from '../../../../libs/access/src/index.js';
+import {
+  grantBodySchema,
+  isVictimAct,
+  ROLE_SCOPE,
+  type Operation,
+} from '../../../../libs/access/src/index.js';
 import {
   actSchemas,
   caseRefSchema,
+  idempotencyKeySchema,
   referralSchema,
   type Role,
 } from '../../../../libs/contracts/src/index.js';
@@ -35,8 +41,7 @@ import { AccessGuard, ROUTE_ACCESS, type AuthenticatedRequest } from '../auth/ac
 import { requireJsonBody } from '../http/http-edges.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { agencyRoutes, isAct, type AgencyRoute } from '../http/agency-routes.js';
-import { CaseGatewayService, grantBodySchema, type CaseAnswer } from './case-gateway.service.js';
-import { idempotencyKeySchema } from './idempotency.js';
+import { CaseGatewayService, type CaseAnswer } from './case-gateway.service.js';
 
 const ROLE_TITLES: { readonly [R in Role]: string } = {
   cmm: 'CMM caseworker (Danish Centre against Human Trafficking)',

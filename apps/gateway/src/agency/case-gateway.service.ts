@@ -9,50 +9,36 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
-import {
-  ApplicationFailure,
-  SearchAttributeType,
-  WorkflowNotFoundError,
-  defineSearchAttributeKey,
-} from '@temporalio/common';
-import {
-  grantableRoles,
+  caseListQuery,
+  grantBodySchema,
   initialGrants,
   isInScope,
   isVictimAct,
-  scopeClause,
   viewForRole,
 } from '../../../../libs/access/src/index.js';
 import type { GatewayConfig } from '../../../../libs/config/src/index.js';
 import {
-  AccessUpdateNames,
-  QueryNames,
-  SearchAttributes,
-  WorkflowTypes,
+  CaseClosedError,
+  CaseNotFoundError,
+  CaseRefusedError,
+  CaseServiceUnavailableError,
   actSchemas,
   agencyOfRole,
-  grantKey,
-  partySchemaFor,
+  listCasesQuerySchema,
+  listDeadlinesQuerySchema,
   referralSchema,
   type AccessChangeArgs,
-  type ActResult,
-  type IdempotencyRecord,
-  type RefusalDetails,
-  type AccessGrant,
+  type ActArgs,
   type AgencyCommandType,
+  type CaseloadEntry,
   type CaseView,
+  type PathwayCases,
   type Principal,
   type RecordedAccessGrant,
   type VictimPathwayInput,
 } from '../../../../libs/contracts/src/index.js';
 import {
   DENMARK_POLICIES,
-  STAGES,
   caseRefFromRandom,
   decide,
   initialState,
@@ -60,70 +46,58 @@ import {
   selectPolicy,
   type AgencyId,
   type CaseRef,
+  type RefusalCode,
 } from '../../../../libs/domain/src/index.js';
-import { z } from 'zod';
-import { isTemporalUnavailable } from '../../../../libs/temporal/src/index.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { withSupportAndNextSteps } from './case-view.enrich.js';
 import { IdempotencyKeyStore } from './idempotency-key.store.js';
 import { bindIdempotencyKey, updateIdOf } from './idempotency.js';
-import { GATEWAY_CONFIG, TEMPORAL_CLIENT } from '../tokens.js';
+import { GATEWAY_CONFIG, PATHWAY_CASES } from '../tokens.js';
 
-/** Refusal codes that mean "not now" (409) rather than "not allowed by a rule" (422). */
-const CONFLICT_CODES = new Set([
-  'NOT_IN_STAGE',
-  'CASE_CLOSED',
-  'CASE_ALREADY_OPEN',
-  'APPLICATION_PENDING',
-  'NO_PENDING_APPLICATION',
-  'DEADLINE_PASSED',
-  'DEADLINE_NOT_REACHED',
-  'GRANT_NOT_FOUND',
-]);
+/**
+ * The HTTP status of each refusal: 409 for "not now" (the case is not in a state for it), 422 for "not
+ * allowed by a rule". A typed record over every code, so a new code does not compile without its status.
+ */
+const REFUSAL_STATUS: {
+  readonly [C in RefusalCode | 'GRANT_NOT_FOUND' | 'IDEMPOTENCY_KEY_REUSED']: 409 | 422;
+} = {
+  CASE_ALREADY_OPEN: 409,
+  CASE_NOT_OPEN: 409,
+  CASE_CLOSED: 409,
+  POLICY_MISMATCH: 422,
+  POLICY_NOT_IN_FORCE: 422,
+  INVALID_COMMAND: 422,
+  NOT_IN_STAGE: 409,
+  ACTOR_NOT_PERMITTED: 422,
+  WRONG_AUTHORITY: 422,
+  VICTIM_CANNOT_APPLY: 422,
+  INTERVIEW_REQUIRED: 422,
+  ASSESSMENT_REQUIRED: 422,
+  DEADLINE_PASSED: 409,
+  DEADLINE_NOT_REACHED: 409,
+  UNKNOWN_DEADLINE: 422,
+  APPLICATION_PENDING: 409,
+  NO_PENDING_APPLICATION: 409,
+  EXTENSION_BEYOND_CAP: 422,
+  GROUND_NOT_ALLOWED: 422,
+  AVR_COOPERATION_NOT_CONFIRMED: 422,
+  AVR_PLAN_REQUIRED: 422,
+  PERMIT_NOT_AVAILABLE: 422,
+  HAS_LEGAL_STAY: 422,
+  POLICE_COOPERATION_REQUIRED: 422,
+  INVESTIGATION_ENDED: 422,
+  NO_ACTIVE_PERMIT: 422,
+  NOT_A_CHILD: 422,
+  GUARDIAN_REQUIRED: 422,
+  NOT_IN_BEST_INTEREST: 422,
+  DURABLE_SOLUTION_REQUIRED: 422,
+  NOT_DEPARTED: 422,
+  CHECK_IN_NOT_DUE: 422,
+  GRANT_NOT_FOUND: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+};
 
 const NOT_FOUND = { code: 'CASE_NOT_FOUND', detail: 'No case with this reference in your scope.' } as const;
-
-/** A grant: a grantable role and its party (an organisation code; a guardian's subject id). */
-export const grantBodySchema = z
-  .strictObject({
-    role: z.enum(grantableRoles() as [AccessGrant['role'], ...AccessGrant['role'][]], {
-      error: `must be one of: ${grantableRoles().join(', ')}`,
-    }),
-    party: z.string(),
-  })
-  .superRefine((grant, context) => {
-    const party = partySchemaFor(grant.role).safeParse(grant.party);
-    for (const issue of party.success ? [] : party.error.issues) {
-      context.addIssue({ code: 'custom', path: ['party'], message: issue.message });
-    }
-  });
-
-/** A whole number written in decimal digits only (`0x10`, `1e2`, ` 5` and `5.0` are refused). */
-const queryInt = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d{1,6}$/, `must be a whole number from ${min} to ${max}, in decimal digits`)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .default(fallback);
-
-export const listCasesQuerySchema = z.strictObject({
-  stage: z.enum(STAGES, { error: `must be one of: ${STAGES.join(', ')}` }).optional(),
-  limit: queryInt(1, 200, 50),
-});
-
-export const listDeadlinesQuerySchema = z.strictObject({
-  days: queryInt(1, 366, 14),
-  limit: queryInt(1, 200, 50),
-});
-
-/** One row of a caseload listing, read from search attributes (no personal data by construction). */
-export interface CaseloadEntry {
-  readonly caseRef: string;
-  readonly stage: string | undefined;
-  readonly responsibleAgency: string | undefined;
-  readonly nextDeadline: string | undefined;
-}
 
 /** An answer to an act or an open: the case as the caller may see it, and whether it replays an earlier one. */
 export interface CaseAnswer {
@@ -144,7 +118,7 @@ export interface CaseAnswer {
 @Injectable()
 export class CaseGatewayService {
   constructor(
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(PATHWAY_CASES) private readonly cases: PathwayCases,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(IdempotencyKeyStore) private readonly keys: IdempotencyKeyStore,
   ) {}
@@ -174,81 +148,51 @@ export class CaseGatewayService {
       instant(at),
       selectPolicy(DENMARK_POLICIES, instant(at)),
     );
-    if (!opening.ok) {
-      throw new UnprocessableEntityException({
-        code: opening.code,
-        detail: opening.reason,
-        ...(opening.rule !== undefined ? { rule: opening.rule } : {}),
-        ...(opening.details !== undefined ? { details: opening.details } : {}),
-      });
-    }
+    if (!opening.ok)
+      throw this.http(new CaseRefusedError(opening.code, opening.reason, opening.rule, opening.details));
     const access: RecordedAccessGrant[] = initialGrants(principal).map((grant) => ({
       ...grant,
       by: referral.by,
       at,
     }));
     const input: VictimPathwayInput = { caseRef, referral, access, ...(idempotency ? { idempotency } : {}) };
+    let opened: 'opened' | 'exists';
     try {
-      await this.withDeadline(() =>
-        this.client.workflow.start(WorkflowTypes.victimPathway, {
-          workflowId: caseRef,
-          taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [{ key: ACCESS_GRANTS_KEY, value: access.map(grantKey) }],
-        }),
-      );
+      opened = await this.cases.open(input);
     } catch (error) {
-      if (idempotency !== undefined && error instanceof WorkflowExecutionAlreadyStartedError) {
-        // The key opened this case before (a retry, or two retries that raced): the same referral is
-        // answered with that case; another referral under the same key is refused.
-        const held = await this.query<IdempotencyRecord | null>(caseRef, QueryNames.idempotencyRecord, [
-          idempotency.key,
-        ]);
-        if (held !== null && held.fingerprint !== idempotency.fingerprint) throw keyReused();
-        const view = await this.query<CaseView>(caseRef, QueryNames.getCase);
-        return {
-          status: 201,
-          caseRef,
-          view: viewForRole(principal.role, withSupportAndNextSteps(view)),
-          replayed: true,
-        };
-      }
-      if (isTemporalUnavailable(error) && (await this.exists(caseRef))) {
+      // A start whose answer was lost: if the case exists, say so, so that no retry opens another.
+      if (error instanceof CaseServiceUnavailableError && (await this.cases.exists(caseRef))) {
         return { status: 202, caseRef, replayed: false };
       }
-      throw this.translate(error);
+      throw this.http(error);
+    }
+    if (opened === 'exists') {
+      // The key opened this case before (a retry, or two retries that raced): the same referral is answered
+      // with that case; another referral under the same key is refused. (Without a key, a random ref that
+      // is taken cannot happen in practice: it is refused rather than answered with another case.)
+      if (idempotency === undefined)
+        throw new ConflictException({ code: 'CASE_ALREADY_OPEN', detail: 'Try again.' });
+      const held = await this.read(() => this.cases.idempotencyRecord(caseRef, idempotency.key));
+      if (held !== null && held.fingerprint !== idempotency.fingerprint) throw keyReused();
+      const view = await this.read(() => this.cases.view(caseRef));
+      return { status: 201, caseRef, view: this.forRole(principal, view), replayed: true };
     }
     try {
-      const view = await this.withDeadline(() =>
-        this.client.workflow.getHandle(caseRef).query<CaseView>(QueryNames.getCase),
-      );
       return {
         status: 201,
         caseRef,
-        view: viewForRole(principal.role, withSupportAndNextSteps(view)),
+        view: this.forRole(principal, await this.cases.view(caseRef)),
         replayed: false,
       };
     } catch (error) {
       // Started, but no worker answered in time: the case exists; say so, so that no retry opens another.
-      if (isTemporalUnavailable(error)) return { status: 202, caseRef, replayed: false };
-      throw this.translate(error);
-    }
-  }
-
-  /** Whether a workflow with this id exists, when Temporal answers in time (a start whose answer was lost). */
-  private async exists(caseRef: CaseRef): Promise<boolean> {
-    try {
-      await this.withDeadline(() => this.client.workflow.getHandle(caseRef).describe());
-      return true;
-    } catch {
-      return false;
+      if (error instanceof CaseServiceUnavailableError) return { status: 202, caseRef, replayed: false };
+      throw this.http(error);
     }
   }
 
   async view(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
-    return viewForRole(principal.role, withSupportAndNextSteps(await this.caseInScope(principal, caseRef)));
+    return this.forRole(principal, await this.caseInScope(principal, caseRef));
   }
 
   /**
@@ -272,26 +216,22 @@ export class CaseGatewayService {
       onBehalfOfVictim === true
         ? { by: 'victim', via: this.agency(principal) }
         : { by: this.agency(principal) };
-    const args = parseOrThrow(actSchemas[act], { ...rest, ...actor });
+    const args: ActArgs<AgencyCommandType> = parseOrThrow(actSchemas[act], { ...rest, ...actor });
     const idempotency =
       idempotencyKey === undefined
         ? undefined
         : bindIdempotencyKey(principal, idempotencyKey, { operation: act, caseRef, body });
     if (idempotency !== undefined) await this.keys.claim(idempotency);
-    const result = await this.update<ActResult>(
-      caseRef,
-      act,
-      { ...args, ...(idempotency ? { idempotency } : {}) },
-      idempotency ? updateIdOf(idempotency) : undefined,
+    const { receipt, ...view } = await this.read(() =>
+      this.cases.act(
+        caseRef,
+        act,
+        { ...args, ...(idempotency ? { idempotency } : {}) },
+        idempotency ? updateIdOf(idempotency) : undefined,
+      ),
     );
-    const { receipt, ...view } = result;
     const replayed = idempotency !== undefined && receipt?.requestId !== idempotency.requestId;
-    return {
-      status: 200,
-      caseRef,
-      view: viewForRole(principal.role, withSupportAndNextSteps(view)),
-      replayed,
-    };
+    return { status: 200, caseRef, view: this.forRole(principal, view), replayed };
   }
 
   async changeAccess(
@@ -305,18 +245,13 @@ export class CaseGatewayService {
       by: this.agency(principal),
       grant: parseOrThrow(grantBodySchema, grant),
     };
-    const name = change === 'grant' ? AccessUpdateNames.grantAccess : AccessUpdateNames.revokeAccess;
-    return viewForRole(
-      principal.role,
-      withSupportAndNextSteps(await this.update<CaseView>(caseRef, name, args)),
-    );
+    return this.forRole(principal, await this.read(() => this.cases.changeAccess(caseRef, change, args)));
   }
 
-  /** Open cases in the caller's scope, optionally in one stage (newest first). */
+  /** Open cases in the caller's scope, optionally in one stage. */
   async listCases(principal: Principal, query: unknown): Promise<CaseloadEntry[]> {
     const { stage, limit } = parseOrThrow(listCasesQuerySchema, query);
-    const stageClause = stage ? ` AND ${SearchAttributes.stage.name} = '${stage}'` : '';
-    return this.list(`${this.openCasesQuery(principal)}${stageClause}`, limit);
+    return this.read(() => this.cases.list(caseListQuery(principal, stage ? { stage } : {}), limit));
   }
 
   /**
@@ -325,33 +260,22 @@ export class CaseGatewayService {
    */
   async listDeadlines(principal: Principal, query: unknown): Promise<CaseloadEntry[]> {
     const { days, limit } = parseOrThrow(listDeadlinesQuerySchema, query);
-    const until = new Date(Date.now() + days * 86_400_000).toISOString();
     const agency = agencyOfRole(principal.role);
-    const mine = agency ? ` AND ${SearchAttributes.responsibleAgency.name} = '${agency}'` : '';
-    const entries = await this.list(
-      `${this.openCasesQuery(principal)}${mine} AND ${SearchAttributes.nextDeadline.name} <= '${until}'`,
-      limit,
+    const entries = await this.read(() =>
+      this.cases.list(
+        caseListQuery(principal, {
+          ...(agency ? { responsibleAgency: agency } : {}),
+          nextDeadlineBefore: new Date(Date.now() + days * 86_400_000).toISOString(),
+        }),
+        limit,
+      ),
     );
     return entries.sort((a, b) => (a.nextDeadline ?? '').localeCompare(b.nextDeadline ?? ''));
   }
 
-  private openCasesQuery(principal: Principal): string {
-    return `WorkflowType = '${WorkflowTypes.victimPathway}' AND ExecutionStatus = 'Running'${scopeClause(principal)}`;
-  }
-
-  private async list(query: string, limit: number): Promise<CaseloadEntry[]> {
-    try {
-      return await this.withDeadline(async () => {
-        const entries: CaseloadEntry[] = [];
-        for await (const execution of this.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
-          entries.push(toEntry(execution));
-          if (entries.length >= limit) break;
-        }
-        return entries;
-      });
-    } catch (error) {
-      throw this.translate(error);
-    }
+  /** The view a role may see, with what the domain says for people (support, next steps). */
+  private forRole(principal: Principal, view: CaseView): CaseView {
+    return viewForRole(principal.role, withSupportAndNextSteps(view));
   }
 
   private agency(principal: Principal): AgencyId {
@@ -393,72 +317,43 @@ export class CaseGatewayService {
 
   /** Reads the case; out of scope is indistinguishable from unknown (404), so scope leaks no existence. */
   private async caseInScope(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
-    const view = await this.query<CaseView>(caseRef, QueryNames.getCase);
+    const view = await this.read(() => this.cases.view(caseRef));
     if (!isInScope(principal, view.access ?? [])) throw new NotFoundException(NOT_FOUND);
     return view;
   }
 
-  private async query<T>(caseRef: CaseRef, name: string, args: unknown[] = []): Promise<T> {
+  private async read<R>(call: () => Promise<R>): Promise<R> {
     try {
-      return await this.withDeadline(() =>
-        this.client.workflow.getHandle(caseRef).query<T, unknown[]>(name, ...args),
-      );
+      return await call();
     } catch (error) {
-      throw this.translate(error);
-    }
-  }
-
-  private async update<T>(caseRef: CaseRef, name: string, args: unknown, updateId?: string): Promise<T> {
-    try {
-      return await this.withDeadline(() =>
-        this.client.workflow
-          .getHandle(caseRef)
-          .executeUpdate<T, [unknown]>(name, { args: [args], ...(updateId ? { updateId } : {}) }),
-      );
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError && (await this.isClosed(caseRef))) {
-        throw new ConflictException({
-          code: 'CASE_CLOSED',
-          detail: 'The case is closed; it takes no further acts.',
-        });
-      }
-      throw this.translate(error);
-    }
-  }
-
-  /** Every Temporal call ends within the configured time, answered or not. */
-  private withDeadline<T>(call: () => Promise<T>): Promise<T> {
-    return this.client.withDeadline(Date.now() + this.config.GATEWAY_TEMPORAL_TIMEOUT_MS, call);
-  }
-
-  private async isClosed(caseRef: CaseRef): Promise<boolean> {
-    try {
-      const description = await this.withDeadline(() => this.client.workflow.getHandle(caseRef).describe());
-      return description.status.name !== 'RUNNING';
-    } catch {
-      return false;
+      throw this.http(error);
     }
   }
 
   /**
-   * Domain refusals keep their code and reason; an unknown case is a 404 that names no data; Temporal or the
-   * workers not answering in time is a 503 with Retry-After (an act may still be applied once they are back:
-   * retry it with the same Idempotency-Key).
+   * The port's failures as HTTP answers: a refusal keeps the domain's code, reason, rule and details; an
+   * unknown case is a 404 that names no data; the engine or its workers not answering in time is a 503 with
+   * Retry-After (an act may still be applied once they are back: retry it with the same Idempotency-Key).
    */
-  private translate(error: unknown): unknown {
-    if (error instanceof WorkflowNotFoundError) return new NotFoundException(NOT_FOUND);
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-      const code = error.cause.type ?? 'REFUSED';
-      const [more] = error.cause.details as [RefusalDetails?];
-      const body = {
-        code,
-        detail: error.cause.message,
-        ...(typeof more?.rule === 'string' ? { rule: more.rule } : {}),
-        ...(more?.details !== undefined ? { details: more.details } : {}),
-      };
-      return CONFLICT_CODES.has(code) ? new ConflictException(body) : new UnprocessableEntityException(body);
+  private http(error: unknown): unknown {
+    if (error instanceof CaseNotFoundError) return new NotFoundException(NOT_FOUND);
+    if (error instanceof CaseClosedError) {
+      return new ConflictException({
+        code: 'CASE_CLOSED',
+        detail: 'The case is closed; it takes no further acts.',
+      });
     }
-    if (isTemporalUnavailable(error)) {
+    if (error instanceof CaseRefusedError) {
+      const body = {
+        code: error.code,
+        detail: error.message,
+        ...(error.rule !== undefined ? { rule: error.rule } : {}),
+        ...(error.details !== undefined ? { details: error.details } : {}),
+      };
+      const status = (REFUSAL_STATUS as Readonly<Record<string, 409 | 422 | undefined>>)[error.code] ?? 422;
+      return status === 409 ? new ConflictException(body) : new UnprocessableEntityException(body);
+    }
+    if (error instanceof CaseServiceUnavailableError) {
       return new ServiceUnavailableException({
         code: 'SERVICE_UNAVAILABLE',
         detail:
@@ -475,28 +370,4 @@ function keyReused(): UnprocessableEntityException {
     code: 'IDEMPOTENCY_KEY_REUSED',
     detail: 'This Idempotency-Key was already used for another request; a new request needs a new key.',
   });
-}
-
-const ACCESS_GRANTS_KEY = defineSearchAttributeKey(
-  SearchAttributes.accessGrants.name,
-  SearchAttributeType.KEYWORD_LIST,
-);
-const STAGE_KEY = defineSearchAttributeKey(SearchAttributes.stage.name, SearchAttributeType.KEYWORD);
-const RESPONSIBLE_KEY = defineSearchAttributeKey(
-  SearchAttributes.responsibleAgency.name,
-  SearchAttributeType.KEYWORD,
-);
-const NEXT_DEADLINE_KEY = defineSearchAttributeKey(
-  SearchAttributes.nextDeadline.name,
-  SearchAttributeType.DATETIME,
-);
-
-function toEntry(execution: WorkflowExecutionInfo): CaseloadEntry {
-  const attributes = execution.typedSearchAttributes;
-  return {
-    caseRef: execution.workflowId,
-    stage: attributes.get(STAGE_KEY),
-    responsibleAgency: attributes.get(RESPONSIBLE_KEY),
-    nextDeadline: attributes.get(NEXT_DEADLINE_KEY)?.toISOString(),
-  };
 }

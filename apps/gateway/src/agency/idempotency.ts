@@ -1,12 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { IdempotencyRecord, Principal } from '../../../../libs/contracts/src/index.js';
-
-/** An Idempotency-Key header: 8–128 characters of letters, digits, `.`, `_`, `:` or `-`. */
-export const idempotencyKeySchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of letters, digits, . _ : -')
-  .optional();
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
