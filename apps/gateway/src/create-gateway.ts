@@ -1,14 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AccessLogService } from './auth/access-log.service.js';
 import { agencyRoutes } from './http/agency-routes.js';
 import type { GatewayConfig } from '../../../libs/config/src/index.js';
 import { GatewayModule } from './gateway.module.js';
 import { methodNotAllowed } from './http/http-edges.js';
-import { OPENAPI_PATH, buildOpenApiDocument } from './openapi-document.js';
+import { OPENAPI_PATH, openApiDocument } from './http/openapi.js';
 
-export { OPENAPI_PATH, buildOpenApiDocument };
+export { OPENAPI_PATH };
 
 /**
  * The composition root of the HTTP gateway, shared by `main.ts` and the end-to-end tests, for a
@@ -36,7 +36,8 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
       { method: 'GET', path: `/${OPENAPI_PATH}/*` },
     ]),
   );
-  SwaggerModule.setup(OPENAPI_PATH, app, () => buildOpenApiDocument(app), {
+  // The document is written from the route table and the contract's schemas, as docs/openapi.json is.
+  SwaggerModule.setup(OPENAPI_PATH, app, () => openApiDocument() as unknown as OpenAPIObject, {
     jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json`,
     swaggerOptions: { persistAuthorization: true },
   });

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { createTokenVerifier } from '../../../libs/auth/src/index.js';
 import type { GatewayConfig } from '../../../libs/config/src/index.js';
-import { ROLES, type PathwayCases } from '../../../libs/contracts/src/index.js';
+import type { PathwayCases } from '../../../libs/contracts/src/index.js';
 import { createPool, migrateDatabase, type Pool } from '../../../libs/database/src/index.js';
 import {
   EVENT_PUBLISHER,
@@ -24,7 +24,7 @@ import {
   connectTemporalClient,
   ensureSearchAttributes,
 } from '../../../libs/temporal/src/index.js';
-import { createAgencyController } from './agency/agency-controllers.js';
+import { AgencyController } from './agency/agency.controller.js';
 import { CaseGatewayService } from './agency/case-gateway.service.js';
 import { IdempotencyKeyStore } from './agency/idempotency-key.store.js';
 import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
@@ -33,9 +33,6 @@ import { DirectoryController } from './directory/directory.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { DATABASE, GATEWAY_CONFIG, KAFKA, PATHWAY_CASES, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
-
-/** One gateway (controller group) per role, generated from the access matrix. */
-const AGENCY_CONTROLLERS = ROLES.map(createAgencyController);
 
 const PROVIDERS: Provider[] = [
   {
@@ -121,7 +118,7 @@ export class GatewayModule implements OnApplicationShutdown {
   static withConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [...AGENCY_CONTROLLERS, HealthController, DirectoryController],
+      controllers: [AgencyController, HealthController, DirectoryController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ...PROVIDERS],
     };
   }

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { STAGES } from '../../domain/src/index.js';
+import {
+  ACTORS,
+  AGENCY_IDS,
+  CLOSE_REASONS,
+  DEADLINE_KINDS,
+  RULE_IDS,
+  STAGES,
+  SUPPORT_KINDS,
+} from '../../domain/src/index.js';
+import { ROLES } from './access.contract.js';
 
 /**
  * The HTTP contract's query and header schemas (the bodies of the acts are `actSchemas`, of a referral
@@ -30,3 +39,189 @@ export const idempotencyKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of letters, digits, . _ : -')
   .optional();
+
+/*
+ * Answers. The gateway's answers as schemas, for the OpenAPI document (and the clients generated from it);
+ * the typed-client test validates real answers against them.
+ */
+
+const instantText = z.iso.datetime({ offset: false });
+const agency = z.enum(AGENCY_IDS);
+const actorEnum = z.enum(ACTORS);
+const ruleId = z.enum(RULE_IDS);
+
+export const problemSchema = z
+  .object({
+    type: z.string().describe('`urn:problem:victim-pathway:<code>`'),
+    title: z.string().describe('A readable title, e.g. "Extension beyond the cap".'),
+    status: z.number().int(),
+    instance: z.string().describe('A fresh `urn:uuid:` of this occurrence (never the request URL).'),
+    code: z.string().describe('Stable machine code, e.g. `EXTENSION_BEYOND_CAP`, `CASE_NOT_FOUND`.'),
+    detail: z.string(),
+    rule: ruleId.optional().describe('The rule that refused it (domain refusals).'),
+    details: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .describe(
+        'Machine-readable numbers and instants, e.g. the cap and the latest end for EXTENSION_BEYOND_CAP.',
+      ),
+    errors: z
+      .array(z.object({ pointer: z.string(), detail: z.string() }))
+      .optional()
+      .describe('One entry per invalid field (VALIDATION_FAILED).'),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details (`application/problem+json`).' });
+
+const explanationSchema = z
+  .object({
+    deadlineId: z.string(),
+    kind: z.enum(DEADLINE_KINDS),
+    rule: ruleId,
+    rules: z.array(ruleId),
+    policyVersion: z.string(),
+    startsAt: instantText,
+    base: z.object({ amount: z.number().int(), unit: z.enum(['days', 'months']) }),
+    baseEndsAt: instantText,
+    extensions: z.array(
+      z.object({
+        duration: z.object({ amount: z.number().int(), unit: z.enum(['days', 'months']) }),
+        rule: ruleId,
+        ground: z.string(),
+        decidedBy: agency,
+        decidedAt: instantText,
+        endsAt: instantText,
+      }),
+    ),
+    limit: z.object({ rule: ruleId, capDays: z.number().int(), latestEndsAt: instantText }).optional(),
+    window: z.object({ opensAt: instantText }).optional(),
+    dueAt: instantText,
+    timeZone: z.string(),
+    dueDate: z.string().describe('The local date of `dueAt`, e.g. 2027-09-01.'),
+    summary: z.string(),
+  })
+  .meta({ id: 'DeadlineExplanation' });
+
+export const deadlineSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(DEADLINE_KINDS),
+    rule: ruleId,
+    dueAt: instantText,
+    responsible: agency,
+    onDue: z.enum(['expire', 'escalate']),
+    explanation: explanationSchema,
+  })
+  .meta({ id: 'Deadline', description: 'A running deadline, who must act, and why it falls when it does.' });
+
+const nextStepSchema = z
+  .object({
+    deadlineId: z.string(),
+    deadlineKind: z.enum(DEADLINE_KINDS),
+    rule: z.string(),
+    responsible: agency,
+    dueAt: instantText,
+    reminders: z.array(
+      z.object({
+        at: instantText,
+        to: z.array(agency),
+        past: z.boolean(),
+        movedBecause: z.string().optional(),
+      }),
+    ),
+    atDeadline: z.string(),
+    escalation: z.object({ at: instantText, to: z.array(agency) }).optional(),
+    text: z.string().describe('The whole in one paragraph, for a caseworker.'),
+  })
+  .meta({ id: 'NextStep' });
+
+const supportOfferSchema = z
+  .object({
+    kind: z.enum(SUPPORT_KINDS),
+    rule: z.string(),
+    providers: z.array(z.object({ agency, name: z.string() })),
+    dependsOnCooperation: z.literal(false),
+    conditions: z.array(z.string()),
+  })
+  .meta({ id: 'SupportOffer' });
+
+const grantViewSchema = z.object({
+  role: z.enum(ROLES),
+  party: z.string(),
+  by: agency,
+  at: instantText,
+});
+
+export const caseViewSchema = z
+  .object({
+    caseRef: z.string(),
+    stage: z.enum([...STAGES, 'not-started']),
+    policyVersion: z.string().optional(),
+    deadlines: z.array(deadlineSchema),
+    next: z.object({ at: instantText, kind: z.string(), deadlineId: z.string() }).optional(),
+    timeline: z.array(
+      z.object({
+        seq: z.number().int(),
+        at: instantText,
+        type: z.string(),
+        by: actorEnum.optional(),
+        via: agency.optional(),
+      }),
+    ),
+    closed: z.object({ at: instantText, reason: z.enum(CLOSE_REASONS) }).optional(),
+    state: z
+      .object({ stage: z.enum([...STAGES, 'not-started']) })
+      .catchall(z.unknown())
+      .describe('The case state, with only the sections the caller’s role may see.'),
+    access: z.array(grantViewSchema).optional(),
+    undeliverable: z.array(z.object({ key: z.string(), type: z.string(), at: instantText })).optional(),
+    support: z.array(supportOfferSchema).optional(),
+    nextSteps: z.array(nextStepSchema).optional(),
+  })
+  .meta({ id: 'CaseView', description: 'A case as the caller’s role may see it (need to know).' });
+
+export const acceptedSchema = z
+  .object({ caseRef: z.string(), status: z.literal('accepted'), detail: z.string() })
+  .meta({ id: 'CaseAccepted', description: 'Opened, but not yet readable: read it at `Location` later.' });
+
+export const caseloadEntrySchema = z
+  .object({
+    caseRef: z.string(),
+    stage: z.string().optional(),
+    responsibleAgency: z.string().optional(),
+    nextDeadline: instantText.optional(),
+  })
+  .meta({ id: 'CaseloadEntry' });
+
+export const directorySchema = z
+  .object({
+    policyVersion: z.string(),
+    timeZone: z.string(),
+    agencies: z.array(
+      z.object({
+        id: agency,
+        name: z.string(),
+        role: z.string(),
+        organisations: z.array(
+          z.object({
+            name: z.string(),
+            phone: z.string().optional(),
+            hotline: z.string().optional(),
+            hours: z.string().optional(),
+            email: z.string().optional(),
+            secureEmail: z.string().optional(),
+            url: z.string().optional(),
+            openNow: z.boolean().optional(),
+            nextOpensAt: instantText.optional(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'Directory' });
+
+export const readinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    checks: z.record(z.string(), z.enum(['up', 'down'])),
+  })
+  .meta({ id: 'Readiness' });

@@ -19,12 +19,8 @@ import {
 } from '../../../../libs/contracts/src/index.js';
 import { isCaseRef } from '../../../../libs/domain/src/index.js';
 import { EVENT_PUBLISHER, type EventPublisher } from '../../../../libs/messaging/src/index.js';
-import { agencyRoutes } from '../http/agency-routes.js';
+import { resolvedRouteOf } from '../http/agency-routes.js';
 import { DATABASE } from '../tokens.js';
-
-const OPERATION_BY_ROUTE = new Map<string, string>(
-  agencyRoutes().map((route) => [`${route.method} ${route.path}`, route.operation]),
-);
 
 /** Records per relay round, and how long the relay waits between rounds (shorter when kicked). */
 const RELAY_BATCH = 500;
@@ -110,9 +106,9 @@ export class AccessLogService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private recordOf(request: Request, response: Response, requestId: string): AccessRecord | undefined {
-    const route = (request.route as { path?: string } | undefined)?.path;
-    const operation = route ? OPERATION_BY_ROUTE.get(`${request.method} ${route}`) : undefined;
-    if (route === undefined || operation === undefined) return undefined; // health, docs, unknown paths
+    const resolved = resolvedRouteOf(response);
+    if (resolved === undefined) return undefined; // health, docs, unknown paths
+    const { operation, path: route } = resolved;
     const principal = (request as Request & { principal?: Principal }).principal;
     const param = request.params['caseRef'];
     const opened: unknown = response.locals['caseRef'];

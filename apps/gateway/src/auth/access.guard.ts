@@ -2,25 +2,23 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
+  NotFoundException,
   ServiceUnavailableException,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import { mayPerform, type Operation } from '../../../../libs/access/src/index.js';
+import type { Request, Response } from 'express';
+import { mayPerform } from '../../../../libs/access/src/index.js';
 import { AuthenticationError, KeySetUnavailableError } from '../../../../libs/auth/src/index.js';
-import type { Principal, Role } from '../../../../libs/contracts/src/index.js';
+import type { Principal } from '../../../../libs/contracts/src/index.js';
+import { agencyRoute, rememberRoute, type RouteKind } from '../http/agency-routes.js';
 import { TOKEN_VERIFIER } from '../tokens.js';
 import { AccessLogService } from './access-log.service.js';
 
-/** Route metadata: which role's gateway this is and which operation of the matrix the route performs. */
-export interface RouteAccess {
-  readonly role: Role;
-  readonly operation: Operation;
-}
-export const ROUTE_ACCESS = 'victim-pathway:route-access';
+/** Handler metadata: which kind of agency route the handler serves (`/:role/cases/:caseRef/:act` is 'act'). */
+export const ROUTE_KIND = 'victim-pathway:route-kind';
 /** Route metadata: any authenticated caller, whatever the role (the agency directory). */
 export const ROUTE_AUTHENTICATED = 'victim-pathway:authenticated';
 
@@ -32,9 +30,10 @@ export interface TokenVerifier {
 export type AuthenticatedRequest = Request & { principal: Principal };
 
 /**
- * Every agency route: authenticate the bearer token (401), then authorise by role — the caller's role must
- * be the gateway's role and the matrix must allow the operation (403). The object scope is checked by the
- * service against the case's grants (404, indistinguishable from an unknown case).
+ * Every agency route: resolve `/:role/…` to a route of the route table (404 for an unknown role or act, as
+ * for any unknown path), authenticate the bearer token (401), then authorise by role — the caller's role
+ * must be the gateway's role and the matrix must allow the operation (403). The object scope is checked by
+ * the service against the case's grants (404, indistinguishable from an unknown case).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -45,16 +44,21 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, context.getHandler());
-    if (access === undefined) {
+    const kind = this.reflector.get<RouteKind | undefined>(ROUTE_KIND, context.getHandler());
+    if (kind === undefined) {
       if (this.reflector.get<boolean | undefined>(ROUTE_AUTHENTICATED, context.getHandler()) === true) {
         await this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>());
       }
       return true; // health and docs need no token
     }
-    // Nothing is done for a request whose access record could not be kept.
-    await this.accessLog.assertWritable(context.switchToHttp().getRequest<Request>().method !== 'GET');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const access = agencyRoute(request.params['role'], kind, request.params['act']);
+    if (access === undefined) {
+      throw new NotFoundException({ code: 'NOT_FOUND', detail: 'No such resource.' });
+    }
+    rememberRoute(context.switchToHttp().getResponse<Response>(), access);
+    // Nothing is done for a request whose access record could not be kept.
+    await this.accessLog.assertWritable(request.method !== 'GET');
     const principal = await this.authenticate(request);
     if (principal.role !== access.role) {
       throw new ForbiddenException({

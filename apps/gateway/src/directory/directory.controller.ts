@@ -1,5 +1,4 @@
 import { Controller, Get, SetMetadata, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   DENMARK_POLICIES,
   calendarOf,
@@ -30,19 +29,11 @@ export interface DirectoryAnswer {
  * pathway and its organisational contacts (never a person's), with whether a line with opening hours is open
  * now. For any authenticated caller.
  */
-@ApiTags('directory')
-@ApiBearerAuth()
 @Controller('directory')
 @UseGuards(AccessGuard)
 export class DirectoryController {
   @Get()
   @SetMetadata(ROUTE_AUTHENTICATED, true)
-  @ApiOperation({
-    operationId: 'directory',
-    summary: 'The agencies of the pathway: their roles and contacts (CMM hotline: open now or when it opens)',
-  })
-  @ApiResponse({ status: 200, description: 'The directory of the policy in force.' })
-  @ApiResponse({ status: 401, description: 'No valid bearer token.' })
   directory(): DirectoryAnswer {
     const now = instant(Date.now());
     const policy = selectPolicy(DENMARK_POLICIES, now);

@@ -1,5 +1,4 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import type { Kafka } from 'kafkajs';
@@ -11,7 +10,6 @@ import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from '../tokens.js';
 
 type Check = 'up' | 'down';
 
-@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -22,16 +20,12 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: the gateway process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({
-    summary:
-      'Readiness: 200 only when Temporal, Kafka and PostgreSQL are reachable and a worker answers on the task queue (within 2 s)',
-  })
+  /** 200 only when Temporal, Kafka and PostgreSQL are reachable and a worker answers on the task queue. */
   async ready(
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {

@@ -1,4 +1,5 @@
 import { AGENCY_COMMAND_TYPES, ROLES, kebab, type Role } from '../../../../libs/contracts/src/index.js';
+import type { Response } from 'express';
 import { OPERATIONS, mayPerform, type Operation } from '../../../../libs/access/src/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -14,7 +15,7 @@ export interface AgencyRoute {
   readonly permitted: boolean;
 }
 
-function routeOf(operation: Operation): { method: HttpMethod; path: string } {
+function methodAndPath(operation: Operation): { method: HttpMethod; path: string } {
   switch (operation) {
     case 'openCase':
       return { method: 'POST', path: 'cases' };
@@ -41,7 +42,7 @@ function routeOf(operation: Operation): { method: HttpMethod; path: string } {
 export function agencyRoutes(roles: readonly Role[] = ROLES): AgencyRoute[] {
   return roles.flatMap((role) =>
     OPERATIONS.map((operation) => {
-      const { method, path } = routeOf(operation);
+      const { method, path } = methodAndPath(operation);
       return { role, operation, method, path: `/${role}/${path}`, permitted: mayPerform(role, operation) };
     }),
   );
@@ -49,4 +50,43 @@ export function agencyRoutes(roles: readonly Role[] = ROLES): AgencyRoute[] {
 
 export function isAct(operation: Operation): operation is (typeof AGENCY_COMMAND_TYPES)[number] {
   return (AGENCY_COMMAND_TYPES as readonly string[]).includes(operation);
+}
+
+/** What one handler of the agency controller serves: one operation, or any act (`/:role/cases/:caseRef/:act`). */
+export type RouteKind = Exclude<Operation, (typeof AGENCY_COMMAND_TYPES)[number]> | 'act';
+
+const ROUTE_BY_KEY = new Map<string, AgencyRoute>(
+  agencyRoutes().map((route) => [
+    `${route.role} ${isAct(route.operation) ? `act ${kebab(route.operation)}` : route.operation}`,
+    route,
+  ]),
+);
+
+/**
+ * The route of the table that a request to `/:role/…` is: by the role and the handler's kind, and for an
+ * act by its kebab-case name (`request-permit-renewal`). Undefined for an unknown role or act (404).
+ */
+export function agencyRoute(role: unknown, kind: RouteKind, act?: unknown): AgencyRoute | undefined {
+  if (typeof role !== 'string') return undefined;
+  if (kind !== 'act') return ROUTE_BY_KEY.get(`${role} ${kind}`);
+  return typeof act === 'string' ? ROUTE_BY_KEY.get(`${role} act ${act}`) : undefined;
+}
+
+const ROUTE_LOCAL = 'agencyRoute';
+
+/** For the guard: the route this request resolved to, for the handler and the access log. */
+export function rememberRoute(response: Response, route: AgencyRoute): void {
+  response.locals[ROUTE_LOCAL] = route;
+}
+
+/** The agency route the guard resolved for this request (its role, operation and literal path). */
+export function routeOf(response: Response): AgencyRoute {
+  const route = resolvedRouteOf(response);
+  if (route === undefined) throw new Error('no agency route was resolved for this request');
+  return route;
+}
+
+/** Same, or undefined for a request that is not an agency route (health, docs, unknown paths). */
+export function resolvedRouteOf(response: Response): AgencyRoute | undefined {
+  return response.locals[ROUTE_LOCAL] as AgencyRoute | undefined;
 }

@@ -1,0 +1,105 @@
+import { Controller, Delete, Get, HttpCode, Post, Req, Res, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { caseRefSchema, idempotencyKeySchema } from '../../../../libs/contracts/src/index.js';
+import type { CaseRef } from '../../../../libs/domain/src/index.js';
+import { AccessGuard, ROUTE_KIND, type AuthenticatedRequest } from '../auth/access.guard.js';
+import { requireJsonBody } from '../http/http-edges.js';
+import { isAct, routeOf, type RouteKind } from '../http/agency-routes.js';
+import { parseOrThrow } from '../http/zod-validation.pipe.js';
+import { CaseGatewayService, type CaseAnswer } from './case-gateway.service.js';
+
+const caseRefOf = (request: AuthenticatedRequest): CaseRef =>
+  parseOrThrow(caseRefSchema, request.params['caseRef']) as CaseRef;
+const keyOf = (request: AuthenticatedRequest): string | undefined =>
+  parseOrThrow(idempotencyKeySchema, request.headers['idempotency-key']);
+
+/**
+ * Writes an open's or an act's answer: 201/200 with the case, or 202 with `Location` when the case was
+ * opened but could not be read in time; `Idempotent-Replayed: true` when it repeats an earlier answer.
+ */
+function send(request: AuthenticatedRequest, response: Response, answer: CaseAnswer): void {
+  if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+  if (answer.status === 201 || answer.status === 202) {
+    response.setHeader('Location', `/${request.principal.role}/cases/${answer.caseRef}`);
+  }
+  // The access record of an open names the case it opened.
+  response.locals['caseRef'] = answer.caseRef;
+  response.status(answer.status).json(
+    answer.view ?? {
+      caseRef: answer.caseRef,
+      status: 'accepted',
+      detail:
+        'The case is open, but its first view could not be read in time. Read it at Location; do not open it again.',
+    },
+  );
+}
+
+const Kind = (kind: RouteKind): MethodDecorator => SetMetadata(ROUTE_KIND, kind);
+
+/**
+ * Every agency's gateway: `/<role>/…`, one route per kind of operation. Which role may do what is the
+ * access matrix's (`libs/access`), applied by the guard through the route table (`http/agency-routes.ts`,
+ * every role × operation with its literal path); the OpenAPI document is written from the same table
+ * (`http/openapi.ts`). Handlers are one line into the service.
+ */
+@ApiExcludeController()
+@Controller(':role')
+@UseGuards(AccessGuard)
+export class AgencyController {
+  constructor(private readonly cases: CaseGatewayService) {}
+
+  @Post('cases')
+  @Kind('openCase')
+  async openCase(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    requireJsonBody(request);
+    send(request, response, await this.cases.open(request.principal, request.body, keyOf(request)));
+  }
+
+  @Get('cases')
+  @Kind('listCases')
+  listCases(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    return this.cases.listCases(request.principal, request.query);
+  }
+
+  @Get('deadlines')
+  @Kind('listDeadlines')
+  listDeadlines(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    return this.cases.listDeadlines(request.principal, request.query);
+  }
+
+  @Get('cases/:caseRef')
+  @Kind('viewCase')
+  viewCase(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    return this.cases.view(request.principal, caseRefOf(request));
+  }
+
+  @Post('cases/:caseRef/access-grants')
+  @HttpCode(200)
+  @Kind('grantAccess')
+  grantAccess(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    requireJsonBody(request);
+    return this.cases.changeAccess(request.principal, caseRefOf(request), 'grant', request.body);
+  }
+
+  @Delete('cases/:caseRef/access-grants/:grantRole/:party')
+  @Kind('revokeAccess')
+  revokeAccess(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    const grant = { role: request.params['grantRole'], party: request.params['party'] };
+    return this.cases.changeAccess(request.principal, caseRefOf(request), 'revoke', grant);
+  }
+
+  @Post('cases/:caseRef/:act')
+  @Kind('act')
+  async act(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    const operation = routeOf(response).operation;
+    if (!isAct(operation)) throw new Error(`${operation} is not an act`);
+    const caseRef = caseRefOf(request);
+    requireJsonBody(request);
+    send(
+      request,
+      response,
+      await this.cases.act(request.principal, caseRef, operation, request.body, keyOf(request)),
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import type { Operation } from '../../../../libs/access/src/index.js';
+import type { Role } from '../../../../libs/contracts/src/index.js';
+
+/** The OpenAPI document's words: who each gateway serves, and what each operation does (rule ids). */
+
+export const ROLE_TITLES: { readonly [R in Role]: string } = {
+  cmm: 'CMM caseworker (Danish Centre against Human Trafficking)',
+  dis: 'DIS officer (Danish Immigration Service)',
+  siri: 'SIRI officer',
+  police: 'Police investigator',
+  prosecution: 'Prosecutor',
+  court: 'Court',
+  iom: 'IOM officer (assisted return and reintegration)',
+  ngo: 'NGO worker',
+  shelter: 'Shelter worker',
+  municipality: 'Municipality officer',
+  'red-cross': 'Red Cross (screening of unaccompanied minors)',
+  guardian: 'Guardian of a child',
+  auditor: 'Auditor (read only)',
+};
+
+export const OPERATION_DOCS: {
+  readonly [O in Operation]: { readonly summary: string; readonly description?: string };
+} = {
+  openCase: {
+    summary: 'Open a case pathway for a presumed victim (first encounter or asylum screening, R1/R3)',
+    description:
+      'The case gets a fresh pseudonymous reference; the referring organisation keeps access to it. With an Idempotency-Key a retried referral answers with the case the first one opened (`Idempotent-Replayed: true`).',
+  },
+  viewCase: {
+    summary:
+      'The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline',
+  },
+  listCases: { summary: 'Open cases in your scope, optionally in one stage' },
+  listDeadlines: {
+    summary: 'My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days`',
+  },
+  grantAccess: {
+    summary:
+      'Give a role’s party access to the case: assign an NGO or shelter, link a police unit, hand over to IOM, register a guardian',
+  },
+  revokeAccess: { summary: 'Withdraw a grant' },
+  recordInterview: { summary: 'Record an identification interview (evidence only, R2)' },
+  submitForIdentification: {
+    summary: 'Submit the case to the competent authority for its decision (R1, R2)',
+  },
+  decideIdentification: {
+    summary: 'Decide identification as the competent authority (R1); identified starts the period (R4/R7)',
+  },
+  courtGrantsStatus: { summary: 'A court grants victim status to a defendant (R1)' },
+  concludeCriminalCase: { summary: 'The criminal case is concluded; the period follows (R1, R10)' },
+  changeLegalStatus: {
+    summary: 'Legal stay, a criminal charge or SIRI competence changed: identification is re-routed (R1)',
+  },
+  recordAgeAssessment: {
+    summary: 'Record an age assessment; until one says adult the person is treated as a child (R17)',
+  },
+  appointGuardian: { summary: 'Appoint the child’s guardian (R17)' },
+  decideBestInterest: {
+    summary: 'Decide family tracing and the durable solution in the child’s best interest (R17)',
+  },
+  startFamilyTracing: { summary: 'Start family tracing, where in the child’s best interest (R17)' },
+  confirmAvrCooperation: { summary: 'Confirm the victim cooperates on assisted voluntary return (R5, R19)' },
+  draftAvrPlan: { summary: 'Record that the AVR plan is drafted (R19)' },
+  requestExtension: {
+    summary: 'Request an extension of the period before it ends, on the victim’s behalf (R5, R6)',
+    description:
+      'Within the 120-day cap (refused with EXTENSION_BEYOND_CAP, with the cap and latest end in `details`).',
+  },
+  decideExtension: {
+    summary: 'Grant (possibly fewer days) or refuse the pending extension request (R5, R6)',
+  },
+  applyForPermit: { summary: 'Apply for the §9c(5) residence permit on the victim’s behalf (R11)' },
+  requestPermitRenewal: { summary: 'Apply for the renewal of the permit’s 6-month term (R12)' },
+  decidePermit: { summary: 'Grant or refuse the permit application or renewal (R11, R12)' },
+  applyForWorkPermit: { summary: 'Apply for a work permit for a §9c(5) permit holder (R13)' },
+  decideWorkPermit: { summary: 'Grant the work permit, without further requirements (R13)' },
+  endInvestigation: {
+    summary: 'The investigation or prosecution has ended; no renewal after it (R11, R15, R16)',
+  },
+  applyForAsylum: { summary: 'Record an asylum application; the pathway’s clock is held meanwhile (R18)' },
+  decideAsylum: { summary: 'Grant asylum and name the municipality (3-digit code), or refuse (R18)' },
+  recordDeparture: { summary: 'Record the departure (assisted under AVR, or without it) (R10, R14, R19)' },
+  recordArrival: {
+    summary: 'Record the arrival in the country of return: six months of monitoring start (R14)',
+  },
+  recordCheckIn: { summary: 'Record this month’s reintegration check-in (R14)' },
+  closeCase: { summary: 'Close the case by hand, with a reason (CMM)' },
+};
