@@ -153,6 +153,22 @@ export default tseslint.config(
     },
   },
   {
+    // The apps run through tsx (esbuild), which emits no decorator metadata: a Nest class's constructor
+    // parameter without @Inject(token) is undefined at run time (the drills caught a 500 on every act).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ClassDeclaration:has(Decorator[expression.callee.name=/^(Injectable|Controller|Catch)$/]) MethodDefinition[kind='constructor'] > FunctionExpression > :matches(TSParameterProperty, Identifier)[decorators.length=0]",
+          message:
+            'Inject each constructor parameter of a Nest class with @Inject(token): tsx emits no decorator metadata.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

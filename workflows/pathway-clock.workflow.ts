@@ -24,6 +24,9 @@ export const clockStopped = defineSignal('clockStopped');
 export const clockTimerDue = defineSignal<[{ readonly actionId: string }]>('clockTimerDue');
 
 /**
+ * Retired by ADR 0011 (the case now holds every timer itself); kept registered so that clocks started by
+ * cases from before the `stage-timers-in-parent` patch replay, are stopped, and complete.
+ *
  * A stage clock: holds the timers of one stage of a pathway that has a life of its own (a permit's
  * 6-month terms, six months of reintegration monitoring) and tells the parent when each is due. It decides
  * nothing: the parent owns the case's state and asks the domain; the clock keeps that stage's timers, and

@@ -3,9 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
 import type { Referral } from '../libs/contracts/src/index.js';
-import { instant, type Instant } from '../libs/domain/src/index.js';
+import { currentDeadlines, instant, pendingActions, type Instant } from '../libs/domain/src/index.js';
+import { scenario } from '../libs/domain/src/testing/scenario.fixtures.js';
 import { POLICY, plusDays, plusMonths, remindedAt } from '../test/support/policy-time.js';
 import { DAY, dataOf, ofType, withCase } from '../test/support/pathway-harness.js';
+import { residencePermitWorkflow } from './pathway-clock.workflow.js';
 import { getCase } from './victim-pathway.workflow.js';
 
 const HISTORIES = fileURLToPath(new URL('../test/replay/histories/', import.meta.url));
@@ -147,29 +149,15 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       expect(events.every((e) => e.subject === run.caseRef && e.id.startsWith(`${run.caseRef}/`))).toBe(true);
       expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 
-      // The permit's and the monitoring's clocks ran as child workflows (ADR 0004) and finished with their stage.
-      const permitClock = run.env.client.workflow.getHandle(`${run.caseRef}/residence-permit/1`);
-      const monitoringClock = run.env.client.workflow.getHandle(`${run.caseRef}/reintegration-monitoring/1`);
-      for (const [clock, type] of [
-        [permitClock, 'residencePermitWorkflow'],
-        [monitoringClock, 'reintegrationMonitoringWorkflow'],
-      ] as const) {
-        const description = await clock.describe();
-        expect(description.type).toBe(type);
-        expect(description.status.name).toBe('COMPLETED');
+      // ADR 0011: the case holds every timer itself; no stage clock (child workflow) was started.
+      for (const clock of ['residence-permit', 'reintegration-monitoring']) {
+        await expect(
+          run.env.client.workflow.getHandle(`${run.caseRef}/${clock}/1`).describe(),
+        ).rejects.toThrow(/not found/i);
       }
-      expect((await permitClock.result()).timersDue).toBe(2); // the 30-day reminders of terms 1 and 2
 
       if (process.env['RECORD_HISTORIES'] === '1') {
         await mkdir(HISTORIES, { recursive: true });
-        await writeFile(
-          `${HISTORIES}residence-permit.full-pathway.json`,
-          historyToJSON(await permitClock.fetchHistory()),
-        );
-        await writeFile(
-          `${HISTORIES}reintegration-monitoring.full-pathway.json`,
-          historyToJSON(await monitoringClock.fetchHistory()),
-        );
         await writeFile(
           `${HISTORIES}victim-pathway.full-pathway.json`,
           historyToJSON(await run.handle.fetchHistory()),
@@ -178,6 +166,64 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
     });
     process.stdout.write(
       `full pathway (≈2 years simulated) ran in ${((performance.now() - wallStarted) / 1000).toFixed(1)} s of wall time\n`,
+    );
+  });
+
+  it('ADR 0011: a case carried over with its permit clock running stops the clock and holds the permit timers itself (R12)', async () => {
+    // Given: a case in the permit stage that continued as new while its stage clock (a child workflow, as
+    // cases ran before ADR 0011) held the term's timers.
+    let clockId = '';
+    let expiry = instant(0);
+    await withCase(
+      'retired-clock',
+      ADULT_WITHOUT_STAY,
+      async (run) => {
+        // When: the case runs on today's code.
+        const clock = run.env.client.workflow.getHandle(clockId);
+        // Then: the clock is stopped without reporting a timer, and the case keeps the term's reminders.
+        expect(await clock.result()).toEqual({ timersDue: 0 });
+        await run.skipTo(plusDays(expiry, -6));
+        const reminders = ofType(run.events(), 'dk.pathway.deadline-reminder.v1').filter(
+          (e) => dataOf(e)['deadlineKind'] === 'permit-expiry',
+        );
+        expect(reminders.map((e) => [dataOf(e)['daysBefore'], e.time])).toEqual([
+          [30, remindedAt(expiry, 30)],
+          [7, remindedAt(expiry, 7)],
+        ]);
+        const history = await run.handle.fetchHistory();
+        const markers = (history.events ?? []).flatMap((e) =>
+          e.markerRecordedEventAttributes?.markerName === 'core_patch'
+            ? [e.markerRecordedEventAttributes]
+            : [],
+        );
+        expect(markers.length).toBeGreaterThan(0);
+        await run.handle.terminate('test done');
+      },
+      {
+        prepare: async ({ env, taskQueue, caseRef, now }) => {
+          const given = scenario(POLICY, now).refer().identify().grantPermit();
+          const permit = pendingActions(given.state, POLICY).filter(
+            (a) => a.deadlineKind === 'permit-expiry',
+          );
+          expiry = currentDeadlines(given.state, POLICY).find((d) => d.kind === 'permit-expiry')!.dueAt;
+          clockId = `${caseRef}/residence-permit/1`;
+          const timers = permit.map((a) => ({ id: a.id, at: a.at }));
+          await env.client.workflow.start(residencePermitWorkflow, {
+            workflowId: clockId,
+            taskQueue,
+            args: [{ caseRef, timers }],
+          });
+          return {
+            state: given.state,
+            firedActionIds: [],
+            eventSeq: given.events.length,
+            outbox: [],
+            timeline: [],
+            clocks: { 'residence-permit': { workflowId: clockId, sent: JSON.stringify(timers) } },
+            clockRuns: { 'residence-permit': 1 },
+          };
+        },
+      },
     );
   });
 

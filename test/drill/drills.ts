@@ -59,8 +59,9 @@ export const SHORT_PLAN: DrillPlan = {
   kafkaDownAtBootMs: 8_000,
   concurrency: 2,
   actTimeLimitMs: 90_000,
-  settleLimitMs: 45_000,
-  settleQuietMs: 15_000,
+  settleLimitMs: 60_000,
+  // Longer than a publish in flight on a killed worker takes to be retried (heartbeat timeout 10 s + backoff).
+  settleQuietMs: 25_000,
   retryBudgetMs: 60_000,
   requestTimeoutMs: 35_000,
 };

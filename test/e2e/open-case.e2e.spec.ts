@@ -131,6 +131,36 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     );
   });
 
+  it('operators see a case in the Temporal Web UI: a summary, current details, named query and Updates, no personal data', async () => {
+    // A child's case: its guardian deadline runs from the referral (R17), so there is a next deadline.
+    const opened = await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'child' } });
+    const handle = temporal.workflow.getHandle(opened.caseRef);
+    const description = await handle.describe();
+    expect(await description.staticSummary()).toBe(
+      `Victim pathway ${opened.caseRef}: referred by police (first-encounter)`,
+    );
+    expect(await description.staticDetails()).toMatch(/No personal data/);
+    // What the Web UI reads for "Current details" and the handler list (the SDK's built-in metadata query).
+    const metadata = await handle.query<{
+      currentDetails?: string;
+      definition?: {
+        queryDefinitions?: Array<{ name?: string; description?: string }>;
+        updateDefinitions?: Array<{ name?: string; description?: string }>;
+      };
+    }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toContain(`**Stage:** ${opened.stage}`);
+    expect(metadata.currentDetails).toMatch(
+      /\*\*Next deadline:\*\* guardian-appointment on \S+Z — municipality must act \(R17\)/,
+    );
+    const queries = metadata.definition?.queryDefinitions ?? [];
+    expect(queries.find((q) => q.name === 'getCase')?.description).toMatch(/deadlines/);
+    const updates = metadata.definition?.updateDefinitions ?? [];
+    expect(updates.map((u) => u.name)).toEqual(
+      expect.arrayContaining(['recordInterview', 'requestPermitRenewal', 'grantAccess']),
+    );
+    expect(updates.every((u) => (u.description ?? '').length > 0)).toBe(true);
+  });
+
   it('serves the committed OpenAPI document (docs/openapi.json)', async () => {
     const doc = (await system.call<{ paths: Record<string, unknown> }>('GET', '/docs/openapi.json')).body;
     expect(doc).toEqual(JSON.parse(await readFile(join(repoRoot, 'docs', 'openapi.json'), 'utf8')));

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -7,11 +8,12 @@ import type {
   ActResult,
   ActArgs,
   AgencyCommandType,
+  CarriedPathway,
   CloudEvent,
   Referral,
   VictimPathwayInput,
 } from '../../libs/contracts/src/index.js';
-import { caseRefFromRandom, type Instant } from '../../libs/domain/src/index.js';
+import { caseRefFromRandom, instant, type CaseRef, type Instant } from '../../libs/domain/src/index.js';
 import { ensureSearchAttributes } from '../../libs/temporal/src/index.js';
 import { actUpdate, victimPathwayWorkflow } from '../../workflows/victim-pathway.workflow.js';
 import { RecordingPublisher } from './recording-publisher.js';
@@ -35,6 +37,16 @@ export interface CaseOptions extends Partial<
 > {
   /** Where the worker's activity publishes (default: a fresh in-memory recorder). */
   readonly publisher?: RecordingPublisher;
+  /**
+   * Runs with the worker up, before the case starts: may start other workflows and return what the case
+   * carries in (as a run that continued as new would), e.g. a case from before a workflow change.
+   */
+  readonly prepare?: (context: {
+    readonly env: TestWorkflowEnvironment;
+    readonly taskQueue: string;
+    readonly caseRef: CaseRef;
+    readonly now: Instant;
+  }) => Promise<CarriedPathway>;
 }
 
 export interface PathwayRun {
@@ -81,21 +93,28 @@ async function runCase(
   name: string,
   referral: Referral,
   body: (run: PathwayRun) => Promise<void>,
-  { publisher = new RecordingPublisher(), ...options }: CaseOptions,
+  { publisher = new RecordingPublisher(), prepare, ...options }: CaseOptions,
 ): Promise<RecordingPublisher> {
   const taskQueue = `ts-${name}-${Date.now()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ publisher }),
+    activities: createActivities({
+      publisher,
+      heartbeat: () => {
+        Context.current().heartbeat();
+      },
+    }),
   });
   const caseRef = caseRefFromRandom(randomBytes(12));
   await worker.runUntil(async () => {
+    const now = instant(await env.currentTimeMs());
+    const carried = prepare ? await prepare({ env, taskQueue, caseRef, now }) : undefined;
     const handle = await env.client.workflow.start(victimPathwayWorkflow, {
       workflowId: caseRef,
       taskQueue,
-      args: [{ caseRef, referral, ...options }],
+      args: [{ caseRef, referral, ...options, ...(carried ? { carried } : {}) }],
     });
     await body({
       env,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { EventPublisher } from '../../../libs/messaging/src/index.js';
 import { createActivities } from './activities/publish-agency-event.activity.js';
@@ -27,6 +28,11 @@ export async function createPathwayWorker(options: PathwayWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflows,
-    activities: createActivities({ publisher: options.publisher }),
+    activities: createActivities({
+      publisher: options.publisher,
+      heartbeat: () => {
+        Context.current().heartbeat();
+      },
+    }),
   });
 }

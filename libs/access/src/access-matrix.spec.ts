@@ -22,14 +22,13 @@ import {
   MANUAL_CLOSE_REASONS,
   STAGES,
   addDays,
-  decide,
-  evolve,
   competentAuthority,
   initialState,
   instant,
   isTreatedAsChild,
   maxInstant,
-  scheduleFor,
+  act,
+  pendingActions,
   type Actor,
   type AgeStatus,
   type AgencyId,
@@ -270,9 +269,8 @@ function explore(): Exploration {
     path: { readonly depth: number; readonly sideSteps: number },
   ): boolean => {
     decisions++;
-    const decision = decide(command, from, at, policy);
+    const { decision, state } = act(from, command, at, policy);
     if (!decision.ok) return false;
-    const state = decision.events.reduce(evolve, from);
     if (decision.events.length === 0 || state.stage === 'not-started') return true;
     stages.add(state.stage);
     const depth = path.depth + 1;
@@ -308,7 +306,7 @@ function explore(): Exploration {
       if (visit(policy, state, command, next, node)) accepted.get(command.type)?.add(command.by);
     }
     // Or the workflow's next timer fires: the earliest due action (an expiry or an escalation), at its time.
-    const due = scheduleFor(state, policy).actions.find((action) => action.kind !== 'reminder');
+    const due = pendingActions(state, policy).find((action) => action.kind !== 'reminder');
     if (due !== undefined) {
       dueActionsFired++;
       visit(policy, state, due.command, maxInstant(now, due.at), node);

@@ -1,7 +1,8 @@
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
 import { assertMatchesAsyncApi, loadCommittedAsyncApi } from '../../../test/support/asyncapi-validator.js';
-import { buildAsyncApiDocument } from './asyncapi.js';
+import { PATHWAY_EVENT_TYPES, type AgencyId } from '../../domain/src/index.js';
+import { buildAsyncApiDocument, carries, remindedOn } from './asyncapi.js';
 import { pathwayEventRequest, toCloudEvent, toCloudEventFor } from './events.contract.js';
 import { ALL_TOPICS, AUDIT_TOPIC, agencyTopic } from './topics.contract.js';
 
@@ -30,7 +31,7 @@ const referred = pathwayEventRequest(
     },
     competentAuthority: 'dis',
   } as never,
-  ['cmm', 'dis', 'ngo'],
+  ['cmm', 'dis', 'municipality'],
 );
 
 interface Doc {
@@ -83,10 +84,39 @@ describe('AsyncAPI document', () => {
     const messagesOf = (id: string) => Object.keys(generated.channels[id]?.messages ?? {});
     expect(messagesOf('dis')).toContain('CaseReferred');
     expect(messagesOf('audit')).toEqual(expect.arrayContaining(['CaseReferred', 'AsylumGranted']));
-    expect(messagesOf('ngo')).toContain('CaseReferredMinimised');
-    expect(messagesOf('ngo')).not.toContain('CaseReferred');
+    expect(messagesOf('municipality')).toContain('CaseReferredMinimised');
+    expect(messagesOf('municipality')).not.toContain('CaseReferred');
     expect(messagesOf('municipality')).toContain('AsylumGranted');
-    expect(messagesOf('ngo')).toContain('AsylumGrantedMinimised');
+    expect(messagesOf('guardian')).toContain('CaseReferredMinimised');
+  });
+
+  it('declares on each channel only what the routing can send there (recipientsOf’s own table)', () => {
+    const messagesOf = (id: string) => Object.keys(generated.channels[id]?.messages ?? {});
+    // The police follow identifications they referred, permits they applied for, departures and closures.
+    expect(messagesOf('police')).toEqual([
+      'IdentificationDecided',
+      'VictimStatusGrantedByCourt',
+      'PermitGranted',
+      'PermitRefused',
+      'PermitEnded',
+      'InvestigationEnded',
+      'DeadlineMissed',
+      'StageChanged',
+      'CaseClosed',
+      'DeadlineReminder',
+    ]);
+    expect(messagesOf('ngo')).toEqual(['IdentificationDecided', 'VictimStatusGrantedByCourt', 'CaseClosed']);
+    expect(messagesOf('shelter')).toEqual([]);
+    expect(messagesOf('audit')).toHaveLength(PATHWAY_EVENT_TYPES.length + 1);
+    for (const [id, channel] of Object.entries(generated.channels)) {
+      const audience = id === 'accessLog' ? undefined : id === 'audit' ? 'audit' : (id as AgencyId);
+      if (audience === undefined) continue;
+      const declared = Object.keys(channel.messages).map((m) => m.replace(/Minimised$/, ''));
+      expect(declared, id).toEqual([
+        ...PATHWAY_EVENT_TYPES.filter((type) => carries(audience, type)),
+        ...(remindedOn(audience) ? ['DeadlineReminder'] : []),
+      ]);
+    }
   });
 });
 
@@ -95,14 +125,14 @@ describe('assertMatchesAsyncApi', () => {
     expect(() => {
       assertMatchesAsyncApi(AUDIT_TOPIC, toCloudEvent(referred));
       assertMatchesAsyncApi(agencyTopic('dis'), toCloudEventFor(referred, 'dis'));
-      assertMatchesAsyncApi(agencyTopic('ngo'), toCloudEventFor(referred, 'ngo'));
+      assertMatchesAsyncApi(agencyTopic('municipality'), toCloudEventFor(referred, 'municipality'));
     }).not.toThrow();
   });
 
   it('refuses a status fact on a topic it is withheld from, naming the field but no value', () => {
     let message = '';
     try {
-      assertMatchesAsyncApi(agencyTopic('ngo'), toCloudEvent(referred));
+      assertMatchesAsyncApi(agencyTopic('municipality'), toCloudEvent(referred));
     } catch (error) {
       message = (error as Error).message;
     }
@@ -119,6 +149,10 @@ describe('assertMatchesAsyncApi', () => {
     expect(() => {
       assertMatchesAsyncApi('pathway.nobody.v1', event);
     }).toThrow(/no channel/);
+    // The routing never sends a referral to the police topic: its channel does not declare one.
+    expect(() => {
+      assertMatchesAsyncApi(agencyTopic('police'), toCloudEventFor(referred, 'police'));
+    }).toThrow(/no message of type dk\.pathway\.case-referred\.v1/);
     let message = '';
     try {
       assertMatchesAsyncApi(AUDIT_TOPIC, { ...event, data: { ...event.data, name: 'Jane Doe' } });

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { AGENCY_IDS, type AgencyId } from '../../domain/src/index.js';
 import { CASE_REF_PATTERN } from '../../domain/src/index.js';
-import { PATHWAY_EVENT_TYPES, type PathwayEventType } from '../../domain/src/index.js';
+import {
+  DENMARK_POLICIES,
+  PATHWAY_EVENT_TYPES,
+  possibleRecipientsOf,
+  possibleReminderRecipients,
+  type PathwayEventType,
+} from '../../domain/src/index.js';
 import {
   eventDataSchemaFor,
   restrictionOf,
@@ -24,8 +30,9 @@ import { AUDIT_TOPIC, agencyTopic } from './topics.contract.js';
  *
  * A message is one event type as one kind of topic receives it: `CaseReferred` in full (its readers' topics
  * and the audit stream) and `CaseReferredMinimised` without the withheld fields (every other agency's topic).
- * Each channel lists exactly the messages its topic can carry, so validating a delivery against its channel
- * also proves that minimisation held.
+ * Each channel lists exactly the messages its topic can carry — derived from the domain's routing
+ * (`possibleRecipientsOf`, the same table `recipientsOf` reads, over every policy the service ships) — so
+ * validating a delivery against its channel also proves that routing and minimisation held.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -80,6 +87,22 @@ function audiences(): Audience[] {
         'The audit stream: every event of every case, in full (nothing withheld), for supervision and for rebuilding a case history.',
     },
   ];
+}
+
+/** Whether the routing can send events of `type` to this audience's topic (the audit stream gets every one). */
+export function carries(audience: EventAudience, type: PathwayEventType): boolean {
+  return (
+    audience === 'audit' ||
+    DENMARK_POLICIES.some((policy) => possibleRecipientsOf(type, policy).includes(audience))
+  );
+}
+
+/** Whether a reminder can go to this audience's topic (the audit stream gets every one). */
+export function remindedOn(audience: EventAudience): boolean {
+  return (
+    audience === 'audit' ||
+    DENMARK_POLICIES.some((policy) => possibleReminderRecipients(policy).includes(audience))
+  );
 }
 
 /** `CaseReferred` or, for an audience that does not see its restricted fields, `CaseReferredMinimised`. */
@@ -191,7 +214,7 @@ export function buildAsyncApiDocument(): JsonObject {
 
   for (const target of audiences()) {
     const channelMessages: JsonObject = {};
-    for (const type of PATHWAY_EVENT_TYPES) {
+    for (const type of PATHWAY_EVENT_TYPES.filter((t) => carries(target.audience, t))) {
       const id = messageIdFor(target.audience, type);
       if (!(id in messages)) {
         messages[id] = message(
@@ -204,11 +227,16 @@ export function buildAsyncApiDocument(): JsonObject {
       }
       channelMessages[id] = { $ref: `#/components/messages/${id}` };
     }
-    channelMessages[REMINDER_MESSAGE_ID] = { $ref: `#/components/messages/${REMINDER_MESSAGE_ID}` };
+    if (remindedOn(target.audience)) {
+      channelMessages[REMINDER_MESSAGE_ID] = { $ref: `#/components/messages/${REMINDER_MESSAGE_ID}` };
+    }
     channels[target.channelId] = {
       address: target.topic,
       title: target.topic,
-      description: target.description,
+      description:
+        Object.keys(channelMessages).length > 0
+          ? target.description
+          : `${target.description} Under the policies this service ships nothing is routed here; the topic exists for a policy that gives this agency a task.`,
       messages: channelMessages,
     };
     operations[`send${pascal(target.channelId)}`] = {

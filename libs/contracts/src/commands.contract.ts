@@ -1,10 +1,17 @@
-import { municipalityCodeSchema } from './event-payloads.contract.js';
+import { legalStatusChangeSchema, municipalityCodeSchema } from './event-payloads.contract.js';
 import { z } from 'zod';
 import { ACTORS, AGENCY_IDS, type Actor } from '../../domain/src/index.js';
 import { instant } from '../../domain/src/index.js';
 import { EXTENSION_GROUNDS } from '../../domain/src/index.js';
 import { MANUAL_CLOSE_REASONS } from '../../domain/src/index.js';
 import { DURABLE_SOLUTIONS } from '../../domain/src/index.js';
+import {
+  AGE_ASSESSMENT_OUTCOMES,
+  AGE_STATUSES,
+  GRANT_OUTCOMES,
+  IDENTIFICATION_OUTCOMES,
+  INTAKE_CHANNELS,
+} from '../../domain/src/index.js';
 import type { ActArgs, AgencyCommandType, Referral } from './case.contract.js';
 
 /**
@@ -23,12 +30,12 @@ const isoInstant = z.iso.datetime({ offset: false }).transform((value) => instan
 
 export const referralSchema = z.strictObject({
   by: z.enum(AGENCY_IDS),
-  channel: z.enum(['first-encounter', 'asylum-screening']).default('first-encounter'),
+  channel: z.enum(INTAKE_CHANNELS).default('first-encounter'),
   facts: z.strictObject({
     hasLegalStay: z.boolean(),
     isDefendant: z.boolean().default(false),
     siriResponsible: z.boolean().optional(),
-    age: z.enum(['adult', 'child', 'unverified']),
+    age: z.enum(AGE_STATUSES),
     unaccompanied: z.boolean().optional(),
     isAsylumSeeker: z.boolean().optional(),
   }),
@@ -39,18 +46,14 @@ const plain = z.strictObject(by);
 export const actSchemas: { readonly [T in AgencyCommandType]: z.ZodType<ActArgs<T>> } = {
   recordInterview: plain,
   submitForIdentification: plain,
-  decideIdentification: z.strictObject({ ...by, outcome: z.enum(['identified', 'not-identified']) }),
+  decideIdentification: z.strictObject({ ...by, outcome: z.enum(IDENTIFICATION_OUTCOMES) }),
   courtGrantsStatus: plain,
   concludeCriminalCase: plain,
   changeLegalStatus: z.strictObject({
     ...by,
-    change: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('legal-stay'), hasLegalStay: z.boolean() }),
-      z.strictObject({ kind: z.literal('defendant'), isDefendant: z.boolean() }),
-      z.strictObject({ kind: z.literal('siri-responsible'), siriResponsible: z.boolean() }),
-    ]),
+    change: legalStatusChangeSchema,
   }),
-  recordAgeAssessment: z.strictObject({ ...by, outcome: z.enum(['adult', 'child']) }),
+  recordAgeAssessment: z.strictObject({ ...by, outcome: z.enum(AGE_ASSESSMENT_OUTCOMES) }),
   appointGuardian: plain,
   decideBestInterest: z.strictObject({
     ...by,
@@ -72,7 +75,7 @@ export const actSchemas: { readonly [T in AgencyCommandType]: z.ZodType<ActArgs<
   ]),
   applyForPermit: z.strictObject({ ...by, victimCooperatesWithPolice: z.boolean() }),
   requestPermitRenewal: z.strictObject({ ...by, victimCooperatesWithPolice: z.boolean() }),
-  decidePermit: z.strictObject({ ...by, outcome: z.enum(['granted', 'refused']) }),
+  decidePermit: z.strictObject({ ...by, outcome: z.enum(GRANT_OUTCOMES) }),
   applyForWorkPermit: z.strictObject({ ...by, via: z.enum(AGENCY_IDS).optional() }),
   decideWorkPermit: plain,
   endInvestigation: plain,

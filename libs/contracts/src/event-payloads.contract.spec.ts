@@ -9,7 +9,10 @@ import {
   minimiseFor,
   withheldFields,
 } from './event-payloads.contract.js';
-import { pathwayEventRequest, toCloudEventFor } from './events.contract.js';
+import { pathwayEventRequest, toCloudEventFor, type AgencyEventRequest } from './events.contract.js';
+
+/** A request as the publisher receives it: JSON from a workflow's history, which it checks. */
+const arrived = (request: object): AgencyEventRequest => request as AgencyEventRequest;
 
 const caseRef = 'PW-7K2M9Q4X1D3F';
 const at = '2026-12-01T10:00:00.000Z';
@@ -146,15 +149,15 @@ describe('toCloudEventFor', () => {
 
   it('refuses data that is not complete for its type, before any minimising', () => {
     const incomplete = minimiseFor('ngo', 'CaseReferred', referred);
-    expect(() => toCloudEventFor({ ...request, data: incomplete }, 'ngo')).toThrow(/facts/);
+    expect(() => toCloudEventFor(arrived({ ...request, data: incomplete }), 'ngo')).toThrow(/facts/);
   });
 
   it('refuses data whose domain type does not match the CloudEvents type, or is unknown', () => {
     expect(() => toCloudEventFor({ ...request, type: 'dk.pathway.permit-granted.v1' }, 'audit')).toThrow(
       /does not match the CloudEvents type/,
     );
-    expect(() => toCloudEventFor({ ...request, data: { ...referred, type: 'Unknown' } }, 'audit')).toThrow(
-      /type/,
-    );
+    expect(() =>
+      toCloudEventFor(arrived({ ...request, data: { ...referred, type: 'Unknown' } }), 'audit'),
+    ).toThrow(/type/);
   });
 });

@@ -6,6 +6,16 @@ import type { PathwayEvent, PathwayEventType } from '../../domain/src/index.js';
 import { CLOSE_REASONS, STAGES } from '../../domain/src/index.js';
 import { DURABLE_SOLUTIONS, MUNICIPALITY_CODE_PATTERN } from '../../domain/src/index.js';
 import { RULE_IDS } from '../../domain/src/index.js';
+import {
+  AGE_ASSESSMENT_OUTCOMES,
+  AGE_STATUSES,
+  IDENTIFICATION_OUTCOMES,
+  INTAKE_CHANNELS,
+  PERIOD_END_CAUSES,
+  PERIOD_KINDS,
+  PERMIT_END_CAUSES,
+  type LegalStatusChange,
+} from '../../domain/src/index.js';
 
 /**
  * The `data` of every CloudEvent we publish, one strict schema per domain event type, and what each topic
@@ -22,21 +32,31 @@ export const instantSchema = z.iso.datetime({ offset: false });
 const actor = z.enum([...AGENCY_IDS, 'victim', 'system']);
 const openStage = z.enum(STAGES).exclude(['closed']);
 const ruleId = z.enum(RULE_IDS);
-const periodKind = z.enum(['reflection', 'restitution']);
+const periodKind = z.enum(PERIOD_KINDS);
 const extensionGround = z.enum(EXTENSION_GROUNDS);
 const caseFacts = z.strictObject({
   hasLegalStay: z.boolean(),
   isDefendant: z.boolean(),
   siriResponsible: z.boolean(),
-  age: z.enum(['adult', 'child', 'unverified']),
+  age: z.enum(AGE_STATUSES),
   unaccompanied: z.boolean(),
   isAsylumSeeker: z.boolean(),
 });
-const legalStatusChange = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('legal-stay'), hasLegalStay: z.boolean() }),
-  z.strictObject({ kind: z.literal('defendant'), isDefendant: z.boolean() }),
-  z.strictObject({ kind: z.literal('siri-responsible'), siriResponsible: z.boolean() }),
+/** One schema per kind of legal-status change the domain knows (a new kind does not compile without one). */
+const legalStatusChanges = {
+  'legal-stay': z.strictObject({ kind: z.literal('legal-stay'), hasLegalStay: z.boolean() }),
+  defendant: z.strictObject({ kind: z.literal('defendant'), isDefendant: z.boolean() }),
+  'siri-responsible': z.strictObject({ kind: z.literal('siri-responsible'), siriResponsible: z.boolean() }),
+} satisfies {
+  readonly [K in LegalStatusChange['kind']]: z.ZodType<Extract<LegalStatusChange, { kind: K }>>;
+};
+/** R1: a change of legal stay, of defendant status or of SIRI's responsibility (the act and its event). */
+export const legalStatusChangeSchema = z.discriminatedUnion('kind', [
+  legalStatusChanges['legal-stay'],
+  legalStatusChanges.defendant,
+  legalStatusChanges['siri-responsible'],
 ]);
+const legalStatusChange = legalStatusChangeSchema;
 
 /** R18: a municipality's 3-digit code, as the domain defines it (the HTTP contract and the events use this). */
 export const municipalityCodeSchema = z
@@ -85,7 +105,7 @@ const FULL_SCHEMAS = {
   CaseReferred: eventData('CaseReferred', {
     policyVersion: z.string().min(1),
     by: actor,
-    channel: z.enum(['first-encounter', 'asylum-screening']),
+    channel: z.enum(INTAKE_CHANNELS),
     facts: caseFacts,
     competentAuthority: agencyIdSchema,
   }),
@@ -96,13 +116,13 @@ const FULL_SCHEMAS = {
   }),
   IdentificationDecided: eventData('IdentificationDecided', {
     by: agencyIdSchema,
-    outcome: z.enum(['identified', 'not-identified']),
+    outcome: z.enum(IDENTIFICATION_OUTCOMES),
   }),
   VictimStatusGrantedByCourt: eventData('VictimStatusGrantedByCourt', { by: agencyIdSchema }),
   CriminalCaseConcluded: eventData('CriminalCaseConcluded', { by: agencyIdSchema }),
   LegalStatusChanged: eventData('LegalStatusChanged', { by: agencyIdSchema, change: legalStatusChange }),
   IdentificationRerouted: eventData('IdentificationRerouted', { from: agencyIdSchema, to: agencyIdSchema }),
-  AgeAssessed: eventData('AgeAssessed', { by: agencyIdSchema, outcome: z.enum(['adult', 'child']) }),
+  AgeAssessed: eventData('AgeAssessed', { by: agencyIdSchema, outcome: z.enum(AGE_ASSESSMENT_OUTCOMES) }),
   GuardianAppointed: eventData('GuardianAppointed', { by: agencyIdSchema }),
   BestInterestDecided: eventData('BestInterestDecided', {
     by: agencyIdSchema,
@@ -138,7 +158,7 @@ const FULL_SCHEMAS = {
   }),
   PeriodEnded: eventData('PeriodEnded', {
     kind: periodKind,
-    cause: z.enum(['elapsed', 'superseded-by-permit', 'departed']),
+    cause: z.enum(PERIOD_END_CAUSES),
   }),
   AvrCooperationConfirmed: eventData('AvrCooperationConfirmed', { by: agencyIdSchema }),
   AvrPlanDrafted: eventData('AvrPlanDrafted', { by: agencyIdSchema }),
@@ -151,7 +171,7 @@ const FULL_SCHEMAS = {
     endsAt: instantSchema,
   }),
   PermitRefused: eventData('PermitRefused', { by: agencyIdSchema, renewal: z.boolean() }),
-  PermitEnded: eventData('PermitEnded', { cause: z.enum(['expired', 'investigation-ended']) }),
+  PermitEnded: eventData('PermitEnded', { cause: z.enum(PERMIT_END_CAUSES) }),
   WorkPermitApplied: eventData('WorkPermitApplied', { by: actor, via: agencyIdSchema.optional() }),
   WorkPermitGranted: eventData('WorkPermitGranted', { by: agencyIdSchema }),
   InvestigationEnded: eventData('InvestigationEnded', { by: agencyIdSchema }),

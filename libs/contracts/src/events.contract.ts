@@ -72,7 +72,7 @@ export function reminderEventRequest(
   action: ReminderAction,
   state: PathwayState,
   policy: Policy,
-): AgencyEventRequest {
+): ReminderEventRequest {
   const deadline =
     state.stage === 'not-started'
       ? undefined
@@ -114,19 +114,44 @@ export const cloudEventSchema = z.strictObject({
 });
 export type CloudEvent = z.infer<typeof cloudEventSchema>;
 
+interface EventRequestBase {
+  readonly caseRef: string;
+  readonly key: string;
+  readonly time: string;
+  /** Agencies that must act on it or follow the case; the audit stream receives every event besides. */
+  readonly recipients: readonly AgencyId[];
+}
+
+/** A domain event's data as published: the event with the case it belongs to. */
+export type PathwayEventData = PathwayEvent extends infer E
+  ? E extends PathwayEvent
+    ? Omit<E, 'caseRef'> & { readonly caseRef: string }
+    : never
+  : never;
+
+/** A domain event, numbered in its case (`pathwayEventRequest`). */
+export interface PathwayEventRequest extends EventRequestBase {
+  /** `dk.pathway.<kebab event type>.v1` (`cloudEventTypeOf`). */
+  readonly type: string;
+  readonly data: PathwayEventData;
+}
+
+/** A reminder ahead of a deadline (`reminderEventRequest`): its data is the reminder contract's. */
+export interface ReminderEventRequest extends EventRequestBase {
+  readonly type: typeof REMINDER_EVENT_TYPE;
+  readonly data: ReminderData;
+}
+
 /**
  * What a workflow asks the publishing activity to send. `key` is unique per case and step (the event's
  * sequence number in the case, or the reminder's id), so a retried activity or a replayed workflow
- * produces the same CloudEvents id and consumers can drop duplicates.
+ * produces the same CloudEvents id and consumers can drop duplicates. Both kinds are built here, typed by
+ * their contract; the activity checks the data again against the strict schema before publishing.
  */
-export interface AgencyEventRequest {
-  readonly caseRef: string;
-  readonly key: string;
-  readonly type: string;
-  readonly time: string;
-  readonly data: Record<string, unknown>;
-  /** Agencies that must act on it or follow the case; the audit stream receives every event besides. */
-  readonly recipients: readonly AgencyId[];
+export type AgencyEventRequest = PathwayEventRequest | ReminderEventRequest;
+
+export function isReminderRequest(request: AgencyEventRequest): request is ReminderEventRequest {
+  return request.type === REMINDER_EVENT_TYPE;
 }
 
 export const EVENT_SOURCE = 'urn:dk:victim-pathway';
@@ -141,7 +166,7 @@ export function pathwayEventRequest(
   seq: number,
   event: PathwayEvent,
   recipients: readonly AgencyId[],
-): AgencyEventRequest {
+): PathwayEventRequest {
   return {
     caseRef,
     key: `e${String(seq).padStart(5, '0')}-${event.type}`,
@@ -178,7 +203,7 @@ export function toCloudEvent(request: AgencyEventRequest): CloudEvent {
 const domainEventType = z.object({ type: z.enum(PATHWAY_EVENT_TYPES) });
 
 function checkedData(request: AgencyEventRequest, audience: EventAudience): Record<string, unknown> {
-  if (request.type === REMINDER_EVENT_TYPE) return reminderDataSchema.parse(request.data);
+  if (isReminderRequest(request)) return reminderDataSchema.parse(request.data);
   const { type } = domainEventType.parse(request.data);
   if (cloudEventTypeOf(type) !== request.type) {
     throw new z.ZodError([

@@ -4,6 +4,8 @@ import {
   AGENCY_IDS,
   CLOSE_REASONS,
   DEADLINE_KINDS,
+  DURATION_UNITS,
+  ON_DUE,
   RULE_IDS,
   STAGES,
   SUPPORT_KINDS,
@@ -80,11 +82,11 @@ const explanationSchema = z
     rules: z.array(ruleId),
     policyVersion: z.string(),
     startsAt: instantText,
-    base: z.object({ amount: z.number().int(), unit: z.enum(['days', 'months']) }),
+    base: z.object({ amount: z.number().int(), unit: z.enum(DURATION_UNITS) }),
     baseEndsAt: instantText,
     extensions: z.array(
       z.object({
-        duration: z.object({ amount: z.number().int(), unit: z.enum(['days', 'months']) }),
+        duration: z.object({ amount: z.number().int(), unit: z.enum(DURATION_UNITS) }),
         rule: ruleId,
         ground: z.string(),
         decidedBy: agency,
@@ -108,7 +110,7 @@ export const deadlineSchema = z
     rule: ruleId,
     dueAt: instantText,
     responsible: agency,
-    onDue: z.enum(['expire', 'escalate']),
+    onDue: z.enum(ON_DUE),
     explanation: explanationSchema,
   })
   .meta({ id: 'Deadline', description: 'A running deadline, who must act, and why it falls when it does.' });

@@ -8,6 +8,7 @@ import type {
   AgencyCommandType,
   CaseView,
   IdempotencyRecord,
+  VictimPathwayInput,
 } from './case.contract.js';
 
 /**
@@ -25,6 +26,24 @@ export const WorkflowTypes = {
 /** The id of the readiness probe's workflow on a task queue (one per queue, shared by every gateway). */
 export function workerProbeId(taskQueue: string): string {
   return `worker-probe/${taskQueue}`;
+}
+
+/**
+ * What Temporal's Web UI shows of a case at a glance, set when it opens (the workflow keeps its *current*
+ * details up to date: stage, next deadline, who must act). Never personal data: this is stored unencrypted.
+ */
+export function caseStartMetadata(input: Pick<VictimPathwayInput, 'caseRef' | 'referral'>): {
+  readonly staticSummary: string;
+  readonly staticDetails: string;
+} {
+  return {
+    staticSummary: `Victim pathway ${input.caseRef}: referred by ${input.referral.by} (${input.referral.channel})`,
+    staticDetails: [
+      `**Case ${input.caseRef}** — the support pathway of one presumed victim of human trafficking in Denmark.`,
+      'No personal data is held here: the person is known only by this pseudonymous reference.',
+      'Stage, next deadline and who must act: *Current details*. The whole case: the `getCase` query, or the agency gateways.',
+    ].join('\n\n'),
+  };
 }
 
 export const QueryNames = {

@@ -4,6 +4,10 @@ import type { RuleId } from './rule-ids.js';
 import type { Calendar } from './calendar.js';
 import { formatDuration, type Duration, type Instant } from './time.js';
 
+/** What a deadline's passing means (see `Deadline.onDue`). */
+export const ON_DUE = ['expire', 'escalate'] as const;
+export type OnDue = (typeof ON_DUE)[number];
+
 /**
  * A date by which something must happen, with the agency responsible for acting and the explanation of how
  * the date was reached. Every deadline the domain produces carries its explanation.
@@ -20,7 +24,7 @@ export interface Deadline {
    * What its passing means: `expire` moves the pathway on (a period ends, a permit expires, monitoring
    * ends); `escalate` means an expected act is missing and is reported (escalated) to others.
    */
-  readonly onDue: 'expire' | 'escalate';
+  readonly onDue: OnDue;
   readonly explanation: DeadlineExplanation;
 }
 

@@ -35,6 +35,7 @@ export * from './pathway/pathway.evolve.js';
 export * from './pathway/pathway.notifications.js';
 export * from './model/pathway.refusals.js';
 export * from './pathway/pathway.schedule.js';
+export * from './pathway/pathway.runtime.js';
 export * from './pathway/pathway.next-steps.js';
 export * from './stages.js';
 export * from './model/pathway.state.js';

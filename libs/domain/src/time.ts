@@ -11,10 +11,12 @@
 
 export type Instant = string & { readonly __brand: 'Instant' };
 
+export const DURATION_UNITS = ['days', 'months'] as const;
+
 /** A length of time in whole days or whole calendar months. */
 export interface Duration {
   readonly amount: number;
-  readonly unit: 'days' | 'months';
+  readonly unit: (typeof DURATION_UNITS)[number];
 }
 
 export const DAY_MS = 86_400_000;

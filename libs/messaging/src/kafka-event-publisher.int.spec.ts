@@ -7,7 +7,7 @@ import {
   toCloudEvent,
   type CloudEvent,
 } from '../../contracts/src/index.js';
-import { caseRefFromRandom } from '../../domain/src/index.js';
+import { caseRefFromRandom, instant } from '../../domain/src/index.js';
 import { freePort } from '../../../test/support/servers.js';
 import { TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { KafkaReader } from '../../../test/support/kafka-reader.js';
@@ -21,7 +21,7 @@ const interviewRecorded = (caseRef: string, key: string): CloudEvent =>
     key,
     type: 'dk.pathway.interview-recorded.v1',
     time: '2026-12-01T10:00:00.000Z',
-    data: { caseRef, type: 'InterviewRecorded', at: '2026-12-01T10:00:00.000Z', by: 'ngo' },
+    data: { caseRef, type: 'InterviewRecorded', at: instant('2026-12-01T10:00:00.000Z'), by: 'ngo' },
     recipients: ['cmm'],
   });
 
@@ -56,7 +56,7 @@ describe('KafkaEventPublisher against a real Kafka broker', () => {
       key: 'e00001-InterviewRecorded',
       type: 'dk.pathway.interview-recorded.v1',
       time: '2026-12-01T10:00:00.000Z',
-      data: { caseRef, type: 'InterviewRecorded', at: '2026-12-01T10:00:00.000Z', by: 'ngo' },
+      data: { caseRef, type: 'InterviewRecorded', at: instant('2026-12-01T10:00:00.000Z'), by: 'ngo' },
       recipients: ['cmm'],
     });
     await publisher.publish([

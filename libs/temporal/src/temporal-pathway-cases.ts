@@ -13,6 +13,7 @@ import {
   SearchAttributeKeys,
   WorkflowTypes,
   actUpdate,
+  caseStartMetadata,
   getCaseQuery,
   grantAccessUpdate,
   grantKey,
@@ -57,6 +58,7 @@ export class TemporalPathwayCases implements PathwayCases {
           args: [input],
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...caseStartMetadata(input),
           typedSearchAttributes: [
             { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
           ],

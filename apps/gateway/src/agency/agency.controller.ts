@@ -1,4 +1,15 @@
-import { Controller, Delete, Get, HttpCode, Post, Req, Res, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { caseRefSchema, idempotencyKeySchema } from '../../../../libs/contracts/src/index.js';
@@ -47,7 +58,7 @@ const Kind = (kind: RouteKind): MethodDecorator => SetMetadata(ROUTE_KIND, kind)
 @Controller(':role')
 @UseGuards(AccessGuard)
 export class AgencyController {
-  constructor(private readonly cases: CaseGatewayService) {}
+  constructor(@Inject(CaseGatewayService) private readonly cases: CaseGatewayService) {}
 
   @Post('cases')
   @Kind('openCase')

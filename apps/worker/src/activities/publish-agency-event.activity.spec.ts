@@ -1,7 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { RecordingPublisher } from '../../../../test/support/recording-publisher.js';
+import type { AgencyEventRequest } from '../../../../libs/contracts/src/index.js';
 import { createActivities } from './publish-agency-event.activity.js';
+
+/** A request as the activity receives it: JSON from a workflow's history, which the activity checks. */
+const arrived = (request: object): AgencyEventRequest => request as AgencyEventRequest;
 
 const caseRef = 'PW-7K2M9Q4X1D3F';
 const at = '2026-12-01T10:00:00.000Z';
@@ -9,14 +13,16 @@ const at = '2026-12-01T10:00:00.000Z';
 describe('publishAgencyEvent', () => {
   it('publishes one envelope to each recipient agency topic and the audit stream', async () => {
     const publisher = new RecordingPublisher();
-    await createActivities({ publisher }).publishAgencyEvent({
-      caseRef,
-      key: 'e00002-IdentificationDecided',
-      type: 'dk.pathway.identification-decided.v1',
-      time: at,
-      data: { caseRef, type: 'IdentificationDecided', at, by: 'dis', outcome: 'identified' },
-      recipients: ['cmm', 'police', 'cmm'],
-    });
+    await createActivities({ publisher }).publishAgencyEvent(
+      arrived({
+        caseRef,
+        key: 'e00002-IdentificationDecided',
+        type: 'dk.pathway.identification-decided.v1',
+        time: at,
+        data: { caseRef, type: 'IdentificationDecided', at, by: 'dis', outcome: 'identified' },
+        recipients: ['cmm', 'police', 'cmm'],
+      }),
+    );
     expect(publisher.deliveries.map((d) => d.topic)).toEqual([
       'pathway.cmm.v1',
       'pathway.police.v1',
@@ -46,32 +52,36 @@ describe('publishAgencyEvent', () => {
       },
       competentAuthority: 'dis',
     };
-    await createActivities({ publisher }).publishAgencyEvent({
-      caseRef,
-      key: 'e00001-CaseReferred',
-      type: 'dk.pathway.case-referred.v1',
-      time: at,
-      data,
-      recipients: ['cmm', 'dis', 'ngo'],
-    });
+    await createActivities({ publisher }).publishAgencyEvent(
+      arrived({
+        caseRef,
+        key: 'e00001-CaseReferred',
+        type: 'dk.pathway.case-referred.v1',
+        time: at,
+        data,
+        // A child's referral: the municipality that appoints the guardian is told (R17), minimised.
+        recipients: ['cmm', 'dis', 'municipality'],
+      }),
+    );
     const byTopic = new Map(publisher.deliveries.map((d) => [d.topic, d.event]));
     expect([...byTopic.keys()]).toEqual([
       'pathway.cmm.v1',
       'pathway.dis.v1',
-      'pathway.ngo.v1',
+      'pathway.municipality.v1',
       'pathway.audit.v1',
     ]);
     expect(new Set([...byTopic.values()].map((e) => e.id))).toEqual(
       new Set([`${caseRef}/e00001-CaseReferred`]),
     );
-    // R1: the status facts go to the identifying authorities (and police, R11) and the audit stream, not to an NGO.
+    // R1: the status facts go to the identifying authorities (and police, R11) and the audit stream, not to
+    // the municipality.
     expect(byTopic.get('pathway.cmm.v1')?.data).toEqual(data);
     expect(byTopic.get('pathway.dis.v1')?.data).toEqual(data);
     expect(byTopic.get('pathway.audit.v1')?.data).toEqual(data);
-    const ngo = byTopic.get('pathway.ngo.v1')?.data;
-    expect(ngo).not.toHaveProperty('facts');
-    expect(ngo).not.toHaveProperty('channel');
-    expect(ngo).toEqual({
+    const municipality = byTopic.get('pathway.municipality.v1')?.data;
+    expect(municipality).not.toHaveProperty('facts');
+    expect(municipality).not.toHaveProperty('channel');
+    expect(municipality).toEqual({
       caseRef,
       type: 'CaseReferred',
       at,
@@ -84,14 +94,16 @@ describe('publishAgencyEvent', () => {
   it('fails a malformed event as non-retryable, naming the field but not echoing its value', async () => {
     const publisher = new RecordingPublisher();
     const failure = await createActivities({ publisher })
-      .publishAgencyEvent({
-        caseRef,
-        key: 'e00001-CaseReferred',
-        type: 'dk.pathway.case-referred.v1',
-        time: at,
-        data: { caseRef, type: 'CaseReferred', at: 'yesterday' },
-        recipients: ['cmm'],
-      })
+      .publishAgencyEvent(
+        arrived({
+          caseRef,
+          key: 'e00001-CaseReferred',
+          type: 'dk.pathway.case-referred.v1',
+          time: at,
+          data: { caseRef, type: 'CaseReferred', at: 'yesterday' },
+          recipients: ['cmm'],
+        }),
+      )
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: 'InvalidEventError', nonRetryable: true });
@@ -103,14 +115,16 @@ describe('publishAgencyEvent', () => {
   it("refuses a field outside the event type's contract, naming the field but not echoing its value", async () => {
     const publisher = new RecordingPublisher();
     const failure = await createActivities({ publisher })
-      .publishAgencyEvent({
-        caseRef,
-        key: 'e00003-InterviewRecorded',
-        type: 'dk.pathway.interview-recorded.v1',
-        time: at,
-        data: { caseRef, type: 'InterviewRecorded', at, by: 'ngo', interviewee: 'Jane Doe' },
-        recipients: ['cmm'],
-      })
+      .publishAgencyEvent(
+        arrived({
+          caseRef,
+          key: 'e00003-InterviewRecorded',
+          type: 'dk.pathway.interview-recorded.v1',
+          time: at,
+          data: { caseRef, type: 'InterviewRecorded', at, by: 'ngo', interviewee: 'Jane Doe' },
+          recipients: ['cmm'],
+        }),
+      )
       .catch((e: unknown) => e);
     expect(failure).toMatchObject({ type: 'InvalidEventError', nonRetryable: true });
     expect((failure as Error).message).toMatch(/interviewee/);

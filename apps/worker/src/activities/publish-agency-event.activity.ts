@@ -12,6 +12,26 @@ import type { EventPublisher } from '../../../../libs/messaging/src/index.js';
 
 export interface ActivityDeps {
   readonly publisher: EventPublisher;
+  /**
+   * Tells Temporal the attempt is alive (`Context.current().heartbeat()` in the worker): a worker killed
+   * mid-publish is noticed after the heartbeat timeout, not the 30 s start-to-close. Absent in unit tests.
+   */
+  readonly heartbeat?: () => void;
+}
+
+/** Well inside the workflow's heartbeat timeout (10 s); the SDK throttles what reaches the server. */
+const HEARTBEAT_EVERY_MS = 2_000;
+
+/** Awaits `work`, heartbeating while it waits (a broker outage can hold a publish for a while). */
+async function beating<T>(heartbeat: (() => void) | undefined, work: Promise<T>): Promise<T> {
+  if (heartbeat === undefined) return work;
+  heartbeat();
+  const timer = setInterval(heartbeat, HEARTBEAT_EVERY_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**
@@ -36,7 +56,7 @@ export function createActivities(deps: ActivityDeps): PathwayActivities {
           'InvalidEventError',
         );
       }
-      await deps.publisher.publish(deliveries);
+      await beating(deps.heartbeat, deps.publisher.publish(deliveries));
     },
   };
 }

@@ -1,8 +1,15 @@
 import type { Actor, AgencyId } from '../agency.js';
-import type { ExtensionGround } from '../policy/policy.types.js';
+import type { ExtensionGround, LegalStatusChangeKind } from '../policy/policy.types.js';
 import type { Instant } from '../time.js';
 import type { ManualCloseReason } from '../stages.js';
-import type { AgeStatus, DurableSolution, IntakeChannel } from './pathway.state.js';
+import type {
+  AgeAssessmentOutcome,
+  AgeStatus,
+  DurableSolution,
+  GrantOutcome,
+  IdentificationOutcome,
+  IntakeChannel,
+} from './pathway.state.js';
 
 /**
  * What agencies (and the workflow's timers) ask the pathway to do. Every command names who acts (`by`);
@@ -85,7 +92,7 @@ export interface SubmitForIdentification extends Acting {
 /** R1/R2: the competent authority's formal decision. */
 export interface DecideIdentification extends Acting {
   readonly type: 'decideIdentification';
-  readonly outcome: 'identified' | 'not-identified';
+  readonly outcome: IdentificationOutcome;
 }
 
 /** R1: a court grants victim status to a defendant in a criminal case. */
@@ -98,10 +105,16 @@ export interface ConcludeCriminalCase extends Acting {
   readonly type: 'concludeCriminalCase';
 }
 
-export type LegalStatusChange =
-  | { readonly kind: 'legal-stay'; readonly hasLegalStay: boolean }
-  | { readonly kind: 'defendant'; readonly isDefendant: boolean }
-  | { readonly kind: 'siri-responsible'; readonly siriResponsible: boolean };
+/** What each kind of legal-status change sets (one entry per kind the policy vocabulary lists). */
+interface LegalStatusChangeFields {
+  readonly 'legal-stay': { readonly hasLegalStay: boolean };
+  readonly defendant: { readonly isDefendant: boolean };
+  readonly 'siri-responsible': { readonly siriResponsible: boolean };
+}
+
+export type LegalStatusChange = {
+  readonly [K in LegalStatusChangeKind]: { readonly kind: K } & LegalStatusChangeFields[K];
+}[LegalStatusChangeKind];
 
 /** R1: status changed (legal stay gained or lost, criminal charge, SIRI competence); routing follows. */
 export interface ChangeLegalStatus extends Acting {
@@ -112,7 +125,7 @@ export interface ChangeLegalStatus extends Acting {
 /** R17: an age assessment; until one says adult, the person is treated as a child. */
 export interface RecordAgeAssessment extends Acting {
   readonly type: 'recordAgeAssessment';
-  readonly outcome: 'adult' | 'child';
+  readonly outcome: AgeAssessmentOutcome;
 }
 
 /** R17: a guardian / professional representative is appointed (replacing any earlier one). */
@@ -170,7 +183,7 @@ export interface RequestPermitRenewal extends Acting {
 /** R11/R12: DIS decides the pending first application or renewal. */
 export interface DecidePermit extends Acting {
   readonly type: 'decidePermit';
-  readonly outcome: 'granted' | 'refused';
+  readonly outcome: GrantOutcome;
 }
 
 /** R13: the permit holder applies to DIS for a work permit. */

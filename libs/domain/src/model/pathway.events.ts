@@ -6,7 +6,15 @@ import type { RuleId } from '../rule-ids.js';
 import type { Instant } from '../time.js';
 import type { LegalStatusChange } from './pathway.commands.js';
 import type { CloseReason, OpenStage } from '../stages.js';
-import type { CaseFacts, DurableSolution, IntakeChannel } from './pathway.state.js';
+import type {
+  AgeAssessmentOutcome,
+  CaseFacts,
+  DurableSolution,
+  IdentificationOutcome,
+  IntakeChannel,
+  PeriodEndCause,
+  PermitEndCause,
+} from './pathway.state.js';
 
 /**
  * Facts that happened, in past tense. Events carry every computed value (end dates, caps, slots), so
@@ -126,7 +134,7 @@ export interface IdentificationRequested extends At {
 export interface IdentificationDecided extends At {
   readonly type: 'IdentificationDecided';
   readonly by: AgencyId;
-  readonly outcome: 'identified' | 'not-identified';
+  readonly outcome: IdentificationOutcome;
 }
 
 export interface VictimStatusGrantedByCourt extends At {
@@ -155,7 +163,7 @@ export interface IdentificationRerouted extends At {
 export interface AgeAssessed extends At {
   readonly type: 'AgeAssessed';
   readonly by: AgencyId;
-  readonly outcome: 'adult' | 'child';
+  readonly outcome: AgeAssessmentOutcome;
 }
 
 export interface GuardianAppointed extends At {
@@ -216,7 +224,7 @@ export interface ExtensionRefused extends At {
 export interface PeriodEnded extends At {
   readonly type: 'PeriodEnded';
   readonly kind: PeriodKind;
-  readonly cause: 'elapsed' | 'superseded-by-permit' | 'departed';
+  readonly cause: PeriodEndCause;
 }
 
 export interface AvrCooperationConfirmed extends At {
@@ -252,7 +260,7 @@ export interface PermitRefused extends At {
 
 export interface PermitEnded extends At {
   readonly type: 'PermitEnded';
-  readonly cause: 'expired' | 'investigation-ended';
+  readonly cause: PermitEndCause;
 }
 
 export interface WorkPermitApplied extends At, Via {

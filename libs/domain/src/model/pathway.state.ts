@@ -16,10 +16,27 @@ export interface NotStartedState {
 }
 
 /** R17: "unverified" is treated as a child until an age assessment says otherwise. */
-export type AgeStatus = 'adult' | 'child' | 'unverified';
+export const AGE_STATUSES = ['adult', 'child', 'unverified'] as const;
+export type AgeStatus = (typeof AGE_STATUSES)[number];
 
 /** How the case came in: a first encounter (police, DIS, CMM, NGO) or asylum screening (R3). */
-export type IntakeChannel = 'first-encounter' | 'asylum-screening';
+export const INTAKE_CHANNELS = ['first-encounter', 'asylum-screening'] as const;
+export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
+/** An identification's outcome (R1). */
+export const IDENTIFICATION_OUTCOMES = ['identified', 'not-identified'] as const;
+export type IdentificationOutcome = (typeof IDENTIFICATION_OUTCOMES)[number];
+/** What an age assessment found (R17). */
+export const AGE_ASSESSMENT_OUTCOMES = ['adult', 'child'] as const;
+export type AgeAssessmentOutcome = (typeof AGE_ASSESSMENT_OUTCOMES)[number];
+/** A permit or asylum decision's outcome. */
+export const GRANT_OUTCOMES = ['granted', 'refused'] as const;
+export type GrantOutcome = (typeof GRANT_OUTCOMES)[number];
+/** Why a period ended (R4–R6). */
+export const PERIOD_END_CAUSES = ['elapsed', 'superseded-by-permit', 'departed'] as const;
+export type PeriodEndCause = (typeof PERIOD_END_CAUSES)[number];
+/** Why a permit ended (R12). */
+export const PERMIT_END_CAUSES = ['expired', 'investigation-ended'] as const;
+export type PermitEndCause = (typeof PERMIT_END_CAUSES)[number];
 
 /** Status facts that drive routing (R1) and the rules; no personal data. */
 export interface CaseFacts {
@@ -69,7 +86,7 @@ export interface InterviewRecord {
 export interface IdentificationRecord {
   readonly by: AgencyId;
   readonly at: Instant;
-  readonly outcome: 'identified' | 'not-identified';
+  readonly outcome: IdentificationOutcome;
 }
 
 /** A reflection (R4) or restitution (R7) period with its extensions (R5, R6). */
@@ -134,7 +151,7 @@ export interface PermitState {
   readonly terms: readonly PermitTerm[];
   readonly pending?: PermitApplication;
   readonly endedAt?: Instant;
-  readonly endCause?: 'expired' | 'investigation-ended';
+  readonly endCause?: PermitEndCause;
 }
 
 export interface WorkPermitState {
@@ -156,7 +173,7 @@ export interface AsylumState {
   readonly appliedAt: Instant;
   /** The stage to resume if asylum is refused (R18), unless its clock ran out meanwhile. */
   readonly resumeStage: OpenStage;
-  readonly outcome?: 'granted' | 'refused';
+  readonly outcome?: GrantOutcome;
   readonly decidedAt?: Instant;
   /** Municipality code allocated by DIS (R18): an administrative code, not an address. */
   readonly municipalityCode?: string;

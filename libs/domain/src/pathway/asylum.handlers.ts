@@ -7,8 +7,8 @@ import { refuse } from '../model/pathway.refusals.js';
 import { isMunicipalityCode } from '../model/pathway.state.js';
 
 // R18: asylum may be sought at any time in Denmark; the pathway waits in `asylum` and remembers where it was.
-export function applyForAsylum(command: ApplyForAsylum, { state, now }: HandlerContext): Decision {
-  const check = checkAsylumApplication(state, command.by);
+export function applyForAsylum(command: ApplyForAsylum, { state, now, policy }: HandlerContext): Decision {
+  const check = checkAsylumApplication(state, command.by, policy);
   if (!check.ok) return check;
   if (state.stage === 'asylum')
     return refuse('APPLICATION_PENDING', 'an asylum claim is already pending', 'R18');

@@ -1,12 +1,7 @@
 import { isActor, isAgencyId } from '../agency.js';
 import { isCaseRef } from '../case-ref.js';
 import type { Policy } from '../policy/policy.types.js';
-import {
-  applyStatusChange,
-  competentAuthority,
-  reroute,
-  STATUS_CHANGE_SOURCES,
-} from '../rules/competent-authority.rules.js';
+import { applyStatusChange, competentAuthority, reroute } from '../rules/competent-authority.rules.js';
 import {
   checkAsylumScreening,
   checkCourtGrant,
@@ -166,8 +161,8 @@ export function concludeCriminalCase(
 ): Decision {
   const stage = checkStage(state, ['court-granted'], 'concluding the criminal case');
   if (!stage.ok) return stage;
-  const recorders = [policy.identification.defendant, 'prosecution'];
-  if (!recorders.includes(command.by) || !isAgencyId(command.by)) {
+  const recorders = policy.identification.criminalCaseConcludedBy;
+  if (!(recorders as readonly string[]).includes(command.by) || !isAgencyId(command.by)) {
     return refuse(
       'ACTOR_NOT_PERMITTED',
       `${recorders.join(' or ')} record the end of the criminal case`,
@@ -184,7 +179,7 @@ export function changeLegalStatus(
   command: ChangeLegalStatus,
   { state, now, policy }: HandlerContext,
 ): Decision {
-  const sources = STATUS_CHANGE_SOURCES[command.change.kind];
+  const sources = policy.identification.statusChangeSources[command.change.kind];
   if (!(sources as readonly string[]).includes(command.by) || !isAgencyId(command.by)) {
     return refuse('ACTOR_NOT_PERMITTED', `this status change is recorded by ${sources.join(', ')}`, 'R1');
   }

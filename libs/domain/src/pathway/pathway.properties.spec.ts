@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAtOrAfter } from '../time.js';
 import { explain } from '../deadline.js';
-import { currentDeadlines } from './pathway.schedule.js';
+import { currentDeadlines, deadlineResponsibles } from './pathway.schedule.js';
+import { possibleRecipientsOf, possibleReminderRecipients, recipientsOf } from './pathway.notifications.js';
 import { isTransitionAllowed, STAGES } from '../stages.js';
 import { replay } from './pathway.evolve.js';
 import { PATHWAY_EVENT_TYPES } from '../model/pathway.events.js';
@@ -21,9 +22,9 @@ import type { Policy } from '../policy/policy.types.js';
 import { CASE_REF } from '../testing/scenario.fixtures.js';
 import { addDays, instant, isBefore, maxInstant, type Instant } from '../time.js';
 import type { PathwayCommand } from '../model/pathway.commands.js';
-import { decide, type Decision } from './pathway.decide.js';
+import type { Decision } from './pathway.decide.js';
+import { act, applyEvents, fire, pendingActions, type Acted, type Fired } from './pathway.runtime.js';
 import type { PathwayEvent } from '../model/pathway.events.js';
-import { evolve } from './pathway.evolve.js';
 import { scheduleFor } from './pathway.schedule.js';
 import { initialState, type PathwayState } from '../model/pathway.state.js';
 
@@ -225,8 +226,8 @@ interface StepObservation {
 }
 
 /**
- * Runs a walk like a workflow would: decide, evolve, and on a tick advance the clock to the earliest
- * scheduled action not yet run, then run it (a due action's command goes through `decide`).
+ * Runs a walk with the workflow's runtime (`act`, `pendingActions`, `fire`): commands at the walk's instants,
+ * and on a tick the clock advances to the earliest scheduled action not yet run, which fires.
  */
 function runWalk(
   walk: Walk,
@@ -237,16 +238,33 @@ function runWalk(
   let state: PathwayState = initialState();
   const events: PathwayEvent[] = [];
   const fired = new Set<string>();
-  const step = (command: PathwayCommand | undefined, fromTimer: boolean): void => {
+  const step = (command: PathwayCommand, fromTimer: boolean): void => {
     const before = state;
-    const decision = command === undefined ? undefined : decide(command, state, now, policy);
-    if (decision?.ok === true) {
-      for (const event of decision.events) {
-        events.push(event);
-        state = evolve(state, event);
-      }
-    }
-    observe({ before, after: state, now, decision, fromTimer });
+    const acted = act(state, command, now, policy);
+    record(before, acted, fromTimer);
+  };
+  const record = (before: PathwayState, acted: Acted | Fired, fromTimer: boolean): void => {
+    events.push(...acted.applied.map(({ event }) => event));
+    state = acted.state;
+    // A deadline is decided at its due instant, as the workflow does, whatever the tick's latency; R6: a
+    // period end held by a pending request ends no earlier than the decision that released it.
+    const released =
+      before.stage !== 'not-started' && 'kind' in acted && acted.action.deadlineKind.endsWith('period-end')
+        ? before.period?.releasedAt
+        : undefined;
+    const at =
+      'kind' in acted && acted.kind === 'deadline'
+        ? released === undefined
+          ? acted.action.at
+          : maxInstant(acted.action.at, released)
+        : now;
+    observe({
+      before,
+      after: state,
+      now: at,
+      decision: 'decision' in acted ? acted.decision : undefined,
+      fromTimer,
+    });
   };
   step(
     {
@@ -337,11 +355,11 @@ function runWalk(
       continue;
     }
     for (let i = 0; i < s.timers; i++) {
-      const next = scheduleFor(state, policy).actions.find((a) => !fired.has(a.id));
+      const next = pendingActions(state, policy, fired)[0];
       if (next === undefined) break;
       fired.add(next.id);
       now = maxInstant(now, next.at);
-      step(next.kind === 'reminder' ? undefined : next.command, true);
+      record(state, fire(state, next, policy), true);
     }
   }
   return { state, events, policy };
@@ -410,6 +428,43 @@ describe('pathway properties (random walks)', () => {
         RUNS,
       );
       expect(seen).toBeGreaterThan(1000);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'R1–R19: property — every event reaches only agencies its type declares, and every deadline names a declared responsible (the AsyncAPI channels are generated from these declarations)',
+    () => {
+      const reached = new Set<string>();
+      fc.assert(
+        fc.property(walkArb, (walk) => {
+          const policy = walk.pre2013 ? DENMARK_PRE_2013 : DENMARK_2013;
+          const responsibles = new Set(deadlineResponsibles(policy));
+          const reminded = new Set(possibleReminderRecipients(policy));
+          runWalk(walk, ({ before, after, decision }) => {
+            if (decision?.ok === true) {
+              for (const { event, state } of applyEvents(before, decision.events).applied) {
+                const declared = possibleRecipientsOf(event.type, policy);
+                for (const agency of recipientsOf(event, state, policy)) {
+                  expect(declared, `${event.type} → ${agency}`).toContain(agency);
+                  reached.add(`${event.type}→${agency}`);
+                }
+              }
+            }
+            if (after.stage === 'not-started') return;
+            for (const deadline of currentDeadlines(after, policy)) {
+              expect(responsibles.has(deadline.responsible), deadline.id).toBe(true);
+            }
+            for (const action of pendingActions(after, policy, new Set())) {
+              if (action.kind === 'reminder')
+                for (const to of action.to) expect(reminded.has(to), to).toBe(true);
+            }
+          });
+        }),
+        RUNS,
+      );
+      // The walks reach a good share of what is declared (a declaration nothing reaches is a smell, not a bug).
+      expect(reached.size).toBeGreaterThan(40);
     },
     TIMEOUT_MS,
   );

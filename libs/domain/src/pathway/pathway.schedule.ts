@@ -1,7 +1,7 @@
 import type { AgencyId } from '../agency.js';
 import { explanation, type AppliedExtension, type Deadline } from '../deadline.js';
 import { PolicyError } from '../policy/policy.errors.js';
-import type { DeadlineKind, Policy } from '../policy/policy.types.js';
+import { PERIOD_KINDS, type DeadlineKind, type Policy } from '../policy/policy.types.js';
 import type { RuleId } from '../rule-ids.js';
 import {
   escalationGraceDays,
@@ -62,6 +62,26 @@ export interface Schedule {
   readonly deadlines: readonly Deadline[];
   /** Sorted by `at`. Actions in the past are included; the caller skips those it has already run. */
   readonly actions: readonly ScheduledAction[];
+}
+
+/**
+ * Every agency a deadline of this schedule can name as responsible under `policy` (the range of
+ * `Deadline.responsible` below): who a reminder or an escalation can be about. Kept beside the deadlines it
+ * describes; a property test checks every deadline of every walk against it.
+ */
+export function deadlineResponsibles(policy: Policy): readonly AgencyId[] {
+  const followUps = Object.values(policy.followUps ?? {}).map((followUp) => followUp.responsible);
+  return [
+    ...new Set([
+      policy.coordinator,
+      policy.children.guardianAppointedBy,
+      ...PERIOD_KINDS.map((kind) => extensionDecider(kind, policy)),
+      policy.permit.decidedBy,
+      ...policy.permit.applicants,
+      policy.avr.reintegrationOperator,
+      ...followUps,
+    ]),
+  ];
 }
 
 /**

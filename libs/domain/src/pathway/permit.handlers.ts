@@ -1,3 +1,4 @@
+import { PERIOD_STAGES } from '../stages.js';
 import { isAgencyId } from '../agency.js';
 import {
   checkPermitApplication,
@@ -30,12 +31,7 @@ import { refuse } from '../model/pathway.refusals.js';
 import { currentPermitTerm } from '../model/pathway.state.js';
 
 // R11: stages in which the police may still need the person's presence and apply for a first permit.
-const FIRST_PERMIT_STAGES = [
-  'reflection-period',
-  'restitution-period',
-  'departure-required',
-  'avr-return',
-] as const;
+const FIRST_PERMIT_STAGES = [...PERIOD_STAGES, 'departure-required', 'avr-return'] as const;
 
 // R11: police or prosecution apply to DIS on the victim's behalf; the victim cannot; police cooperation required.
 export function applyForPermit(command: ApplyForPermit, { state, now, policy }: HandlerContext): Decision {
@@ -120,8 +116,11 @@ export function decidePermit(command: DecidePermit, { state, now, policy }: Hand
 }
 
 // R13: the permit holder may apply to DIS for a work permit.
-export function applyForWorkPermit(command: ApplyForWorkPermit, { state, now }: HandlerContext): Decision {
-  const applicant = checkWorkPermitApplicant(command.by);
+export function applyForWorkPermit(
+  command: ApplyForWorkPermit,
+  { state, now, policy }: HandlerContext,
+): Decision {
+  const applicant = checkWorkPermitApplicant(command.by, policy);
   if (!applicant.ok) return applicant;
   if (state.stage !== 'permit' || state.permit.endedAt !== undefined) {
     return refuse('NO_ACTIVE_PERMIT', 'a work permit is for holders of the §9c(5) permit', 'R13');

@@ -1,3 +1,4 @@
+import { PERIOD_STAGES } from '../stages.js';
 import { isAgencyId, type Actor } from '../agency.js';
 import type { Policy } from '../policy/policy.types.js';
 import { checkChildDeparture, isTreatedAsChild } from '../rules/children.rules.js';
@@ -24,13 +25,9 @@ import { OK, refuse, type Check } from '../model/pathway.refusals.js';
 import type { CaseState } from '../model/pathway.state.js';
 
 // R19: AVR is offered whether or not the victim cooperates with the police — nothing here looks at that.
-const AVR_STAGES = [
-  'reflection-period',
-  'restitution-period',
-  'permit',
-  'court-granted',
-  'departure-required',
-] as const;
+const AVR_STAGES = [...PERIOD_STAGES, 'permit', 'court-granted', 'departure-required'] as const;
+// R19: the individual return plan is drafted during the period (or the permit), with the victim.
+const AVR_PLAN_STAGES = [...PERIOD_STAGES, 'permit', 'court-granted', 'avr-return'] as const;
 
 // R5/R19: the victim cooperates on return under AVR. From departure-required this opens the AVR track.
 export function confirmAvrCooperation(
@@ -54,11 +51,7 @@ export function confirmAvrCooperation(
 
 // R19: the individual return plan is drafted during the period (or the permit), with the victim.
 export function draftAvrPlan(command: DraftAvrPlan, { state, now, policy }: HandlerContext): Decision {
-  const stage = checkStage(
-    state,
-    ['reflection-period', 'restitution-period', 'permit', 'court-granted', 'avr-return'],
-    'an AVR plan',
-  );
+  const stage = checkStage(state, AVR_PLAN_STAGES, 'an AVR plan');
   if (!stage.ok) return stage;
   const actor = checkAvrActor(command.by, policy);
   if (!actor.ok) return actor;
@@ -93,8 +86,9 @@ export function recordDeparture(command: RecordDeparture, { state, now, policy }
     return accept(departed);
   }
   if (state.stage === 'departure-required') {
-    if (command.by !== 'police')
-      return refuse('ACTOR_NOT_PERMITTED', 'police record a departure without AVR', 'R10');
+    const recorder = policy.avr.unassistedDepartureRecordedBy;
+    if (command.by !== recorder)
+      return refuse('ACTOR_NOT_PERMITTED', `${recorder} record a departure without AVR`, 'R10');
     const child = childDeparture(state);
     if (!child.ok) return child;
     return accept(

@@ -1,3 +1,4 @@
+import { PERIOD_STAGES, STAGES, type OpenStage } from '../stages.js';
 import type { CalendarPolicy } from '../calendar.js';
 import { loadPolicy } from '../policy/policy.load.js';
 import type { Policy, PolicyData, SupportOffer } from '../policy/policy.types.js';
@@ -6,26 +7,8 @@ import { DENMARK_AGENCIES } from './denmark.agencies.js';
 
 // R8/R10: the core support runs during the period, during criminal proceedings (permit, court-granted)
 // and while an asylum claim is pending.
-const SUPPORTED_STAGES = [
-  'reflection-period',
-  'restitution-period',
-  'permit',
-  'court-granted',
-  'asylum',
-] as const;
-const OPEN_STAGES = [
-  'referred',
-  'interviewing',
-  'awaiting-identification',
-  'reflection-period',
-  'restitution-period',
-  'court-granted',
-  'permit',
-  'asylum',
-  'avr-return',
-  'departure-required',
-  'monitoring',
-] as const;
+const SUPPORTED_STAGES = [...PERIOD_STAGES, 'court-granted', 'permit', 'asylum'] as const;
+const OPEN_STAGES = STAGES.filter((stage): stage is OpenStage => stage !== 'closed');
 
 /** R8, R9, R17, R19: support offers shared by the Danish presets. No offer has a cooperation condition. */
 export const DENMARK_SUPPORT_OFFERS: readonly SupportOffer[] = [
@@ -120,6 +103,14 @@ export const DENMARK_2013_DATA: PolicyData = {
     asylumScreeners: ['dis'],
     unaccompaniedMinorScreener: 'red-cross',
     asylumAssessor: 'cmm',
+    // R1: legal stay is an immigration matter; a charge a criminal one.
+    statusChangeSources: {
+      'legal-stay': ['dis', 'siri'],
+      defendant: ['police', 'prosecution', 'court'],
+      'siri-responsible': ['dis', 'siri'],
+    },
+    // R10: the court that recognised the victim, or the prosecution.
+    criminalCaseConcludedBy: ['court', 'prosecution'],
   },
   periods: {
     reflection: { baseDays: 30, extensionDecidedBy: 'dis' },
@@ -138,11 +129,19 @@ export const DENMARK_2013_DATA: PolicyData = {
     decidedBy: 'dis',
     workPermitDecidedBy: 'dis',
     investigationEndedBy: ['police', 'prosecution', 'court'],
+    workPermitApplicants: ['victim', 'cmm', 'ngo', 'shelter'],
   },
-  asylum: { decidedBy: 'dis' },
+  asylum: {
+    decidedBy: 'dis',
+    applicationRecordedBy: ['victim', 'dis', 'police', 'cmm', 'ngo', 'shelter', 'guardian'],
+    integrationBy: 'municipality',
+  },
   avr: {
     returnOperator: 'iom',
     reintegrationOperator: 'iom',
+    unassistedDepartureRecordedBy: 'police',
+    departureRequiredTold: ['dis', 'police'],
+    departureTold: ['dis'],
     monitoringMonths: 6,
     checkInEvery: { amount: 1, unit: 'months' },
   },

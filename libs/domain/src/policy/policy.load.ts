@@ -1,4 +1,11 @@
-import { ACTORS, AGENCY_IDS, type AgencyEntry, type AgencyId, type OrganisationContact } from '../agency.js';
+import {
+  ACTORS,
+  AGENCY_IDS,
+  type Actor,
+  type AgencyEntry,
+  type AgencyId,
+  type OrganisationContact,
+} from '../agency.js';
 import { STAGES } from '../stages.js';
 import type { CalendarPolicy, HolidayRule, OpeningHours } from '../calendar.js';
 import { RULE_IDS } from '../rule-ids.js';
@@ -11,6 +18,7 @@ import {
   FOLLOW_UP_STAGES,
   type FollowUp,
   type FollowUpStage,
+  type LegalStatusChangeKind,
   SUPPORT_CONDITION_KINDS,
   SUPPORT_KINDS,
   type DeadlineKind,
@@ -40,6 +48,26 @@ export function loadPolicy(data: unknown): Policy {
     return id;
   };
   const knownList = (value: unknown, path: string): AgencyId[] => nonEmpty(list(value, path, known), path);
+  /** A non-empty list of actors: the victim, or agencies the directory knows. */
+  const actors = (value: unknown, path: string): Actor[] =>
+    nonEmpty(
+      list(value, path, (v, p) => {
+        const actor = oneOf(v, p, ACTORS);
+        if (actor !== 'victim' && actor !== 'system') known(actor, p);
+        return actor;
+      }),
+      path,
+    );
+  const statusChangeSources = (value: unknown): Policy['identification']['statusChangeSources'] => {
+    const path = 'identification.statusChangeSources';
+    const sources = record(value, path);
+    const byKind = (kind: LegalStatusChangeKind) => knownList(sources[kind], `${path}.${kind}`);
+    return {
+      'legal-stay': byKind('legal-stay'),
+      defendant: byKind('defendant'),
+      'siri-responsible': byKind('siri-responsible'),
+    };
+  };
 
   const intake = record(root.intake, 'intake');
   const identification = record(root.identification, 'identification');
@@ -78,6 +106,11 @@ export function loadPolicy(data: unknown): Policy {
         'identification.unaccompaniedMinorScreener',
       ),
       asylumAssessor: known(identification.asylumAssessor, 'identification.asylumAssessor'),
+      statusChangeSources: statusChangeSources(identification.statusChangeSources),
+      criminalCaseConcludedBy: knownList(
+        identification.criminalCaseConcludedBy,
+        'identification.criminalCaseConcludedBy',
+      ),
     },
     periods: {
       reflection: {
@@ -93,14 +126,7 @@ export function loadPolicy(data: unknown): Policy {
         grounds: list(extension.grounds, 'periods.extension.grounds', (v, p) =>
           oneOf(v, p, EXTENSION_GROUNDS),
         ),
-        requestedVia: nonEmpty(
-          list(extension.requestedVia, 'periods.extension.requestedVia', (v, p) => {
-            const actor = oneOf(v, p, ACTORS);
-            if (actor !== 'victim' && actor !== 'system') known(actor, p);
-            return actor;
-          }),
-          'periods.extension.requestedVia',
-        ),
+        requestedVia: actors(extension.requestedVia, 'periods.extension.requestedVia'),
       },
     },
     permit: {
@@ -110,11 +136,22 @@ export function loadPolicy(data: unknown): Policy {
       decidedBy: known(permit.decidedBy, 'permit.decidedBy'),
       workPermitDecidedBy: known(permit.workPermitDecidedBy, 'permit.workPermitDecidedBy'),
       investigationEndedBy: knownList(permit.investigationEndedBy, 'permit.investigationEndedBy'),
+      workPermitApplicants: actors(permit.workPermitApplicants, 'permit.workPermitApplicants'),
     },
-    asylum: { decidedBy: known(asylum.decidedBy, 'asylum.decidedBy') },
+    asylum: {
+      decidedBy: known(asylum.decidedBy, 'asylum.decidedBy'),
+      applicationRecordedBy: actors(asylum.applicationRecordedBy, 'asylum.applicationRecordedBy'),
+      integrationBy: known(asylum.integrationBy, 'asylum.integrationBy'),
+    },
     avr: {
       returnOperator: known(avr.returnOperator, 'avr.returnOperator'),
       reintegrationOperator: known(avr.reintegrationOperator, 'avr.reintegrationOperator'),
+      unassistedDepartureRecordedBy: known(
+        avr.unassistedDepartureRecordedBy,
+        'avr.unassistedDepartureRecordedBy',
+      ),
+      departureRequiredTold: knownList(avr.departureRequiredTold, 'avr.departureRequiredTold'),
+      departureTold: knownList(avr.departureTold, 'avr.departureTold'),
       monitoringMonths: positiveInt(avr.monitoringMonths, 'avr.monitoringMonths'),
       checkInEvery: duration(avr.checkInEvery, 'avr.checkInEvery'),
       ...(avr.checkInWindowDaysBefore === undefined

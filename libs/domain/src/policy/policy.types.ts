@@ -77,9 +77,19 @@ export interface IdentificationPolicy {
   readonly unaccompaniedMinorScreener: AgencyId;
   /** R3: who assesses a screened case before the decision (CMM). */
   readonly asylumAssessor: AgencyId;
+  /** R1: who may record which change of status (legal stay is an immigration matter; a charge a criminal one). */
+  readonly statusChangeSources: { readonly [K in LegalStatusChangeKind]: readonly AgencyId[] };
+  /** R10: who records that the criminal case against a court-recognised victim has concluded. */
+  readonly criminalCaseConcludedBy: readonly AgencyId[];
 }
 
-export type PeriodKind = 'reflection' | 'restitution';
+/** R1: the facts a legal-status change can change (`LegalStatusChange`'s kinds). */
+export const LEGAL_STATUS_CHANGE_KINDS = ['legal-stay', 'defendant', 'siri-responsible'] as const;
+export type LegalStatusChangeKind = (typeof LEGAL_STATUS_CHANGE_KINDS)[number];
+
+/** R4/R5: the reflection period (no legal stay) and the restitution period (pre-2013 policies). */
+export const PERIOD_KINDS = ['reflection', 'restitution'] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 export interface PeriodPolicy {
   /** R4/R7: length of the period before any extension. */
@@ -118,11 +128,17 @@ export interface PermitPolicy {
   readonly workPermitDecidedBy: AgencyId;
   /** R11: who may record that the investigation or prosecution has ended. */
   readonly investigationEndedBy: readonly AgencyId[];
+  /** R13: who may apply for the work permit (the holder, helped by CMM, an NGO or the shelter). */
+  readonly workPermitApplicants: readonly Actor[];
 }
 
 export interface AsylumPolicy {
   /** R18: who decides asylum and allocates the municipality. */
   readonly decidedBy: AgencyId;
+  /** R18: who may make or record an asylum application (the victim, or DIS, police or a helper for them). */
+  readonly applicationRecordedBy: readonly Actor[];
+  /** R18: who offers the integration plan after a grant (the allocated municipality), told of the grant. */
+  readonly integrationBy: AgencyId;
 }
 
 export interface AvrPolicy {
@@ -130,6 +146,12 @@ export interface AvrPolicy {
   readonly returnOperator: AgencyId;
   /** R14: who runs reintegration and its monitoring (IOM per the seed). */
   readonly reintegrationOperator: AgencyId;
+  /** R10: who records a departure without AVR (the police enforce it). */
+  readonly unassistedDepartureRecordedBy: AgencyId;
+  /** R10/R16: who is told when the person must leave (DIS, the police), besides the coordinator. */
+  readonly departureRequiredTold: readonly AgencyId[];
+  /** R10/R16: who is told of a departure (DIS), besides the coordinator and, with AVR, its operators. */
+  readonly departureTold: readonly AgencyId[];
   /** R14: months of monitoring after arrival. */
   readonly monitoringMonths: number;
   /** R14: how often the operator checks in during monitoring (configurable; monthly by default). */

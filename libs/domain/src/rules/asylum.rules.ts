@@ -1,24 +1,16 @@
 import type { Actor } from '../agency.js';
+import type { Policy } from '../policy/policy.types.js';
 import { OK, refuse, type Check } from '../model/pathway.refusals.js';
 import { currentPermitTerm, type CaseState } from '../model/pathway.state.js';
 import { isBefore, type Instant } from '../time.js';
 import { afterPeriod, afterPresenceEnds, type Next } from './return.rules.js';
 
-// R18: the victim applies; the application may be recorded by the victim's helpers or received by DIS/police.
-export const ASYLUM_APPLICATION_RECORDERS: readonly Actor[] = [
-  'victim',
-  'dis',
-  'police',
-  'cmm',
-  'ngo',
-  'shelter',
-  'guardian',
-];
-
 // R18: asylum may be sought at any time while the person is in Denmark (a permit is without prejudice to
 // asylum, ECAT 14(5)); not after departure, and not twice at once.
-export function checkAsylumApplication(state: CaseState, by: Actor): Check {
-  if (!ASYLUM_APPLICATION_RECORDERS.includes(by)) {
+// R18: the victim applies; the application may be recorded by the victim's helpers or received by DIS/police
+// (`policy.asylum.applicationRecordedBy`).
+export function checkAsylumApplication(state: CaseState, by: Actor, policy: Policy): Check {
+  if (!policy.asylum.applicationRecordedBy.includes(by)) {
     return refuse(
       'ACTOR_NOT_PERMITTED',
       'an asylum application is made by the victim or recorded by DIS, police or a helper',

@@ -48,13 +48,6 @@ export function competentAuthority(facts: StatusFacts, policy: Policy): AgencyId
   return route.authority(policy.identification);
 }
 
-// R1: who may record which status change (legal stay is an immigration matter; a charge is a criminal one).
-export const STATUS_CHANGE_SOURCES: { readonly [K in LegalStatusChange['kind']]: readonly AgencyId[] } = {
-  'legal-stay': ['dis', 'siri'],
-  defendant: ['police', 'prosecution', 'court'],
-  'siri-responsible': ['dis', 'siri'],
-};
-
 /** R1: the status after a change. */
 export function applyStatusChange<F extends StatusFacts>(facts: F, change: LegalStatusChange): F {
   switch (change.kind) {

@@ -100,16 +100,11 @@ export function renewalTerm(current: PermitTerm, policy: Policy): { startsAt: In
   return permitTerm(current.endsAt, policy);
 }
 
-// R13: the permit holder applies (helped by CMM, an NGO or the shelter); DIS grants without further
-// requirements, so a work-permit decision has no refusal outcome.
-export const WORK_PERMIT_APPLICANTS: readonly Actor[] = ['victim', 'cmm', 'ngo', 'shelter'];
-
-export function checkWorkPermitApplicant(by: Actor): Check {
-  return WORK_PERMIT_APPLICANTS.includes(by)
+// R13: the permit holder applies (helped by CMM, an NGO or the shelter: `policy.permit.workPermitApplicants`);
+// DIS grants without further requirements, so a work-permit decision has no refusal outcome.
+export function checkWorkPermitApplicant(by: Actor, policy: Policy): Check {
+  const applicants = policy.permit.workPermitApplicants;
+  return applicants.includes(by)
     ? OK
-    : refuse(
-        'ACTOR_NOT_PERMITTED',
-        `the work permit is applied for by ${WORK_PERMIT_APPLICANTS.join(', ')}`,
-        'R13',
-      );
+    : refuse('ACTOR_NOT_PERMITTED', `the work permit is applied for by ${applicants.join(', ')}`, 'R13');
 }

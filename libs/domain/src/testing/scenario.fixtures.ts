@@ -12,6 +12,7 @@ import { decide } from '../pathway/pathway.decide.js';
 import type { IntakeFacts, PathwayCommand } from '../model/pathway.commands.js';
 import type { PathwayEvent } from '../model/pathway.events.js';
 import { evolve } from '../pathway/pathway.evolve.js';
+import { act } from '../pathway/pathway.runtime.js';
 import { initialState, type CaseState, type PathwayState } from '../model/pathway.state.js';
 import type { Policy } from '../policy/policy.types.js';
 import { addDays, instant, type Instant } from '../time.js';
@@ -53,12 +54,13 @@ export class Scenario {
     return decide(command, this.state, this.now, policy);
   }
 
-  /** Given: decides and applies a command; a refusal fails the test setup loudly. */
+  /** Given: decides and applies a command, as the workflow does; a refusal fails the test setup loudly. */
   do(command: PathwayCommand): this {
-    const decision = this.try(command);
+    const { decision, state } = act(this.state, command, this.now, this.policy);
     if (!decision.ok)
       throw new Error(`given step ${command.type} refused: ${decision.code} ${decision.reason}`);
-    for (const event of decision.events) this.apply(event);
+    this.events.push(...decision.events);
+    this.state = state;
     return this;
   }
 

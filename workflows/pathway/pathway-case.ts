@@ -1,0 +1,170 @@
+import { patched } from '@temporalio/workflow';
+import {
+  grantsImpliedBy,
+  pathwayEventRequest,
+  reminderEventRequest,
+  type CaseView,
+  type TimelineEntry,
+  type VictimPathwayInput,
+} from '../../libs/contracts/src/index.js';
+import {
+  DENMARK_POLICIES,
+  act,
+  currentDeadlines,
+  fire,
+  initialState,
+  instant,
+  isAgencyId,
+  pendingActions,
+  policyByVersion,
+  recipientsOf,
+  selectPolicy,
+  staleRemindersAfter,
+  type Acted,
+  type Actor,
+  type Applied,
+  type Instant,
+  type PathwayCommand,
+  type PathwayState,
+  type Policy,
+  type ScheduledAction,
+} from '../../libs/domain/src/index.js';
+import { AccessGrants } from './access-grants.js';
+import { Outbox } from './outbox.js';
+import { CaseVisibility } from './visibility.js';
+
+const TIMELINE_KEPT = 200;
+
+/**
+ * One case as the workflow holds it: the domain's state under the case's own policy, the events' sequence
+ * and timeline, the timers already taken, the outbox and the access grants. Every change goes through the
+ * domain's runtime (`act`, `fire`, `pendingActions`); this class only records what it decided — events
+ * queued for their recipients, grants the events imply, search attributes — and wakes the loop.
+ */
+export class PathwayCase {
+  state: PathwayState;
+  readonly policy: Policy;
+  readonly outbox: Outbox;
+  readonly grants: AccessGrants;
+  private eventSeq: number;
+  private readonly taken: Set<string>;
+  private readonly timeline: TimelineEntry[];
+  private readonly visibility = new CaseVisibility();
+
+  constructor(
+    private readonly input: VictimPathwayInput,
+    private readonly changed: () => void,
+  ) {
+    const carried = input.carried;
+    this.state = carried?.state ?? initialState();
+    this.eventSeq = carried?.eventSeq ?? 0;
+    this.taken = new Set(carried?.firedActionIds ?? []);
+    this.timeline = [...(carried?.timeline ?? [])];
+    this.outbox = new Outbox(carried ?? {}, changed);
+    // The initial grants are stamped with the case's own start time (workflow time, like every later one).
+    this.grants = new AccessGrants(
+      carried?.access ?? (input.access ?? []).map((grant) => ({ ...grant, at: this.now() })),
+    );
+    // Open cases keep the policy they started under; a new case takes the one in force today (R4/R5).
+    this.policy =
+      this.state.stage === 'not-started'
+        ? selectPolicy(DENMARK_POLICIES, this.now())
+        : policyByVersion(DENMARK_POLICIES, this.state.policyVersion);
+  }
+
+  get caseRef(): string {
+    return this.input.caseRef;
+  }
+
+  now(): Instant {
+    return instant(Date.now());
+  }
+
+  /** Decides `command` now, without applying it (an Update's validator). */
+  decide(command: PathwayCommand): Acted {
+    return act(this.state, command, this.now(), this.policy);
+  }
+
+  /** Records what the domain decided; `actor` is who acted (the command's `by`; `system` for a timer). */
+  commit(applied: Applied, actor: Actor): void {
+    const before = this.state;
+    for (const { event, state } of applied.applied) {
+      this.state = state;
+      this.eventSeq += 1;
+      this.outbox.push(
+        pathwayEventRequest(this.caseRef, this.eventSeq, event, recipientsOf(event, state, this.policy)),
+      );
+      const by = 'by' in event ? event.by : actor;
+      const via = 'via' in event ? event.via : undefined;
+      this.timeline.push({ seq: this.eventSeq, at: event.at, type: event.type, by, ...(via ? { via } : {}) });
+      const implied = grantsImpliedBy(event);
+      // R18: the municipality DIS names can open the case it must offer an integration plan in.
+      if (implied.length > 0 && patched('grants-implied-by-events')) {
+        const grantor = 'by' in event && isAgencyId(event.by) ? event.by : this.policy.coordinator;
+        for (const grant of implied) this.grants.add(grant, grantor, this.now());
+      }
+    }
+    if (this.timeline.length > TIMELINE_KEPT) this.timeline.splice(0, this.timeline.length - TIMELINE_KEPT);
+    // A held deadline that resumes after its reminders' moment does not send them late.
+    if (this.state.stage !== 'not-started' && patched('skip-stale-reminders')) {
+      for (const id of staleRemindersAfter(before, this.state, this.now(), this.policy)) this.taken.add(id);
+    }
+    this.changed();
+    this.visibility.update(this.state, this.policy);
+  }
+
+  /** The schedule's actions not yet taken, earliest first. */
+  pending(): readonly ScheduledAction[] {
+    return pendingActions(this.state, this.policy, this.taken);
+  }
+
+  /** A timer went off: remind, or tell the domain the deadline was reached and record what it decides. */
+  fire(action: ScheduledAction): void {
+    this.taken.add(action.id);
+    const fired = fire(this.state, action, this.policy);
+    if (fired.kind === 'reminder') {
+      this.outbox.push(reminderEventRequest(this.caseRef, fired.action, this.state, this.policy));
+    } else if (fired.decision.ok) {
+      this.commit(fired, 'system');
+    } else {
+      this.changed(); // e.g. the deadline moved meanwhile: nothing to do, the schedule is recomputed
+    }
+  }
+
+  /** The search attributes and details of a case carried into a new run (nothing changed in it). */
+  showVisibility(): void {
+    this.visibility.update(this.state, this.policy);
+  }
+
+  view(): CaseView {
+    const { state } = this;
+    const next = this.pending()[0];
+    return {
+      caseRef: this.caseRef,
+      stage: state.stage,
+      ...(state.stage !== 'not-started' ? { policyVersion: state.policyVersion } : {}),
+      deadlines: state.stage === 'not-started' ? [] : currentDeadlines(state, this.policy),
+      ...(next ? { next: { at: next.at, kind: next.kind, deadlineId: next.deadlineId } } : {}),
+      timeline: [...this.timeline],
+      ...(state.stage !== 'not-started' && state.closed ? { closed: state.closed } : {}),
+      state,
+      access: this.grants.list(),
+      ...(this.outbox.undeliverable.length > 0 ? { undeliverable: [...this.outbox.undeliverable] } : {}),
+    };
+  }
+
+  /** What continues into the next run (besides the idempotency keys and the retired stage clocks). */
+  carried(): Omit<
+    NonNullable<VictimPathwayInput['carried']>,
+    'clocks' | 'clockRuns' | 'appliedUpdateIds' | 'idempotencyKeys'
+  > {
+    return {
+      state: this.state,
+      firedActionIds: [...this.taken],
+      eventSeq: this.eventSeq,
+      ...this.outbox.carried(),
+      timeline: [...this.timeline],
+      access: this.grants.list(),
+    };
+  }
+}
