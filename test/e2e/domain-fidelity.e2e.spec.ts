@@ -1,74 +1,43 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { agencyTopic, type CaseView } from '../../libs/contracts/src/index.js';
-import { createKafka } from '../../libs/messaging/src/index.js';
-import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
-import { KafkaReader } from '../support/kafka-reader.js';
+import { describe, expect, it } from 'vitest';
+import { agencyTopic } from '../../libs/contracts/src/index.js';
+import { e2eSystem, okView as ok } from '../support/e2e-system.js';
 
 /**
  * What the agencies see of the domain over HTTP and on their topics, on the real servers: who gets access
  * and news when asylum is granted (R18), what the police see of a child's case (R17).
  */
 describe('the right agency told and let in at the right moment', () => {
-  let system: RunningGateway;
-  let reader: KafkaReader;
-  let police: string;
-  let cmm: string;
-  let dis: string;
-  const unit = `nec-${randomBytes(3).toString('hex')}`;
-
-  beforeAll(async () => {
-    system = await startGateway({
-      temporalAddress: inject('temporalAddress'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      taskQueue: `e2e-fidelity-${Date.now()}`,
-    });
-    reader = new KafkaReader(
-      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-fidelity' }),
-    );
-    await reader.start([agencyTopic('police'), agencyTopic('municipality')]);
-    [police, cmm, dis] = await Promise.all([
-      system.token('police', unit),
-      system.token('cmm', 'cmm'),
-      system.token('dis', 'dis'),
-    ]);
-  });
-
-  afterAll(async () => {
-    await reader?.stop();
-    await system?.close();
-  });
-
-  const ok = (result: { status: number; body: unknown }): CaseView => {
-    expect(result.status, JSON.stringify(result.body)).toBe(200);
-    return result.body as CaseView;
-  };
+  const e2e = e2eSystem('fidelity', { topics: [agencyTopic('police'), agencyTopic('municipality')] });
 
   it('R18: when DIS grants asylum, the municipality it names can open the case; the referring police unit is told it closed', async () => {
-    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
-      .caseRef;
-    ok(await system.act(cmm, 'cmm', ref, 'recordInterview'));
-    ok(await system.act(cmm, 'cmm', ref, 'submitForIdentification'));
-    ok(await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }));
-    ok(await system.act(cmm, 'cmm', ref, 'applyForAsylum', { onBehalfOfVictim: true }));
-    const aarhus = await system.token('municipality', '751');
-    expect((await system.call('GET', `/municipality/cases/${ref}`, { token: aarhus })).status).toBe(404);
+    const ref = (
+      await e2e.gateway.open(e2e.tokens.police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })
+    ).caseRef;
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview'));
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'submitForIdentification'));
+    ok(await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }));
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'applyForAsylum', { onBehalfOfVictim: true }));
+    const aarhus = await e2e.gateway.token('municipality', '751');
+    expect((await e2e.gateway.call('GET', `/municipality/cases/${ref}`, { token: aarhus })).status).toBe(404);
 
     const granted = ok(
-      await system.act(dis, 'dis', ref, 'decideAsylum', { outcome: 'granted', municipalityCode: '751' }),
+      await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decideAsylum', {
+        outcome: 'granted',
+        municipalityCode: '751',
+      }),
     );
     expect(granted.stage).toBe('closed');
     expect(granted.access).toContainEqual(
       expect.objectContaining({ role: 'municipality', party: '751', by: 'dis' }),
     );
 
-    const seen = ok(await system.call('GET', `/municipality/cases/${ref}`, { token: aarhus }));
+    const seen = ok(await e2e.gateway.call('GET', `/municipality/cases/${ref}`, { token: aarhus }));
     expect(seen.state).toMatchObject({ asylum: { outcome: 'granted', municipalityCode: '751' } });
     // Another municipality still sees nothing.
-    const odense = await system.token('municipality', '461');
-    expect((await system.call('GET', `/municipality/cases/${ref}`, { token: odense })).status).toBe(404);
+    const odense = await e2e.gateway.token('municipality', '461');
+    expect((await e2e.gateway.call('GET', `/municipality/cases/${ref}`, { token: odense })).status).toBe(404);
 
-    const closure = await reader.waitFor((m) =>
+    const closure = await e2e.reader.waitFor((m) =>
       m.some(
         (x) =>
           x.topic === agencyTopic('police') &&
@@ -86,7 +55,7 @@ describe('the right agency told and let in at the right moment', () => {
     ).toMatchObject({
       reason: 'asylum-granted',
     });
-    await reader.waitFor((m) =>
+    await e2e.reader.waitFor((m) =>
       m.some(
         (x) =>
           x.topic === agencyTopic('municipality') &&
@@ -97,14 +66,15 @@ describe('the right agency told and let in at the right moment', () => {
   });
 
   it('R17: the referring police unit sees that a child’s guardian is due, and when, but not the child’s file; the municipality is told at once', async () => {
-    const child = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'child' } }))
-      .caseRef;
-    const view = ok(await system.call('GET', `/police/cases/${child}`, { token: police }));
+    const child = (
+      await e2e.gateway.open(e2e.tokens.police, 'police', { facts: { hasLegalStay: false, age: 'child' } })
+    ).caseRef;
+    const view = ok(await e2e.gateway.call('GET', `/police/cases/${child}`, { token: e2e.tokens.police }));
     expect(view.deadlines).toEqual([
       expect.objectContaining({ kind: 'guardian-appointment', responsible: 'municipality', rule: 'R17' }),
     ]);
     expect(view.state).not.toHaveProperty('child');
-    await reader.waitFor((m) =>
+    await e2e.reader.waitFor((m) =>
       m.some(
         (x) =>
           x.topic === agencyTopic('municipality') &&
@@ -115,8 +85,8 @@ describe('the right agency told and let in at the right moment', () => {
   });
 
   it('the agency directory: every role reads the agencies, their roles and contacts; CMM’s hotline says whether it is open', async () => {
-    const guardian = await system.token('guardian', 'guardians-dk', 'guardian-1');
-    const result = await system.call<{
+    const guardian = await e2e.gateway.token('guardian', 'guardians-dk', 'guardian-1');
+    const result = await e2e.gateway.call<{
       policyVersion: string;
       timeZone: string;
       agencies: Array<{ id: string; role: string; organisations: Array<Record<string, unknown>> }>;
@@ -132,16 +102,17 @@ describe('the right agency told and let in at the right moment', () => {
     expect(result.body.agencies.find((a) => a.id === 'iom')?.organisations[0]).toMatchObject({
       phone: '+45 45 33 53 94',
     });
-    expect((await system.call('GET', '/directory')).status).toBe(401);
+    expect((await e2e.gateway.call('GET', '/directory')).status).toBe(401);
   });
 
   it('R8 R9 R6: the case lists the support on offer now and that none depends on cooperation; an extension filed with CMM’s help names the helper; every timeline entry names who acted; the next steps are said in words', async () => {
-    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
-      .caseRef;
-    ok(await system.act(cmm, 'cmm', ref, 'recordInterview'));
-    ok(await system.act(cmm, 'cmm', ref, 'submitForIdentification'));
+    const ref = (
+      await e2e.gateway.open(e2e.tokens.police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })
+    ).caseRef;
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview'));
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'submitForIdentification'));
     const identified = ok(
-      await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }),
+      await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }),
     );
     expect(identified.support?.map((o) => o.kind)).toEqual([
       'accommodation',
@@ -158,7 +129,7 @@ describe('the right agency told and let in at the right moment', () => {
     expect(step?.text).toContain('the person must leave Denmark (R10)');
 
     const requested = ok(
-      await system.act(cmm, 'cmm', ref, 'requestExtension', {
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'requestExtension', {
         days: 30,
         ground: 'special-reasons',
         onBehalfOfVictim: true,

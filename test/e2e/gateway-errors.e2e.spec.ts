@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ACCESS_LOG_TOPIC,
   ACCESS_RECORD_TYPE,
@@ -7,9 +7,8 @@ import {
   type AccessRecord,
   type CaseView,
 } from '../../libs/contracts/src/index.js';
-import { createKafka } from '../../libs/messaging/src/index.js';
-import { KafkaReader } from '../support/kafka-reader.js';
-import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
+import { type CallResult } from '../support/gateway-harness.js';
+import { e2eSystem } from '../support/e2e-system.js';
 
 /** A problem body without its `instance` (the request path, which differs by design). */
 const withoutInstance = (body: unknown): Record<string, unknown> =>
@@ -22,42 +21,19 @@ type Problem = { code?: string; status?: number; detail?: string; errors?: Array
  * change to any case: bad tokens, wrong role, foreign case, unknown field, invalid date, duplicate key.
  */
 describe('bad input gets a clear error and changes nothing', () => {
-  let system: RunningGateway;
-  let cmm: string;
-  let dis: string;
-  let police: string;
-  let iom: string;
+  const e2e = e2eSystem('errors', { topics: [ACCESS_LOG_TOPIC] });
+  /** One case every test probes (each test leaves it unchanged: that is what they check). */
   let caseRef: string;
-  let accessLog: KafkaReader;
-  const unit = `nec-${randomBytes(3).toString('hex')}`;
 
   beforeAll(async () => {
-    system = await startGateway({
-      temporalAddress: inject('temporalAddress'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      taskQueue: `e2e-errors-${Date.now()}`,
-    });
-    [cmm, dis, police, iom] = await Promise.all([
-      system.token('cmm', 'cmm'),
-      system.token('dis', 'dis'),
-      system.token('police', unit),
-      system.token('iom', 'iom-dk'),
-    ]);
-    caseRef = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })).caseRef;
-    accessLog = new KafkaReader(
-      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-access-log' }),
-    );
-    await accessLog.start([ACCESS_LOG_TOPIC]);
-  });
-
-  afterAll(async () => {
-    await accessLog?.stop();
-    await system?.close();
+    const { gateway, tokens } = e2e;
+    caseRef = (await gateway.open(tokens.police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
+      .caseRef;
   });
 
   /** The case's full timeline as CMM sees it: the witness that a refused request changed nothing. */
   const timeline = async (ref = caseRef) =>
-    (await system.call<CaseView>('GET', `/cmm/cases/${ref}`, { token: cmm })).body.timeline;
+    (await e2e.gateway.call<CaseView>('GET', `/cmm/cases/${ref}`, { token: e2e.tokens.cmm })).body.timeline;
 
   const expectProblem = (result: CallResult, status: number, code: string): Problem => {
     expect(result.status).toBe(status);
@@ -70,7 +46,7 @@ describe('bad input gets a clear error and changes nothing', () => {
   it('401 for a missing, malformed, expired, foreign-signed, wrong-audience or wrong-claims token', async () => {
     const before = await timeline();
     const path = `/police/cases/${caseRef}/end-investigation`;
-    const claims = { role: 'police', org: unit, sub: 'someone' };
+    const claims = { role: 'police', org: e2e.unit, sub: 'someone' };
     const cases: Array<[string, Record<string, string>, string]> = [
       ['no header', {}, 'TOKEN_MISSING'],
       ['basic scheme', { authorization: 'Basic dXNlcjpwYXNz' }, 'TOKEN_MISSING'],
@@ -78,38 +54,38 @@ describe('bad input gets a clear error and changes nothing', () => {
       [
         'expired',
         {
-          authorization: `Bearer ${await system.sign(claims, { expiresAt: Math.floor(Date.now() / 1000) - 3600 })}`,
+          authorization: `Bearer ${await e2e.gateway.sign(claims, { expiresAt: Math.floor(Date.now() / 1000) - 3600 })}`,
         },
         'TOKEN_EXPIRED',
       ],
       [
         'unknown key',
-        { authorization: `Bearer ${await system.sign(claims, { foreignKey: true })}` },
+        { authorization: `Bearer ${await e2e.gateway.sign(claims, { foreignKey: true })}` },
         'TOKEN_INVALID',
       ],
       [
         'wrong audience',
-        { authorization: `Bearer ${await system.sign(claims, { audience: 'another-api' })}` },
+        { authorization: `Bearer ${await e2e.gateway.sign(claims, { audience: 'another-api' })}` },
         'TOKEN_INVALID',
       ],
       [
         'wrong issuer',
-        { authorization: `Bearer ${await system.sign(claims, { issuer: 'urn:elsewhere' })}` },
+        { authorization: `Bearer ${await e2e.gateway.sign(claims, { issuer: 'urn:elsewhere' })}` },
         'TOKEN_INVALID',
       ],
       [
         'unknown role',
-        { authorization: `Bearer ${await system.sign({ ...claims, role: 'janitor' })}` },
+        { authorization: `Bearer ${await e2e.gateway.sign({ ...claims, role: 'janitor' })}` },
         'CLAIMS_INVALID',
       ],
       [
         'no org',
-        { authorization: `Bearer ${await system.sign({ role: 'police', sub: 'someone' })}` },
+        { authorization: `Bearer ${await e2e.gateway.sign({ role: 'police', sub: 'someone' })}` },
         'CLAIMS_INVALID',
       ],
     ];
     for (const [, headers, code] of cases) {
-      const result = await system.call('POST', path, { headers, body: {} });
+      const result = await e2e.gateway.call('POST', path, { headers, body: {} });
       const problem = expectProblem(result, 401, code);
       expect(result.headers.get('www-authenticate')).toMatch(/^Bearer realm="victim-pathway"/);
       // The answer never echoes the token or a claim's value.
@@ -120,14 +96,18 @@ describe('bad input gets a clear error and changes nothing', () => {
 
   it('403 WRONG_ROLE on another role’s gateway and OPERATION_NOT_PERMITTED outside the matrix; both are recorded in the access log', async () => {
     const before = await timeline();
-    expectProblem(await system.act(dis, 'police', caseRef, 'endInvestigation'), 403, 'WRONG_ROLE');
     expectProblem(
-      await system.act(police, 'police', caseRef, 'decidePermit', { outcome: 'granted' }),
+      await e2e.gateway.act(e2e.tokens.dis, 'police', caseRef, 'endInvestigation'),
+      403,
+      'WRONG_ROLE',
+    );
+    expectProblem(
+      await e2e.gateway.act(e2e.tokens.police, 'police', caseRef, 'decidePermit', { outcome: 'granted' }),
       403,
       'OPERATION_NOT_PERMITTED',
     );
     expect(await timeline()).toEqual(before);
-    const records = await accessLog.waitFor(
+    const records = await e2e.reader.waitFor(
       (m) =>
         m.filter((x) => {
           const record = x.event as unknown as AccessRecord;
@@ -148,7 +128,7 @@ describe('bad input gets a clear error and changes nothing', () => {
         }),
         expect.objectContaining({
           role: 'police',
-          org: unit,
+          org: e2e.unit,
           operation: 'decidePermit',
           code: 'OPERATION_NOT_PERMITTED',
         }),
@@ -161,52 +141,68 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('404 CASE_NOT_FOUND for a foreign case, answered exactly like an unknown case', async () => {
-    const otherUnit = await system.token('police', 'copenhagen');
-    const foreign = await system.call<Problem>('GET', `/police/cases/${caseRef}`, { token: otherUnit });
-    const unknown = await system.call<Problem>('GET', '/police/cases/PW-000000000000', { token: otherUnit });
+    const otherUnit = await e2e.gateway.token('police', 'copenhagen');
+    const foreign = await e2e.gateway.call<Problem>('GET', `/police/cases/${caseRef}`, { token: otherUnit });
+    const unknown = await e2e.gateway.call<Problem>('GET', '/police/cases/PW-000000000000', {
+      token: otherUnit,
+    });
     const foreignBody = withoutInstance(foreign.body);
     const unknownBody = withoutInstance(unknown.body);
     expectProblem(foreign, 404, 'CASE_NOT_FOUND');
     expect(foreignBody).toEqual(unknownBody);
     const before = await timeline();
-    expectProblem(await system.act(otherUnit, 'police', caseRef, 'endInvestigation'), 404, 'CASE_NOT_FOUND');
+    expectProblem(
+      await e2e.gateway.act(otherUnit, 'police', caseRef, 'endInvestigation'),
+      404,
+      'CASE_NOT_FOUND',
+    );
     // IOM has not been handed the case yet.
-    expectProblem(await system.act(iom, 'iom', caseRef, 'confirmAvrCooperation'), 404, 'CASE_NOT_FOUND');
+    expectProblem(
+      await e2e.gateway.act(e2e.tokens.iom, 'iom', caseRef, 'confirmAvrCooperation'),
+      404,
+      'CASE_NOT_FOUND',
+    );
     expect(await timeline()).toEqual(before);
   });
 
   it('400 VALIDATION_FAILED for an unknown field, a `by` field, a bad reference, a bad key or a malformed body', async () => {
     const before = await timeline();
     const unknownField = expectProblem(
-      await system.act(cmm, 'cmm', caseRef, 'recordInterview', { note: 'free text is not accepted' }),
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', caseRef, 'recordInterview', {
+        note: 'free text is not accepted',
+      }),
       400,
       'VALIDATION_FAILED',
     );
     expect(unknownField.errors?.[0]?.pointer).toBe('/');
     const by = expectProblem(
-      await system.act(cmm, 'cmm', caseRef, 'recordInterview', { by: 'dis' }),
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', caseRef, 'recordInterview', { by: 'dis' }),
       400,
       'VALIDATION_FAILED',
     );
     expect(by.errors?.[0]?.pointer).toBe('/by');
-    expectProblem(await system.call('GET', '/cmm/cases/not-a-ref', { token: cmm }), 400, 'VALIDATION_FAILED');
     expectProblem(
-      await system.act(cmm, 'cmm', caseRef, 'recordInterview', {}, 'short'),
+      await e2e.gateway.call('GET', '/cmm/cases/not-a-ref', { token: e2e.tokens.cmm }),
       400,
       'VALIDATION_FAILED',
     );
     expectProblem(
-      await system.act(cmm, 'cmm', caseRef, 'recordInterview', { onBehalfOfVictim: true }),
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', caseRef, 'recordInterview', {}, 'short'),
       400,
       'VALIDATION_FAILED',
     );
     expectProblem(
-      await system.call('GET', '/cmm/cases?stage=limbo', { token: cmm }),
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', caseRef, 'recordInterview', { onBehalfOfVictim: true }),
       400,
       'VALIDATION_FAILED',
     );
     expectProblem(
-      await system.call('GET', '/cmm/deadlines?days=0', { token: cmm }),
+      await e2e.gateway.call('GET', '/cmm/cases?stage=limbo', { token: e2e.tokens.cmm }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await e2e.gateway.call('GET', '/cmm/deadlines?days=0', { token: e2e.tokens.cmm }),
       400,
       'VALIDATION_FAILED',
     );
@@ -214,36 +210,38 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('invalid dates: a malformed instant is 400, an arrival in the future is refused by the rule (422)', async () => {
-    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
-      .caseRef;
-    expect((await system.act(cmm, 'cmm', ref, 'recordInterview')).status).toBe(200);
-    expect((await system.act(cmm, 'cmm', ref, 'submitForIdentification')).status).toBe(200);
+    const ref = (
+      await e2e.gateway.open(e2e.tokens.police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })
+    ).caseRef;
+    expect((await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview')).status).toBe(200);
+    expect((await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'submitForIdentification')).status).toBe(200);
     expect(
-      (await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' })).status,
+      (await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }))
+        .status,
     ).toBe(200);
     expect(
       (
-        await system.call('POST', `/cmm/cases/${ref}/access-grants`, {
-          token: cmm,
+        await e2e.gateway.call('POST', `/cmm/cases/${ref}/access-grants`, {
+          token: e2e.tokens.cmm,
           body: { role: 'iom', party: 'iom-dk' },
         })
       ).status,
     ).toBe(200);
-    expect((await system.act(iom, 'iom', ref, 'confirmAvrCooperation')).status).toBe(200);
-    expect((await system.act(iom, 'iom', ref, 'draftAvrPlan')).status).toBe(200);
-    const departed = await system.act(iom, 'iom', ref, 'recordDeparture');
+    expect((await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'confirmAvrCooperation')).status).toBe(200);
+    expect((await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'draftAvrPlan')).status).toBe(200);
+    const departed = await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'recordDeparture');
     expect(departed.status).toBe(200);
     const before = await timeline(ref);
     for (const arrivedAt of ['2026-02-30T10:00:00Z', 'yesterday', '2026-01-01T10:00:00+01:00']) {
       expectProblem(
-        await system.act(iom, 'iom', ref, 'recordArrival', { arrivedAt }),
+        await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'recordArrival', { arrivedAt }),
         400,
         'VALIDATION_FAILED',
       );
     }
     const future = new Date(Date.now() + 86_400_000).toISOString();
     expectProblem(
-      await system.act(iom, 'iom', ref, 'recordArrival', { arrivedAt: future }),
+      await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'recordArrival', { arrivedAt: future }),
       422,
       'INVALID_COMMAND',
     );
@@ -251,11 +249,12 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('a duplicate Idempotency-Key is answered with the case as it is and has one effect', async () => {
-    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
-      .caseRef;
+    const ref = (
+      await e2e.gateway.open(e2e.tokens.police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })
+    ).caseRef;
     const key = `interview-${randomBytes(6).toString('hex')}`;
-    const first = await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key);
-    const second = await system.act(cmm, 'cmm', ref, 'recordInterview', {}, key);
+    const first = await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview', {}, key);
+    const second = await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview', {}, key);
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     const interviews = (await timeline(ref)).filter((e) => e.type === 'InterviewRecorded');
@@ -267,33 +266,42 @@ describe('bad input gets a clear error and changes nothing', () => {
     const key = `referral-${randomBytes(6).toString('hex')}`;
     const body = { facts: { hasLegalStay: false, age: 'adult' } };
     const headers = { 'idempotency-key': key };
-    const first = await system.call<CaseView>('POST', '/police/cases', { token: police, body, headers });
-    const retried = await system.call<CaseView>('POST', '/police/cases', { token: police, body, headers });
+    const first = await e2e.gateway.call<CaseView>('POST', '/police/cases', {
+      token: e2e.tokens.police,
+      body,
+      headers,
+    });
+    const retried = await e2e.gateway.call<CaseView>('POST', '/police/cases', {
+      token: e2e.tokens.police,
+      body,
+      headers,
+    });
     expect(first.status).toBe(201);
     expect(retried.status).toBe(201);
     expect(retried.body.caseRef).toBe(first.body.caseRef);
     expect(await timeline(first.body.caseRef)).toHaveLength(first.body.timeline.length);
-    const other = await system.call<CaseView>('POST', '/police/cases', {
-      token: police,
+    const other = await e2e.gateway.call<CaseView>('POST', '/police/cases', {
+      token: e2e.tokens.police,
       body,
       headers: { 'idempotency-key': `${key}-2` },
     });
     expect(other.body.caseRef).not.toBe(first.body.caseRef);
     // The key is the caller's own: another organisation's identical key opens its own case.
-    const ngo = await system.token('ngo', 'hopenow');
-    const elsewhere = await system.call<CaseView>('POST', '/ngo/cases', { token: ngo, body, headers });
+    const ngo = await e2e.gateway.token('ngo', 'hopenow');
+    const elsewhere = await e2e.gateway.call<CaseView>('POST', '/ngo/cases', { token: ngo, body, headers });
     expect(elsewhere.status).toBe(201);
     expect(elsewhere.body.caseRef).not.toBe(first.body.caseRef);
   });
 
   it('a refused act keeps the domain’s code: WRONG_AUTHORITY for CMM deciding a DIS case (R1)', async () => {
-    const ref = (await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'adult' } }))
-      .caseRef;
-    await system.act(cmm, 'cmm', ref, 'recordInterview');
-    await system.act(cmm, 'cmm', ref, 'submitForIdentification');
+    const ref = (
+      await e2e.gateway.open(e2e.tokens.police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })
+    ).caseRef;
+    await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview');
+    await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'submitForIdentification');
     const before = await timeline(ref);
     expectProblem(
-      await system.act(cmm, 'cmm', ref, 'decideIdentification', { outcome: 'identified' }),
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'decideIdentification', { outcome: 'identified' }),
       422,
       'WRONG_AUTHORITY',
     );
@@ -301,25 +309,30 @@ describe('bad input gets a clear error and changes nothing', () => {
   });
 
   it('a closed case takes no further acts (409 CASE_CLOSED); a duplicate grant changes nothing; a missing grant is 409', async () => {
-    const ref = (await system.open(cmm, 'cmm', { facts: { hasLegalStay: true, age: 'adult' } })).caseRef;
+    const ref = (
+      await e2e.gateway.open(e2e.tokens.cmm, 'cmm', { facts: { hasLegalStay: true, age: 'adult' } })
+    ).caseRef;
     const grant = { role: 'ngo', party: 'hopenow' };
-    const once = await system.call<CaseView>('POST', `/cmm/cases/${ref}/access-grants`, {
-      token: cmm,
+    const once = await e2e.gateway.call<CaseView>('POST', `/cmm/cases/${ref}/access-grants`, {
+      token: e2e.tokens.cmm,
       body: grant,
     });
-    const twice = await system.call<CaseView>('POST', `/cmm/cases/${ref}/access-grants`, {
-      token: cmm,
+    const twice = await e2e.gateway.call<CaseView>('POST', `/cmm/cases/${ref}/access-grants`, {
+      token: e2e.tokens.cmm,
       body: grant,
     });
     expect(twice.body.access).toEqual(once.body.access);
     expectProblem(
-      await system.call('DELETE', `/cmm/cases/${ref}/access-grants/ngo/reden`, { token: cmm }),
+      await e2e.gateway.call('DELETE', `/cmm/cases/${ref}/access-grants/ngo/reden`, {
+        token: e2e.tokens.cmm,
+      }),
       409,
       'GRANT_NOT_FOUND',
     );
-    expect((await system.act(cmm, 'cmm', ref, 'closeCase', { reason: 'referred-in-error' })).status).toBe(
-      200,
-    );
-    expectProblem(await system.act(cmm, 'cmm', ref, 'recordInterview'), 409, 'CASE_CLOSED');
+    expect(
+      (await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'closeCase', { reason: 'referred-in-error' }))
+        .status,
+    ).toBe(200);
+    expectProblem(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview'), 409, 'CASE_CLOSED');
   });
 });

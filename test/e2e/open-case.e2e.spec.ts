@@ -4,9 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { repoRoot } from '../../scripts/repo-root.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AUDIT_TOPIC, agencyTopic, type CaseView } from '../../libs/contracts/src/index.js';
-import { createKafka } from '../../libs/messaging/src/index.js';
-import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
-import { KafkaReader } from '../support/kafka-reader.js';
+import { e2eSystem } from '../support/e2e-system.js';
 
 /**
  * The running system end to end: the real gateway and worker (their composition roots, in this process)
@@ -14,54 +12,34 @@ import { KafkaReader } from '../support/kafka-reader.js';
  * consumer group.
  */
 describe('open a case over HTTP with a real token and read its event from Kafka', () => {
-  let system: RunningGateway;
-  let reader: KafkaReader;
+  const e2e = e2eSystem('open', { topics: [agencyTopic('cmm'), agencyTopic('dis'), AUDIT_TOPIC] });
   let temporal: Client;
-  let police: string;
-  let cmm: string;
-  let dis: string;
 
   beforeAll(async () => {
-    system = await startGateway({
-      temporalAddress: inject('temporalAddress'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      taskQueue: `e2e-open-${Date.now()}`,
-    });
-    reader = new KafkaReader(
-      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-reader' }),
-    );
     temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-    await reader.start([agencyTopic('cmm'), agencyTopic('dis'), AUDIT_TOPIC]);
-    [police, cmm, dis] = await Promise.all([
-      system.token('police', 'nec'),
-      system.token('cmm', 'cmm'),
-      system.token('dis', 'dis'),
-    ]);
   });
 
   afterAll(async () => {
-    await reader?.stop();
-    await system?.close();
     await temporal?.connection.close();
   });
 
   const adultWithoutStay = { facts: { hasLegalStay: false, age: 'adult' } };
 
   it('answers liveness and readiness without a token', async () => {
-    expect((await system.call('GET', '/health')).body).toEqual({ status: 'ok' });
-    expect((await system.call('GET', '/health/ready')).body).toEqual({
+    expect((await e2e.gateway.call('GET', '/health')).body).toEqual({ status: 'ok' });
+    expect((await e2e.gateway.call('GET', '/health/ready')).body).toEqual({
       status: 'ready',
       checks: { temporal: 'up', kafka: 'up', worker: 'up', database: 'up' },
     });
   });
 
   it('R1: police open a case routed to DIS; case-referred reaches CMM, DIS and audit; the police unit keeps access', async () => {
-    const opened = await system.open(police, 'police', adultWithoutStay);
+    const opened = await e2e.gateway.open(e2e.tokens.police, 'police', adultWithoutStay);
     expect(opened.caseRef).toMatch(/^PW-[0-9A-Z]{12}$/);
     expect(opened.policyVersion).toBe('dk-2013.2');
 
     const id = `${opened.caseRef}/e00001-CaseReferred`;
-    const read = await reader.waitFor((m) => m.filter((x) => x.event.id === id).length >= 3);
+    const read = await e2e.reader.waitFor((m) => m.filter((x) => x.event.id === id).length >= 3);
     const mine = read.filter((m) => m.event.id === id);
     expect(mine.map((m) => m.topic).sort()).toEqual(
       [AUDIT_TOPIC, agencyTopic('cmm'), agencyTopic('dis')].sort(),
@@ -74,13 +52,17 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
       data: { caseRef: opened.caseRef, type: 'CaseReferred', competentAuthority: 'dis', by: 'police' },
     });
 
-    const asPolice = await system.call<CaseView>('GET', `/police/cases/${opened.caseRef}`, { token: police });
+    const asPolice = await e2e.gateway.call<CaseView>('GET', `/police/cases/${opened.caseRef}`, {
+      token: e2e.tokens.police,
+    });
     expect(asPolice.status).toBe(200);
     expect(asPolice.body.stage).toBe(opened.stage);
     expect(asPolice.body.access).toBeUndefined();
-    const asCmm = await system.call<CaseView>('GET', `/cmm/cases/${opened.caseRef}`, { token: cmm });
+    const asCmm = await e2e.gateway.call<CaseView>('GET', `/cmm/cases/${opened.caseRef}`, {
+      token: e2e.tokens.cmm,
+    });
     expect(asCmm.body.access).toEqual([
-      expect.objectContaining({ role: 'police', party: 'nec', by: 'police' }),
+      expect.objectContaining({ role: 'police', party: e2e.unit, by: 'police' }),
     ]);
 
     const description = await temporal.workflow.getHandle(opened.caseRef).describe();
@@ -88,16 +70,20 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     const attribute = (name: string) =>
       description.typedSearchAttributes.getAll().find((p) => p.key.name === name)?.value;
     expect(attribute('PathwayStage')).toBe(opened.stage);
-    expect(attribute('AccessGrants')).toEqual(['police:nec']);
+    expect(attribute('AccessGrants')).toEqual([`police:${e2e.unit}`]);
   });
 
   it('R2 R4: interview, then DIS identifies; the reflection period starts; a retried act has one effect', async () => {
-    const opened = await system.open(police, 'police', adultWithoutStay);
-    expect((await system.act(cmm, 'cmm', opened.caseRef, 'recordInterview')).status).toBe(200);
-    expect((await system.act(cmm, 'cmm', opened.caseRef, 'submitForIdentification')).status).toBe(200);
+    const opened = await e2e.gateway.open(e2e.tokens.police, 'police', adultWithoutStay);
+    expect((await e2e.gateway.act(e2e.tokens.cmm, 'cmm', opened.caseRef, 'recordInterview')).status).toBe(
+      200,
+    );
+    expect(
+      (await e2e.gateway.act(e2e.tokens.cmm, 'cmm', opened.caseRef, 'submitForIdentification')).status,
+    ).toBe(200);
     const key = `e2e-${opened.caseRef}`;
-    const first = await system.act(
-      dis,
+    const first = await e2e.gateway.act(
+      e2e.tokens.dis,
       'dis',
       opened.caseRef,
       'decideIdentification',
@@ -110,8 +96,8 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     const end = decided.deadlines.find((d) => d.kind === 'reflection-period-end');
     expect(end?.explanation).toMatchObject({ rule: 'R4', policyVersion: 'dk-2013.2' });
 
-    const retry = await system.act(
-      dis,
+    const retry = await e2e.gateway.act(
+      e2e.tokens.dis,
       'dis',
       opened.caseRef,
       'decideIdentification',
@@ -121,7 +107,7 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     expect(retry.status).toBe(200);
     expect((retry.body as CaseView).timeline).toEqual(decided.timeline);
 
-    await reader.waitFor((m) =>
+    await e2e.reader.waitFor((m) =>
       m.some(
         (x) =>
           x.topic === agencyTopic('dis') &&
@@ -133,7 +119,9 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
 
   it('operators see a case in the Temporal Web UI: a summary, current details, named query and Updates, no personal data', async () => {
     // A child's case: its guardian deadline runs from the referral (R17), so there is a next deadline.
-    const opened = await system.open(police, 'police', { facts: { hasLegalStay: false, age: 'child' } });
+    const opened = await e2e.gateway.open(e2e.tokens.police, 'police', {
+      facts: { hasLegalStay: false, age: 'child' },
+    });
     const handle = temporal.workflow.getHandle(opened.caseRef);
     const description = await handle.describe();
     expect(await description.staticSummary()).toBe(
@@ -162,7 +150,8 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
   });
 
   it('serves the committed OpenAPI document (docs/openapi.json)', async () => {
-    const doc = (await system.call<{ paths: Record<string, unknown> }>('GET', '/docs/openapi.json')).body;
+    const doc = (await e2e.gateway.call<{ paths: Record<string, unknown> }>('GET', '/docs/openapi.json'))
+      .body;
     expect(doc).toEqual(JSON.parse(await readFile(join(repoRoot, 'docs', 'openapi.json'), 'utf8')));
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([

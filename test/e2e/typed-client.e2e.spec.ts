@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import createClient from 'openapi-fetch';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/repo-root.js';
-import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
+import { e2eSystem } from '../support/e2e-system.js';
 import type { components, paths } from '../support/openapi-client/api.js';
 
 type Schemas = components['schemas'];
@@ -18,33 +18,19 @@ type Schemas = components['schemas'];
  * every request and answer it uses. Each answer is also checked against its component schema.
  */
 describe('a client generated from docs/openapi.json drives a pathway against the real gateway', () => {
-  let system: RunningGateway;
-  const tokens = { police: '', cmm: '', dis: '', iom: '' };
+  const e2e = e2eSystem('typed-client');
   const validate = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(validate);
 
   beforeAll(async () => {
-    system = await startGateway({
-      temporalAddress: inject('temporalAddress'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      taskQueue: `e2e-typed-client-${Date.now()}`,
-    });
-    tokens.police = await system.token('police', 'nec');
-    tokens.cmm = await system.token('cmm', 'cmm');
-    tokens.dis = await system.token('dis', 'dis');
-    tokens.iom = await system.token('iom', 'iom-dk');
     const document: unknown = JSON.parse(await readFile(join(repoRoot, 'docs', 'openapi.json'), 'utf8'));
     if (typeof document !== 'object' || document === null)
       throw new Error('docs/openapi.json is not an object');
     validate.addSchema(document, 'openapi');
   });
 
-  afterAll(async () => {
-    await system?.close();
-  });
-
   const clientOf = (token: string) =>
-    createClient<paths>({ baseUrl: system.baseUrl, headers: { authorization: `Bearer ${token}` } });
+    createClient<paths>({ baseUrl: e2e.gateway.baseUrl, headers: { authorization: `Bearer ${token}` } });
 
   /** The answer matches the document's component schema (the types say so; this proves the server agrees). */
   function conforms(component: keyof Schemas, answer: unknown): void {
@@ -60,6 +46,7 @@ describe('a client generated from docs/openapi.json drives a pathway against the
   }
 
   it('R1 R2 R4 R19 R5: open, interview, identify, hand over to IOM, confirm AVR, extend; then list, view and a refusal', async () => {
+    const { tokens } = e2e;
     const police = clientOf(tokens.police);
     const cmm = clientOf(tokens.cmm);
     const dis = clientOf(tokens.dis);

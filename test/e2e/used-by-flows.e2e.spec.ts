@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIT_TOPIC,
   REMINDER_EVENT_TYPE,
@@ -8,11 +8,11 @@ import {
 } from '../../libs/contracts/src/index.js';
 import { instant, type Instant } from '../../libs/domain/src/index.js';
 import { plusDays, plusMonths, remindedAt } from '../support/policy-time.js';
-import { createKafka } from '../../libs/messaging/src/index.js';
 import { assertMatchesAsyncApi } from '../support/asyncapi-validator.js';
-import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
+import { type RunningGateway } from '../support/gateway-harness.js';
 import { KafkaReader, type ReadMessage } from '../support/kafka-reader.js';
 import { DAY, timeSkippingEnv } from '../support/pathway-harness.js';
+import { e2eSystem, okView as ok } from '../support/e2e-system.js';
 
 /**
  * The three "used by" flows end to end: the real gateway and worker (their composition roots, in this
@@ -70,12 +70,6 @@ function matchAsyncApi(reader: KafkaReader, caseRef: string): number {
   return read.length;
 }
 
-/** Asserts a 200 answer (naming the problem otherwise) and returns the case view it carries. */
-function ok(result: CallResult): CaseView {
-  expect(result.status, JSON.stringify(result.body)).toBe(200);
-  return result.body as CaseView;
-}
-
 function deadline(view: CaseView, kind: string): CaseView['deadlines'][number] {
   const found = view.deadlines.find((d) => d.kind === kind);
   if (found === undefined) throw new Error(`no ${kind} deadline in ${JSON.stringify(view.deadlines)}`);
@@ -83,52 +77,34 @@ function deadline(view: CaseView, kind: string): CaseView['deadlines'][number] {
 }
 
 describe('used by the police: permit renewal requests (real dev server, real time)', () => {
-  let system: RunningGateway;
-  let reader: KafkaReader;
-  let police: string;
+  const e2e = e2eSystem('used-by-police', {
+    topics: [agencyTopic('police'), agencyTopic('dis'), agencyTopic('cmm'), AUDIT_TOPIC],
+  });
+  /** Another police unit, with no grant on the case. */
   let otherUnit: string;
-  let cmm: string;
-  let dis: string;
 
   beforeAll(async () => {
-    system = await startGateway({
-      temporalAddress: inject('temporalAddress'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      taskQueue: `e2e-used-by-police-${Date.now()}`,
-    });
-    reader = new KafkaReader(
-      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-used-by-police' }),
-    );
-    await reader.start([agencyTopic('police'), agencyTopic('dis'), agencyTopic('cmm'), AUDIT_TOPIC]);
-    [police, otherUnit, cmm, dis] = await Promise.all([
-      system.token('police', 'nec'),
-      system.token('police', 'copenhagen'),
-      system.token('cmm', 'cmm'),
-      system.token('dis', 'dis'),
-    ]);
-  });
-
-  afterAll(async () => {
-    await reader?.stop();
-    await system?.close();
+    otherUnit = await e2e.gateway.token('police', `${e2e.unit}-other`);
   });
 
   it('R11 R12: police request a renewal; DIS receives the application and grants it; police receive the next term, 6 months on from the previous end', async () => {
     // R1/R2/R4: police meet the person; CMM interviews; DIS (competent: no legal stay) identifies.
-    const opened = await system.open(police, 'police', adultWithoutStay);
+    const opened = await e2e.gateway.open(e2e.tokens.police, 'police', adultWithoutStay);
     const ref = opened.caseRef;
-    ok(await system.act(cmm, 'cmm', ref, 'recordInterview'));
-    ok(await system.act(cmm, 'cmm', ref, 'submitForIdentification'));
-    const identified = await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' });
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview'));
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'submitForIdentification'));
+    const identified = await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decideIdentification', {
+      outcome: 'identified',
+    });
     ok(identified);
     expect((identified.body as CaseView).stage).toBe('reflection-period');
 
     // R11: police apply for the §9c(5) permit; DIS grants the first 6-month term.
-    const applied = await system.act(police, 'police', ref, 'applyForPermit', {
+    const applied = await e2e.gateway.act(e2e.tokens.police, 'police', ref, 'applyForPermit', {
       victimCooperatesWithPolice: true,
     });
     ok(applied);
-    const granted = await system.act(dis, 'dis', ref, 'decidePermit', { outcome: 'granted' });
+    const granted = await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decidePermit', { outcome: 'granted' });
     ok(granted);
     const permitted = granted.body as CaseView;
     expect(permitted.stage).toBe('permit');
@@ -139,31 +115,33 @@ describe('used by the police: permit renewal requests (real dev server, real tim
 
     // Object scope: another police unit's token is answered as for an unknown case, on read and on act
     // (the act would be valid for the unit that holds the case, so it is the scope that refuses it).
-    const otherRead = await system.call<{ code: string }>('GET', `/police/cases/${ref}`, {
+    const otherRead = await e2e.gateway.call<{ code: string }>('GET', `/police/cases/${ref}`, {
       token: otherUnit,
     });
     expect(otherRead.status).toBe(404);
     expect(otherRead.body.code).toBe('CASE_NOT_FOUND');
-    const otherRenewal = await system.act(otherUnit, 'police', ref, 'requestPermitRenewal', {
+    const otherRenewal = await e2e.gateway.act(otherUnit, 'police', ref, 'requestPermitRenewal', {
       victimCooperatesWithPolice: true,
     });
     expect(otherRenewal.status).toBe(404);
     expect((otherRenewal.body as { code: string }).code).toBe('CASE_NOT_FOUND');
     // Role: DIS may see every case, but not through the police gateway.
-    const wrongGateway = await system.call<{ code: string }>('GET', `/police/cases/${ref}`, { token: dis });
+    const wrongGateway = await e2e.gateway.call<{ code: string }>('GET', `/police/cases/${ref}`, {
+      token: e2e.tokens.dis,
+    });
     expect(wrongGateway.status).toBe(403);
     expect(wrongGateway.body.code).toBe('WRONG_ROLE');
-    const wrongGatewayAct = await system.act(dis, 'police', ref, 'requestPermitRenewal', {
+    const wrongGatewayAct = await e2e.gateway.act(e2e.tokens.dis, 'police', ref, 'requestPermitRenewal', {
       victimCooperatesWithPolice: true,
     });
     expect(wrongGatewayAct.status).toBe(403);
     expect((wrongGatewayAct.body as { code: string }).code).toBe('WRONG_ROLE');
 
     // "My deadlines": the unit holding the case sees its permit expiry; the other unit does not.
-    const mine = await waitForListing(system, police, '/police/deadlines?days=200', ref);
+    const mine = await waitForListing(e2e.gateway, e2e.tokens.police, '/police/deadlines?days=200', ref);
     expect(mine).toMatchObject({ caseRef: ref, stage: 'permit', responsibleAgency: 'police' });
     expect(Date.parse(mine.nextDeadline!)).toBe(Date.parse(term1End));
-    const theirs = await system.call<{ caseRef: string }[]>('GET', '/police/deadlines?days=200', {
+    const theirs = await e2e.gateway.call<{ caseRef: string }[]>('GET', '/police/deadlines?days=200', {
       token: otherUnit,
     });
     ok(theirs);
@@ -171,8 +149,8 @@ describe('used by the police: permit renewal requests (real dev server, real tim
 
     // R12: the renewal application, sent twice with one Idempotency-Key (a client retry).
     const key = `renewal-${ref}`;
-    const renewal = await system.act(
-      police,
+    const renewal = await e2e.gateway.act(
+      e2e.tokens.police,
       'police',
       ref,
       'requestPermitRenewal',
@@ -186,8 +164,8 @@ describe('used by the police: permit renewal requests (real dev server, real tim
       responsible: 'dis',
       dueAt: term1End,
     });
-    const retried = await system.act(
-      police,
+    const retried = await e2e.gateway.act(
+      e2e.tokens.police,
       'police',
       ref,
       'requestPermitRenewal',
@@ -199,7 +177,7 @@ describe('used by the police: permit renewal requests (real dev server, real tim
 
     // DIS's topic receives the renewal application.
     const application = await waitForOne(
-      reader,
+      e2e.reader,
       (m) =>
         m.topic === agencyTopic('dis') &&
         m.event.subject === ref &&
@@ -217,7 +195,7 @@ describe('used by the police: permit renewal requests (real dev server, real tim
     });
 
     // A DIS officer decides; the police topic receives the grant with the next term.
-    const decided = await system.act(dis, 'dis', ref, 'decidePermit', { outcome: 'granted' });
+    const decided = await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decidePermit', { outcome: 'granted' });
     ok(decided);
     const term2End = addMonths(instant(term1End), 6);
     expect(deadline(decided.body as CaseView, 'permit-expiry')).toMatchObject({
@@ -226,7 +204,7 @@ describe('used by the police: permit renewal requests (real dev server, real tim
       dueAt: term2End,
     });
     const renewed = await waitForOne(
-      reader,
+      e2e.reader,
       (m) =>
         m.topic === agencyTopic('police') &&
         m.event.subject === ref &&
@@ -246,20 +224,24 @@ describe('used by the police: permit renewal requests (real dev server, real tim
 
     // One event for the twice-sent request: the audit stream holds every event of the case in order (one
     // partition per case), so once the renewal grant is read, any duplicate application would be too.
-    await reader.waitFor((m) =>
+    await e2e.reader.waitFor((m) =>
       about(m, ref, AUDIT_TOPIC, 'dk.pathway.permit-granted.v1').some((x) => data(x)['termNo'] === 2),
     );
-    const applications = distinct(about(reader.messages, ref, AUDIT_TOPIC, 'dk.pathway.permit-applied.v1'));
+    const applications = distinct(
+      about(e2e.reader.messages, ref, AUDIT_TOPIC, 'dk.pathway.permit-applied.v1'),
+    );
     expect(applications.map((m) => data(m)['renewal'])).toEqual([false, true]);
     expect(
-      distinct(about(reader.messages, ref, agencyTopic('dis'), 'dk.pathway.permit-applied.v1')).filter(
+      distinct(about(e2e.reader.messages, ref, agencyTopic('dis'), 'dk.pathway.permit-applied.v1')).filter(
         (m) => data(m)['renewal'] === true,
       ),
     ).toHaveLength(1);
-    const asPolice = await system.call<CaseView>('GET', `/police/cases/${ref}`, { token: police });
+    const asPolice = await e2e.gateway.call<CaseView>('GET', `/police/cases/${ref}`, {
+      token: e2e.tokens.police,
+    });
     expect(asPolice.body.timeline.filter((t) => t.type === 'PermitApplied')).toHaveLength(2);
     // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
-    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
+    expect(matchAsyncApi(e2e.reader, ref)).toBeGreaterThan(0);
   });
 });
 
@@ -295,18 +277,6 @@ async function waitForListing(
 
 describe('used by CMM, police and IOM: automated reminders, escalations and reintegration check-ins (time-skipping server)', () => {
   let env: TestWorkflowEnvironment;
-  let system: RunningGateway;
-  let reader: KafkaReader;
-  let police: string;
-  let cmm: string;
-  let dis: string;
-  let iom: string;
-
-  /** The one case these tests follow through its simulated year. */
-  let ref: string;
-  let t0: number;
-  let reflectionEnd: Instant;
-
   /** Moves the test server's clock to `at`, a week at a time (longer sleeps were seen to stall it). */
   const skipTo = async (at: string): Promise<void> => {
     for (;;) {
@@ -316,55 +286,73 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     }
   };
 
-  const reminders = (topic: string, kind: string): ReadMessage[] =>
-    distinct(about(reader.messages, ref, topic, REMINDER_EVENT_TYPE)).filter(
+  const reminders = (ref: string, topic: string, kind: string): ReadMessage[] =>
+    distinct(about(e2e.reader.messages, ref, topic, REMINDER_EVENT_TYPE)).filter(
       (m) => data(m)['deadlineKind'] === kind,
+    );
+
+  // Each test follows a case of its own from its referral (the test server's clock is shared, so every
+  // instant below is relative to the case's own start).
+
+  /** A case the police refer, CMM interviews and DIS identifies now: its reflection period runs (R1, R2, R4). */
+  const identifiedCase = async (): Promise<{ ref: string; t0: number; identified: CaseView }> => {
+    const t0 = await env.currentTimeMs();
+    const ref = (await e2e.gateway.open(e2e.tokens.police, 'police', adultWithoutStay)).caseRef;
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview'));
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'submitForIdentification'));
+    const identified = ok(
+      await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' }),
+    );
+    return { ref, t0, identified };
+  };
+
+  /** An identified case two days before its reflection period ends, handed to IOM with AVR confirmed (R19). */
+  const caseWithAvr = async (): Promise<{ ref: string; t0: number; reflectionEnd: Instant }> => {
+    const { ref, t0, identified } = await identifiedCase();
+    const reflectionEnd = instant(deadline(identified, 'reflection-period-end').dueAt);
+    await skipTo(plusDays(reflectionEnd, -2));
+    ok(
+      await e2e.gateway.call('POST', `/cmm/cases/${ref}/access-grants`, {
+        token: e2e.tokens.cmm,
+        body: { role: 'iom', party: 'iom-dk' },
+      }),
+    );
+    ok(await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'confirmAvrCooperation'));
+    ok(await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'draftAvrPlan'));
+    return { ref, t0, reflectionEnd };
+  };
+
+  /** IOM's copy of the case moving to the assisted return (R15). */
+  const returnPassedToIom = (ref: string): Promise<ReadMessage> =>
+    waitForOne(
+      e2e.reader,
+      (m) =>
+        m.topic === agencyTopic('iom') &&
+        m.event.subject === ref &&
+        m.event.type === 'dk.pathway.stage-changed.v1' &&
+        data(m)['to'] === 'avr-return',
     );
 
   beforeAll(async () => {
     env = await timeSkippingEnv();
-    system = await startGateway({
-      temporalAddress: env.address,
-      kafkaBrokers: inject('kafkaBrokers'),
-      taskQueue: `e2e-used-by-time-${Date.now()}`,
-      // The test server cannot describe task queues; the first act below shows the worker serving.
-      workerProbe: false,
-    });
-    reader = new KafkaReader(
-      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-used-by-time' }),
-    );
-    await reader.start([
-      agencyTopic('cmm'),
-      agencyTopic('police'),
-      agencyTopic('iom'),
-      agencyTopic('dis'),
-      AUDIT_TOPIC,
-    ]);
-    [police, cmm, dis, iom] = await Promise.all([
-      system.token('police', 'nec'),
-      system.token('cmm', 'cmm'),
-      system.token('dis', 'dis'),
-      system.token('iom', 'iom-dk'),
-    ]);
   });
 
   afterAll(async () => {
-    await reader?.stop();
-    await system?.close();
     await env?.teardown();
   });
 
+  const e2e = e2eSystem('used-by-time', {
+    temporalAddress: () => env.address,
+    // The test server cannot describe task queues; the first act below shows the worker serving.
+    gateway: { workerProbe: false },
+    topics: [agencyTopic('cmm'), agencyTopic('police'), agencyTopic('iom'), agencyTopic('dis'), AUDIT_TOPIC],
+  });
+
   it('R4: CMM, responsible for the reflection period, is reminded on its topic 10 and 3 days before the period ends', async () => {
-    t0 = await env.currentTimeMs();
-    const opened = await system.open(police, 'police', adultWithoutStay);
-    ref = opened.caseRef;
-    ok(await system.act(cmm, 'cmm', ref, 'recordInterview'));
-    ok(await system.act(cmm, 'cmm', ref, 'submitForIdentification'));
-    const identified = await system.act(dis, 'dis', ref, 'decideIdentification', { outcome: 'identified' });
-    ok(identified);
-    const end = deadline(identified.body as CaseView, 'reflection-period-end');
+    const { ref, t0, identified } = await identifiedCase();
+    const end = deadline(identified, 'reflection-period-end');
     expect(end).toMatchObject({ id: 'reflection-period-end', responsible: 'cmm', rule: 'R4' });
-    reflectionEnd = instant(end.dueAt);
+    const reflectionEnd = instant(end.dueAt);
     // R4: 30 days from the identification, which happened at the simulated start (plus request latency).
     expect(reflectionEnd).toBe(plusDays(end.explanation.startsAt, 30));
     expect(Date.parse(end.explanation.startsAt) - t0).toBeGreaterThanOrEqual(0);
@@ -372,8 +360,11 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
 
     await skipTo(plusDays(reflectionEnd, -2));
 
-    await reader.waitFor(() => reminders(agencyTopic('cmm'), 'reflection-period-end').length >= 2, WAIT);
-    const sent = reminders(agencyTopic('cmm'), 'reflection-period-end');
+    await e2e.reader.waitFor(
+      () => reminders(ref, agencyTopic('cmm'), 'reflection-period-end').length >= 2,
+      WAIT,
+    );
+    const sent = reminders(ref, agencyTopic('cmm'), 'reflection-period-end');
     expect(sent.map((m) => m.event.time)).toEqual([
       remindedAt(reflectionEnd, 10),
       remindedAt(reflectionEnd, 3),
@@ -397,24 +388,28 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
       });
     }
     // The audit stream has them too; the stage is unchanged (the period runs on until its end).
-    await reader.waitFor(() => reminders(AUDIT_TOPIC, 'reflection-period-end').length >= 2, WAIT);
-    const view = await system.call<CaseView>('GET', `/cmm/cases/${ref}`, { token: cmm });
+    await e2e.reader.waitFor(() => reminders(ref, AUDIT_TOPIC, 'reflection-period-end').length >= 2, WAIT);
+    const view = await e2e.gateway.call<CaseView>('GET', `/cmm/cases/${ref}`, { token: e2e.tokens.cmm });
     expect(view.body.stage).toBe('reflection-period');
     // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
-    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
+    expect(matchAsyncApi(e2e.reader, ref)).toBeGreaterThan(0);
   });
 
   it('R19 R14: IOM sees the case only once CMM hands it over; then confirms AVR cooperation and drafts the plan', async () => {
-    expect(ref).toBeDefined();
-    const before = await system.call<{ code: string }>('GET', `/iom/cases/${ref}`, { token: iom });
+    const { ref, t0, identified } = await identifiedCase();
+    // Days into the period (the plan is drafted during it, R19).
+    await skipTo(plusDays(deadline(identified, 'reflection-period-end').dueAt, -2));
+    const before = await e2e.gateway.call<{ code: string }>('GET', `/iom/cases/${ref}`, {
+      token: e2e.tokens.iom,
+    });
     expect(before.status).toBe(404);
     expect(before.body.code).toBe('CASE_NOT_FOUND');
-    const actBefore = await system.act(iom, 'iom', ref, 'confirmAvrCooperation');
+    const actBefore = await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'confirmAvrCooperation');
     expect(actBefore.status).toBe(404);
     expect((actBefore.body as { code: string }).code).toBe('CASE_NOT_FOUND');
 
-    const handed = await system.call<CaseView>('POST', `/cmm/cases/${ref}/access-grants`, {
-      token: cmm,
+    const handed = await e2e.gateway.call<CaseView>('POST', `/cmm/cases/${ref}/access-grants`, {
+      token: e2e.tokens.cmm,
       body: { role: 'iom', party: 'iom-dk' },
     });
     ok(handed);
@@ -422,21 +417,21 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
       expect.arrayContaining([expect.objectContaining({ role: 'iom', party: 'iom-dk', by: 'cmm' })]),
     );
 
-    const asIom = await system.call<CaseView>('GET', `/iom/cases/${ref}`, { token: iom });
+    const asIom = await e2e.gateway.call<CaseView>('GET', `/iom/cases/${ref}`, { token: e2e.tokens.iom });
     ok(asIom);
     expect(asIom.body.stage).toBe('reflection-period');
     // Need to know: IOM sees the period and the return, not who else holds access nor the intake facts.
     expect(asIom.body.access).toBeUndefined();
     expect(asIom.body.state).not.toHaveProperty('facts');
 
-    ok(await system.act(iom, 'iom', ref, 'confirmAvrCooperation'));
-    const planned = await system.act(iom, 'iom', ref, 'draftAvrPlan');
+    ok(await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'confirmAvrCooperation'));
+    const planned = await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'draftAvrPlan');
     ok(planned);
     expect((planned.body as CaseView).state).toMatchObject({
       avr: { cooperationConfirmedAt: expect.any(String), planDraftedAt: expect.any(String) },
     });
     const confirmed = await waitForOne(
-      reader,
+      e2e.reader,
       (m) =>
         m.topic === agencyTopic('iom') &&
         m.event.subject === ref &&
@@ -446,16 +441,16 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     // The reflection period runs on: the acts happened at the simulated instant (days after the start).
     expect(Date.parse(confirmed.event.time) - t0).toBeGreaterThanOrEqual(27 * DAY);
     // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
-    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
+    expect(matchAsyncApi(e2e.reader, ref)).toBeGreaterThan(0);
   });
 
   it('R11 R12 R15: police are reminded 30 and 7 days before the permit expires; on expiry the return planned under AVR passes to IOM', async () => {
-    expect(ref).toBeDefined();
-    const applied = await system.act(police, 'police', ref, 'applyForPermit', {
+    const { ref, reflectionEnd } = await caseWithAvr();
+    const applied = await e2e.gateway.act(e2e.tokens.police, 'police', ref, 'applyForPermit', {
       victimCooperatesWithPolice: true,
     });
     ok(applied);
-    const granted = await system.act(dis, 'dis', ref, 'decidePermit', { outcome: 'granted' });
+    const granted = await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decidePermit', { outcome: 'granted' });
     ok(granted);
     const term = deadline(granted.body as CaseView, 'permit-expiry');
     expect(term).toMatchObject({ id: 'permit-expiry:1', responsible: 'police', rule: 'R12' });
@@ -465,8 +460,8 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     expect(Date.parse(permitStart)).toBeGreaterThanOrEqual(Date.parse(plusDays(reflectionEnd, -2)));
 
     await skipTo(plusDays(expiry, -6));
-    await reader.waitFor(() => reminders(agencyTopic('police'), 'permit-expiry').length >= 2, WAIT);
-    const sent = reminders(agencyTopic('police'), 'permit-expiry');
+    await e2e.reader.waitFor(() => reminders(ref, agencyTopic('police'), 'permit-expiry').length >= 2, WAIT);
+    const sent = reminders(ref, agencyTopic('police'), 'permit-expiry');
     expect(sent.map((m) => m.event.time)).toEqual([remindedAt(expiry, 30), remindedAt(expiry, 7)]);
     expect(sent.map((m) => data(m))).toEqual([
       expect.objectContaining({
@@ -485,12 +480,12 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
       }),
     ]);
     // The reflection period was superseded by the permit: no further period reminder was sent.
-    expect(reminders(agencyTopic('cmm'), 'reflection-period-end')).toHaveLength(2);
+    expect(reminders(ref, agencyTopic('cmm'), 'reflection-period-end')).toHaveLength(2);
 
     // No renewal: the permit expires at its end; AVR cooperation was confirmed, so the return follows (R15).
     await skipTo(plusDays(expiry, 1));
     const ended = await waitForOne(
-      reader,
+      e2e.reader,
       (m) =>
         m.topic === agencyTopic('police') &&
         m.event.subject === ref &&
@@ -498,26 +493,30 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     );
     expect(ended.event.time).toBe(expiry);
     expect(ended.event.data).toMatchObject({ cause: 'expired' });
-    const handedToIom = await waitForOne(
-      reader,
-      (m) =>
-        m.topic === agencyTopic('iom') &&
-        m.event.subject === ref &&
-        m.event.type === 'dk.pathway.stage-changed.v1' &&
-        data(m)['to'] === 'avr-return',
-    );
+    const handedToIom = await returnPassedToIom(ref);
     expect(handedToIom.event.time).toBe(expiry);
     expect(handedToIom.event.data).toMatchObject({ from: 'permit', to: 'avr-return', rule: 'R15' });
     // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
-    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
+    expect(matchAsyncApi(e2e.reader, ref)).toBeGreaterThan(0);
   });
 
   it('R14: IOM records departure, arrival and check-ins; IOM is reminded 3 days before each check-in; a missed one is escalated to CMM (and IOM is told) after 3 days of grace', async () => {
-    expect(ref).toBeDefined();
-    const departed = await system.act(iom, 'iom', ref, 'recordDeparture');
+    // A case in the return: AVR confirmed, a permit granted and expired without renewal (R15).
+    const { ref } = await caseWithAvr();
+    ok(
+      await e2e.gateway.act(e2e.tokens.police, 'police', ref, 'applyForPermit', {
+        victimCooperatesWithPolice: true,
+      }),
+    );
+    const granted = ok(
+      await e2e.gateway.act(e2e.tokens.dis, 'dis', ref, 'decidePermit', { outcome: 'granted' }),
+    );
+    await skipTo(plusDays(deadline(granted, 'permit-expiry').dueAt, 1));
+    await returnPassedToIom(ref);
+    const departed = await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'recordDeparture');
     ok(departed);
     expect((departed.body as CaseView).stage).toBe('avr-return');
-    const arrived = await system.act(iom, 'iom', ref, 'recordArrival');
+    const arrived = await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'recordArrival');
     ok(arrived);
     const monitoring = arrived.body as CaseView;
     expect(monitoring.stage).toBe('monitoring');
@@ -531,9 +530,9 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
 
     // No check-in in the first month: reminded at −3 days, escalated to CMM 3 days after the due date.
     await skipTo(month(1, 4));
-    await reader.waitFor(() => reminders(agencyTopic('iom'), 'check-in').length >= 1, WAIT);
+    await e2e.reader.waitFor(() => reminders(ref, agencyTopic('iom'), 'check-in').length >= 1, WAIT);
     const missed = await waitForOne(
-      reader,
+      e2e.reader,
       (m) =>
         m.topic === agencyTopic('cmm') &&
         m.event.subject === ref &&
@@ -551,7 +550,7 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     });
 
     // A late check-in fills the missed slot.
-    const late = await system.act(iom, 'iom', ref, 'recordCheckIn');
+    const late = await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'recordCheckIn');
     ok(late);
     const afterLate = late.body as CaseView;
     expect(afterLate.deadlines.map((d) => d.id)).not.toContain('check-in:1');
@@ -559,16 +558,16 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
 
     // The second month: reminded, then checked in on time.
     await skipTo(month(2, -1));
-    await reader.waitFor(() => reminders(agencyTopic('iom'), 'check-in').length >= 2, WAIT);
-    const onTime = await system.act(iom, 'iom', ref, 'recordCheckIn');
+    await e2e.reader.waitFor(() => reminders(ref, agencyTopic('iom'), 'check-in').length >= 2, WAIT);
+    const onTime = await e2e.gateway.act(e2e.tokens.iom, 'iom', ref, 'recordCheckIn');
     ok(onTime);
     expect(deadline(onTime.body as CaseView, 'check-in').id).toBe('check-in:3');
 
     // Run on to the third month's reminder: it is published after anything due before it (one partition
     // per case on the audit stream), so reading it shows that the on-time check-in escalated nothing.
     await skipTo(month(3, -2));
-    await reader.waitFor(() => reminders(AUDIT_TOPIC, 'check-in').length >= 3, WAIT);
-    const checkInReminders = reminders(agencyTopic('iom'), 'check-in');
+    await e2e.reader.waitFor(() => reminders(ref, AUDIT_TOPIC, 'check-in').length >= 3, WAIT);
+    const checkInReminders = reminders(ref, agencyTopic('iom'), 'check-in');
     expect(
       checkInReminders.map((m) => [
         data(m)['deadlineId'],
@@ -584,46 +583,55 @@ describe('used by CMM, police and IOM: automated reminders, escalations and rein
     expect(checkInReminders.every((m) => data(m)['daysBefore'] === 3 && data(m)['rule'] === 'R14')).toBe(
       true,
     );
-    const escalations = distinct(about(reader.messages, ref, AUDIT_TOPIC, 'dk.pathway.deadline-missed.v1'));
+    const escalations = distinct(
+      about(e2e.reader.messages, ref, AUDIT_TOPIC, 'dk.pathway.deadline-missed.v1'),
+    );
     expect(escalations.map((m) => data(m)['deadlineId'])).toEqual(['check-in:1']);
     // The escalation reaches CMM and, so that it knows, IOM (the agency that missed the check-in).
     expect(
-      distinct(about(reader.messages, ref, agencyTopic('iom'), 'dk.pathway.deadline-missed.v1')).map(
+      distinct(about(e2e.reader.messages, ref, agencyTopic('iom'), 'dk.pathway.deadline-missed.v1')).map(
         (m) => data(m)['deadlineId'],
       ),
     ).toEqual(['check-in:1']);
 
-    const asIom = await system.call<CaseView>('GET', `/iom/cases/${ref}`, { token: iom });
+    const asIom = await e2e.gateway.call<CaseView>('GET', `/iom/cases/${ref}`, { token: e2e.tokens.iom });
     ok(asIom);
     expect(asIom.body.state).toMatchObject({
       stage: 'monitoring',
       monitoring: { checkIns: [expect.objectContaining({ slot: 1 }), expect.objectContaining({ slot: 2 })] },
     });
     // Every delivery of the case read so far matches its topic's channel in docs/asyncapi.yaml.
-    expect(matchAsyncApi(reader, ref)).toBeGreaterThan(0);
+    expect(matchAsyncApi(e2e.reader, ref)).toBeGreaterThan(0);
   });
   it('R6: an extension requested after the period’s end is 409 DEADLINE_PASSED and changes nothing', async () => {
-    const late = (await system.open(police, 'police', adultWithoutStay)).caseRef;
-    ok(await system.act(cmm, 'cmm', late, 'recordInterview'));
-    ok(await system.act(cmm, 'cmm', late, 'submitForIdentification'));
+    const late = (await e2e.gateway.open(e2e.tokens.police, 'police', adultWithoutStay)).caseRef;
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', late, 'recordInterview'));
+    ok(await e2e.gateway.act(e2e.tokens.cmm, 'cmm', late, 'submitForIdentification'));
     const identified = ok(
-      await system.act(dis, 'dis', late, 'decideIdentification', { outcome: 'identified' }),
+      await e2e.gateway.act(e2e.tokens.dis, 'dis', late, 'decideIdentification', { outcome: 'identified' }),
     );
     const end = deadline(identified, 'reflection-period-end').dueAt;
     // A request filed in time holds the period end while DIS decides (R6) …
     await skipTo(plusDays(end, -5));
-    ok(await system.act(cmm, 'cmm', late, 'requestExtension', { days: 30, ground: 'special-reasons' }));
+    ok(
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', late, 'requestExtension', {
+        days: 30,
+        ground: 'special-reasons',
+      }),
+    );
     // … but a new request after the original end is too late.
     await skipTo(plusDays(end, 2));
-    const before = (await system.call<CaseView>('GET', `/cmm/cases/${late}`, { token: cmm })).body.timeline;
-    const refused = await system.act(cmm, 'cmm', late, 'requestExtension', {
+    const before = (await e2e.gateway.call<CaseView>('GET', `/cmm/cases/${late}`, { token: e2e.tokens.cmm }))
+      .body.timeline;
+    const refused = await e2e.gateway.act(e2e.tokens.cmm, 'cmm', late, 'requestExtension', {
       days: 10,
       ground: 'special-reasons',
     });
     expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(refused.body).toMatchObject({ status: 409, code: 'DEADLINE_PASSED' });
-    const after = (await system.call<CaseView>('GET', `/cmm/cases/${late}`, { token: cmm })).body.timeline;
+    const after = (await e2e.gateway.call<CaseView>('GET', `/cmm/cases/${late}`, { token: e2e.tokens.cmm }))
+      .body.timeline;
     expect(after).toEqual(before);
   });
 });

@@ -29,6 +29,8 @@ export interface E2eSystemOptions {
   readonly topics?: readonly string[];
   /** Gateway settings passed through to `startGateway`. */
   readonly gateway?: Pick<Parameters<typeof startGateway>[0], 'gatewayEnv' | 'workerProbe'>;
+  /** Another Temporal (e.g. a time-skipping test server started in an earlier `beforeAll`). */
+  readonly temporalAddress?: () => string;
 }
 
 /**
@@ -44,7 +46,7 @@ export function e2eSystem(name: string, options: E2eSystemOptions = {}): E2eSyst
 
   beforeAll(async () => {
     gateway = await startGateway({
-      temporalAddress: inject('temporalAddress'),
+      temporalAddress: options.temporalAddress?.() ?? inject('temporalAddress'),
       kafkaBrokers: inject('kafkaBrokers'),
       taskQueue: `e2e-${name}-${Date.now()}`,
       ...options.gateway,

@@ -19,7 +19,17 @@ export class KafkaReader {
   async start(topics: readonly string[]): Promise<void> {
     this.consumer = this.kafka.consumer({ groupId: `test-reader-${randomUUID()}`, sessionTimeout: 10_000 });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    // On a fresh broker the gateway's topics can be a moment from every broker's metadata: retry a while.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
+        break;
+      } catch (error) {
+        const retriable = (error as { retriable?: unknown }).retriable === true;
+        if (!retriable || attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     await this.consumer.run({
       eachMessage: ({ topic, message }) => {
         const headers: Record<string, string> = {};

@@ -22,6 +22,7 @@ export type Stage = (typeof STAGES)[number];
 
 /** Stages in which the pathway is still open (everything but `closed`). */
 export type OpenStage = Exclude<Stage, 'closed'>;
+export const OPEN_STAGES: readonly OpenStage[] = STAGES.filter((s): s is OpenStage => s !== 'closed');
 
 /** Stages before the identification decision: the competent authority (R1) can still be re-routed. */
 export const PRE_IDENTIFICATION_STAGES = ['referred', 'interviewing', 'awaiting-identification'] as const;
@@ -59,17 +60,8 @@ export const STAGE_TRANSITIONS: { readonly [S in OpenStage]: readonly OpenStage[
   'restitution-period': ['permit', 'avr-return', 'departure-required', 'asylum'],
   'court-granted': ['reflection-period', 'restitution-period', 'asylum'],
   permit: ['avr-return', 'departure-required', 'asylum'],
-  asylum: [
-    'referred',
-    'interviewing',
-    'awaiting-identification',
-    'reflection-period',
-    'restitution-period',
-    'court-granted',
-    'permit',
-    'avr-return',
-    'departure-required',
-  ],
+  // R18: wherever the claim was made in Denmark (every open stage but the claim itself and monitoring abroad).
+  asylum: OPEN_STAGES.filter((s) => s !== 'asylum' && s !== 'monitoring'),
   'avr-return': ['permit', 'monitoring', 'asylum'],
   'departure-required': ['permit', 'avr-return', 'asylum'],
   monitoring: [],

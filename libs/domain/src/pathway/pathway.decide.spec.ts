@@ -72,7 +72,7 @@ describe('decide: the pathway end to end', () => {
     expect(s.case.period?.startsAt).toBe(addDays(T0, 90));
   });
 
-  it('R2: the coordinator may close a case by hand; a closed case refuses every command', () => {
+  it('the coordinator (CMM) may close a case by hand, nobody else; a closed case refuses every command', () => {
     const s = scenario(P).refer();
     expect(s.try({ type: 'closeCase', by: 'ngo', reason: 'victim-withdrew' })).toMatchObject({
       code: 'ACTOR_NOT_PERMITTED',
@@ -110,7 +110,7 @@ describe('decide: the pathway end to end', () => {
     expect(moved && recipientsOf(moved, s.state, P)).toEqual(['cmm', 'dis', 'police']);
   });
 
-  it('R2: refusal reasons carry no personal data — the state holds none to leak', () => {
+  it('no personal data: the state holds none for a refusal reason to leak', () => {
     const s = scenario(P).refer();
     expect(Object.keys(s.case).sort()).toEqual(
       [

@@ -1,4 +1,4 @@
-import { PERIOD_STAGES, STAGES, type OpenStage } from '../stages.js';
+import { OPEN_STAGES, PERIOD_STAGES } from '../stages.js';
 import type { CalendarPolicy } from '../calendar.js';
 import { loadPolicy } from '../policy/policy.load.js';
 import type { Policy, PolicyData, SupportOffer } from '../policy/policy.types.js';
@@ -8,7 +8,6 @@ import { DENMARK_AGENCIES } from './denmark.agencies.js';
 // R8/R10: the core support runs during the period, during criminal proceedings (permit, court-granted)
 // and while an asylum claim is pending.
 const SUPPORTED_STAGES = [...PERIOD_STAGES, 'court-granted', 'permit', 'asylum'] as const;
-const OPEN_STAGES = STAGES.filter((stage): stage is OpenStage => stage !== 'closed');
 
 /** R8, R9, R17, R19: support offers shared by the Danish presets. No offer has a cooperation condition. */
 export const DENMARK_SUPPORT_OFFERS: readonly SupportOffer[] = [
