@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The gateway or the worker for the scaled-out topology (docker-compose.yml): build with --build-arg APP=gateway|worker.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -11,7 +11,7 @@ COPY workflows ./workflows
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ARG APP
 ENV NODE_ENV=production KAFKAJS_NO_PARTITIONER_WARNING=1 WORKER_BUNDLE_PATH=/app/dist/workflow-bundle.js APP=${APP}
 WORKDIR /app

@@ -26,6 +26,8 @@ import {
   startPostgres,
   startTemporalDevServer,
   EMBEDDED_DATABASE,
+  MIN_NODE,
+  parseNodeVersion,
   type ManagedProcess,
   type Prerequisite,
   type Tool,
@@ -298,6 +300,16 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+
+// One clear line on a Node that is too old (npm start brings its own; `tsx scripts/start.ts` may not).
+const nodeVersion = parseNodeVersion(process.versions.node);
+if (nodeVersion === undefined || nodeVersion.major < MIN_NODE.major) {
+  process.stderr.write(
+    `[start] Node ${process.version} is too old: this service needs Node ${MIN_NODE.major} or newer (\`npm start\` brings its own into .tools/node)\n`,
+  );
+  process.exit(1);
+}
+say(`Node ${process.version} (${process.execPath})`);
 
 let config: LauncherConfig;
 try {

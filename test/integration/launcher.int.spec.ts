@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_TOPIC, type CaseView } from '../../libs/contracts/src/index.js';
-import { assertPortFree } from '../../libs/devstack/src/index.js';
+import { MIN_NODE, assertPortFree } from '../../libs/devstack/src/index.js';
 import { repoRoot } from '../../scripts/repo-root.js';
 import { freePort, toolsDir } from '../support/servers.js';
 
@@ -165,5 +165,49 @@ describe('npm start (scripts/start.ts)', () => {
     });
     expect(await run.exited).toBe(1);
     expect(run.output).toMatch(/cannot reach|127\.0\.0\.1:1/i);
+  });
+});
+
+/** The system's Node when it is older than the project needs (the build machines have 20), else undefined. */
+function oldSystemNode(): string | undefined {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node', '/bin/node']) {
+    try {
+      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8' }).trim();
+      if (Number(/^v(\d+)/.exec(version)?.[1] ?? 0) < MIN_NODE.major) return candidate;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+describe('a maintained Node (scripts/with-node.mjs)', () => {
+  const old = oldSystemNode();
+
+  it('runs npm start and npm test on Node 24 or newer', () => {
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(MIN_NODE.major);
+  });
+
+  it.runIf(old !== undefined)(
+    'brings the project’s own Node when started by the system’s older one',
+    async () => {
+      const version = await output(old!, [join(repoRoot, 'scripts', 'with-node.mjs'), 'node', '--version']);
+      expect(Number(/^v(\d+)/.exec(version.trim())?.[1])).toBeGreaterThanOrEqual(MIN_NODE.major);
+    },
+    120_000,
+  );
+
+  it.runIf(old !== undefined)('npm start on a too-old Node refuses in one line, exit 1', async () => {
+    const result = await promisify(execFile)(
+      old!,
+      [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start.ts'],
+      {
+        cwd: repoRoot,
+      },
+    ).catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
+    expect('code' in result ? result.code : 0).toBe(1);
+    const lines = `${result.stdout}${result.stderr}`.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Node v\d+\.\d+\.\d+ is too old: this service needs Node 24 or newer/);
   });
 });

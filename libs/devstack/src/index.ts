@@ -1,7 +1,7 @@
 // Real Temporal and Kafka for development and tests, provisioned from package registries (no Docker).
 // See docs/adr/0002-servers-from-package-registries.md.
 export { DevstackError, type Logger } from './errors.js';
-export { checkPrerequisites, type Prerequisite } from './prerequisites.js';
+export { MIN_NODE, checkPrerequisites, parseNodeVersion, type Prerequisite } from './prerequisites.js';
 export {
   provision,
   toolPaths,

@@ -18,7 +18,7 @@ describe('version parsing', () => {
 });
 
 describe('checkPrerequisites', () => {
-  it('passes for the Node running this test (>= 20.19, as package.json engines says)', async () => {
+  it('passes for the Node running this test (>= 24, as package.json engines says)', async () => {
     await expect(checkPrerequisites(['node'])).resolves.toBeUndefined();
   });
 

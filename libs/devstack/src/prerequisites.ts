@@ -3,11 +3,11 @@ import { run } from './exec.js';
 
 export type Prerequisite = 'node' | 'java' | 'pip' | 'mvn';
 
-export const MIN_NODE = { major: 20, minor: 19 } as const;
+export const MIN_NODE = { major: 24, minor: 0 } as const;
 export const MIN_JAVA_MAJOR = 17;
 
 const INSTALL_HINTS: Record<Prerequisite, string> = {
-  node: 'install Node.js 20.19 or newer (e.g. with nvm, or your OS package manager)',
+  node: 'run it through `npm start` or `npm test`, which bring Node 24 from the npm registry into .tools/node, or install Node 24 LTS',
   java: 'install a Java 17+ runtime (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) and put `java` on PATH',
   pip: 'install Python 3 with pip (Debian/Ubuntu: apt-get install -y python3-pip; macOS: brew install python); pip is only used to download wheels from PyPI, nothing is installed',
   mvn: 'install Apache Maven 3.6+ (Debian/Ubuntu: apt-get install -y maven; macOS: brew install maven) and put `mvn` on PATH',
