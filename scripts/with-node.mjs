@@ -39,7 +39,16 @@ function nodeBin() {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const installed = spawnSync(
     npm,
-    ['install', '--prefix', ownDir, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `node@${needed}`],
+    [
+      'install',
+      '--prefix',
+      ownDir,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `node@${needed}`,
+    ],
     { stdio: 'inherit' },
   );
   const version = existsSync(own) ? spawnSync(own, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
@@ -47,7 +56,9 @@ function nodeBin() {
     console.error(`[node] could not install Node ${needed} into .tools/node (npm exit ${installed.status})`);
     process.exit(1);
   }
-  console.error(`[node] Node ${version} ready in .tools/node in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(
+    `[node] Node ${version} ready in .tools/node in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return ownBin;
 }
 
