@@ -49,7 +49,8 @@ function nodeBin() {
       '--loglevel=error',
       `node@${needed}`,
     ],
-    { stdio: 'inherit' },
+    // Its output goes to standard error: standard output is this script's answer (`--print-path`).
+    { stdio: ['ignore', 2, 2] },
   );
   const version = existsSync(own) ? spawnSync(own, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
   if (installed.status !== 0 || majorOf(version) < needed) {
