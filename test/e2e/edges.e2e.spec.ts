@@ -49,10 +49,6 @@ describe('the edges hold', () => {
     databasePath = new TcpProxy(await freePort(), { host: database.hostname, port: Number(database.port) });
     await databasePath.up();
     database.port = String(databasePath.port);
-    accessLog = new KafkaReader(
-      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-edges' }),
-    );
-    await accessLog.start([ACCESS_LOG_TOPIC]);
     system = await startGateway({
       databaseUrl: database.toString(),
       temporalAddress: inject('temporalAddress'),
@@ -64,6 +60,12 @@ describe('the edges hold', () => {
         GATEWAY_RETRY_AFTER_SECONDS: RETRY_AFTER,
       },
     });
+    // After the gateway: its worker creates the topics (a fresh broker has none), and the reader starts at
+    // the beginning of the access log anyway.
+    accessLog = new KafkaReader(
+      createKafka({ brokers: inject('kafkaBrokers').split(','), clientId: 'e2e-edges' }),
+    );
+    await accessLog.start([ACCESS_LOG_TOPIC]);
     [cmm, dis, police] = await Promise.all([
       system.token('cmm', 'cmm'),
       system.token('dis', 'dis'),

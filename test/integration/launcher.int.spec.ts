@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
@@ -119,6 +119,31 @@ describe('npm start (scripts/start.ts)', () => {
       id: `${caseRef}/e00001-CaseReferred`,
       subject: caseRef,
     });
+
+    // The apps' log files: JSON lines, no colour codes; the gateway logged the open (route template, status,
+    // role), the worker its own lines and the Temporal SDK's, through the same logger.
+    const logLines = async (name: string) =>
+      (await readFile(join(dataDir, 'logs', `${name}.log`), 'utf8'))
+        .split('\n')
+        // The launcher's own marker lines (`--- <time> devstack starting …`) separate the app's runs.
+        .filter((l) => l.trim() !== '' && !l.startsWith('--- '));
+    const gatewayLog = await logLines('gateway');
+    const workerLog = await logLines('worker');
+    for (const line of [...gatewayLog, ...workerLog]) {
+      expect(line).not.toContain('\u001b[');
+      expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+    }
+    expect(gatewayLog.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ msg: 'POST /dis/cases 201', route: '/dis/cases', role: 'dis', caseRef }),
+    );
+    expect(gatewayLog.join('\n')).not.toContain(token);
+    const workerLines = workerLog.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(workerLines).toContainEqual(
+      expect.objectContaining({ service: 'worker', context: 'PathwayWorker' }),
+    );
+    expect(workerLines).toContainEqual(
+      expect.objectContaining({ service: 'worker', temporal: expect.any(String) }),
+    );
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);

@@ -103,6 +103,8 @@ export async function startGateway(target: {
     TEMPORAL_ADDRESS: target.gatewayTemporalAddress ?? target.temporalAddress,
     DATABASE_URL: target.databaseUrl ?? inject('databaseUrl'),
     GATEWAY_PORT: String(port),
+    // One line per request at info would drown the test output; tests of the request log set it.
+    LOG_LEVEL: 'warn',
     AUTH_JWKS_PATH: keys.jwksPath,
     ...target.gatewayEnv,
   });

@@ -1,4 +1,6 @@
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AccessLogService } from './auth/access-log.service.js';
@@ -14,15 +16,19 @@ export { OPENAPI_PATH };
  * The composition root of the HTTP gateway, shared by `main.ts` and the end-to-end tests, for a
  * configuration its caller loaded once.
  */
-export async function createGateway(config: GatewayConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.withConfig(config), {
-    logger: ['error', 'warn', 'log'],
-    bufferLogs: false,
+export async function createGateway(
+  config: GatewayConfig,
+  logger?: PinoLogger,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.withConfig(config, logger), {
+    // Nest's own lines go through the app's pino logger once it is there (JSON lines, or pretty at a terminal).
+    bufferLogs: true,
     // Boot failures reach main() and are reported in one line, not as Nest's stack trace.
     abortOnError: false,
     // JSON only: a form post must not be parsed into an act (415 instead).
     bodyParser: false,
   });
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks();

@@ -6,6 +6,8 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { createTokenVerifier } from '../../../libs/auth/src/index.js';
@@ -32,6 +34,7 @@ import { AccessLogService } from './auth/access-log.service.js';
 import { DirectoryController } from './directory/directory.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { requestLogParams } from './http/request-log.js';
 import { DATABASE, GATEWAY_CONFIG, KAFKA, PATHWAY_CASES, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
 
 const PROVIDERS: Provider[] = [
@@ -115,9 +118,11 @@ const PROVIDERS: Provider[] = [
  */
 @Module({})
 export class GatewayModule implements OnApplicationShutdown {
-  static withConfig(config: GatewayConfig): DynamicModule {
+  /** `logger`: the app's pino logger (`main.ts` makes it first, to log the boot); else one for `config`. */
+  static withConfig(config: GatewayConfig, logger?: Logger): DynamicModule {
     return {
       module: GatewayModule,
+      imports: [LoggerModule.forRoot(requestLogParams(config, logger))],
       controllers: [AgencyController, HealthController, DirectoryController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ...PROVIDERS],
     };

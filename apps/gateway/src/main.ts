@@ -1,12 +1,17 @@
 import 'reflect-metadata';
 import { describeBootFailure, gatewayEnvSchema, loadConfig } from '../../../libs/config/src/index.js';
+import { Logger } from 'nestjs-pino';
+import { logProcessWarnings } from '../../../libs/observability/src/index.js';
 import { createGateway } from './create-gateway.js';
+import { gatewayLogger } from './http/request-log.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(gatewayEnvSchema);
-  const app = await createGateway(config);
+  const logger = gatewayLogger(config);
+  logProcessWarnings(logger);
+  const app = await createGateway(config, logger);
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
-  process.stdout.write(`gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}\n`);
+  app.get(Logger).log(`gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`);
 }
 
 main().catch((error: unknown) => {

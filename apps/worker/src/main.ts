@@ -1,16 +1,31 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { PathwayWorkerRunner, WorkerModule } from './worker.module.js';
 import { describeBootFailure, loadConfig, workerEnvSchema } from '../../../libs/config/src/index.js';
+import {
+  createLogger,
+  logProcessWarnings,
+  nestLogger,
+  temporalLevel,
+  temporalLogger,
+} from '../../../libs/observability/src/index.js';
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(
-    WorkerModule.withConfig(loadConfig(workerEnvSchema)),
-    {
-      logger: ['error', 'warn', 'log'],
-      abortOnError: false,
+  const config = loadConfig(workerEnvSchema);
+  const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  logProcessWarnings(logger);
+  // The Temporal SDK's lines (its TypeScript side and, forwarded, its native core) through the same logger.
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: temporalLevel(config.LOG_LEVEL) }) },
     },
-  );
+  });
+  const app = await NestFactory.createApplicationContext(WorkerModule.withConfig(config), {
+    logger: nestLogger(logger),
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   await app.get(PathwayWorkerRunner).run();
   await app.close();

@@ -28,6 +28,8 @@ const brokerList = z
   .pipe(z.array(hostPort).min(1, 'must list at least one broker as host:port[,host:port]'));
 
 const logLevel = z.enum(['error', 'warn', 'info', 'debug']);
+/** `auto`: pretty at a terminal, JSON lines otherwise (files, collectors). */
+const logFormat = z.enum(['auto', 'json', 'pretty']);
 
 /** Shared by the gateway and the worker: where Temporal and Kafka are. */
 export const engineEnvSchema = z.object({
@@ -37,6 +39,7 @@ export const engineEnvSchema = z.object({
   KAFKA_BROKERS: brokerList,
   KAFKA_CLIENT_ID: z.string().trim().min(1).default('victim-pathway'),
   LOG_LEVEL: logLevel.default('info'),
+  LOG_FORMAT: logFormat.default('auto'),
 });
 
 export const gatewayEnvSchema = engineEnvSchema.extend({
@@ -89,6 +92,7 @@ export const launcherEnvSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   POSTGRES_PORT: port.default(5433),
   LOG_LEVEL: logLevel.default('info'),
+  LOG_FORMAT: logFormat.default('auto'),
 });
 
 export type EngineConfig = z.infer<typeof engineEnvSchema>;

@@ -15,11 +15,10 @@ import {
   ACCESS_RECORD_TYPE,
   REQUEST_ID_PATTERN,
   type AccessRecord,
-  type Principal,
 } from '../../../../libs/contracts/src/index.js';
-import { isCaseRef } from '../../../../libs/domain/src/index.js';
 import { EVENT_PUBLISHER, type EventPublisher } from '../../../../libs/messaging/src/index.js';
 import { resolvedRouteOf } from '../http/agency-routes.js';
+import { requestFacts } from '../http/request-facts.js';
 import { DATABASE } from '../tokens.js';
 
 /** Records per relay round, and how long the relay waits between rounds (shorter when kicked). */
@@ -109,11 +108,7 @@ export class AccessLogService implements OnApplicationBootstrap, OnApplicationSh
     const resolved = resolvedRouteOf(response);
     if (resolved === undefined) return undefined; // health, docs, unknown paths
     const { operation, path: route } = resolved;
-    const principal = (request as Request & { principal?: Principal }).principal;
-    const param = request.params['caseRef'];
-    const opened: unknown = response.locals['caseRef'];
-    const caseRef =
-      typeof param === 'string' && isCaseRef(param) ? param : isCaseRef(opened) ? opened : undefined;
+    const { role, org, sub, caseRef } = requestFacts(request, response);
     const status = response.statusCode;
     return {
       specversion: '1.0',
@@ -135,7 +130,7 @@ export class AccessLogService implements OnApplicationBootstrap, OnApplicationSh
         ...(typeof response.locals['problemCode'] === 'string'
           ? { code: response.locals['problemCode'] }
           : {}),
-        ...(principal ? { role: principal.role, org: principal.org, sub: principal.sub } : {}),
+        ...(role !== undefined && org !== undefined && sub !== undefined ? { role, org, sub } : {}),
         operation,
         method: request.method,
         route,

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, Response } from 'express';
+import type { Params } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../../../../libs/config/src/index.js';
+import { REQUEST_ID_PATTERN } from '../../../../libs/contracts/src/index.js';
+import { createLogger } from '../../../../libs/observability/src/index.js';
+import { requestFacts } from './request-facts.js';
+
+/** The gateway's pino logger for its configuration. */
+export function gatewayLogger(config: GatewayConfig): Logger {
+  return createLogger({ service: 'gateway', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+}
+
+/** Liveness and readiness probes: logged at debug, so that a probe every few seconds does not drown the log. */
+const PROBES = new Set(['/health', '/health/ready']);
+
+/**
+ * The gateway's logging (nestjs-pino over pino-http): Nest's own lines and one line per HTTP request with its
+ * method, route template, status, duration, role, organisation and case ref, under the request id the
+ * client sees (`X-Request-Id`). Never a body, a token, a header or a query string: the request is reduced to
+ * its method, and everything else comes from `requestFacts` once the answer is known.
+ */
+export function requestLogParams(config: GatewayConfig, logger?: Logger): Params {
+  return {
+    pinoHttp: {
+      logger: logger ?? gatewayLogger(config),
+      genReqId: (request: IncomingMessage, response: ServerResponse) => {
+        const given = response.getHeader('x-request-id') ?? request.headers['x-request-id'];
+        return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+      },
+      quietReqLogger: true,
+      customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+      serializers: {
+        req: (request: { method?: unknown }) => ({ method: request.method }),
+        res: (response: { statusCode?: unknown }) => ({ status: response.statusCode }),
+      },
+      // Only once answered (the route, the caller and the case are known then); nothing at the start.
+      customProps: (request: IncomingMessage, response: ServerResponse) =>
+        response.headersSent ? { ...requestFacts(request as Request, response as Response) } : {},
+      customLogLevel: (request: IncomingMessage, response: ServerResponse, error?: Error) =>
+        error !== undefined || response.statusCode >= 500
+          ? 'error'
+          : PROBES.has((request.url ?? '').split('?')[0] ?? '')
+            ? 'debug'
+            : 'info',
+      customSuccessMessage: (request: IncomingMessage, response: ServerResponse) =>
+        `${request.method ?? ''} ${requestFacts(request as Request, response as Response).route} ${response.statusCode}`,
+      customErrorMessage: (request: IncomingMessage, response: ServerResponse) =>
+        `${request.method ?? ''} ${requestFacts(request as Request, response as Response).route} ${response.statusCode}`,
+    },
+  };
+}
