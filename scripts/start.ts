@@ -166,9 +166,11 @@ async function main(config: LauncherConfig): Promise<void> {
 
   // Fail fast on every port we would bind, before anything slow happens.
   await assertPortFree(config.GATEWAY_PORT, 'GATEWAY_PORT', config.GATEWAY_HOST);
+  if (config.WORKER_METRICS_PORT > 0) await assertPortFree(config.WORKER_METRICS_PORT, 'WORKER_METRICS_PORT');
   if (localTemporal) {
     await assertPortFree(config.TEMPORAL_PORT, 'TEMPORAL_PORT');
     await assertPortFree(config.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT');
+    await assertPortFree(config.TEMPORAL_METRICS_PORT, 'TEMPORAL_METRICS_PORT');
   }
   if (localKafka) {
     await assertPortFree(config.KAFKA_PORT, 'KAFKA_PORT');
@@ -191,6 +193,7 @@ async function main(config: LauncherConfig): Promise<void> {
         host: '127.0.0.1',
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
+        metricsPort: config.TEMPORAL_METRICS_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
         log: say,
         logFile: join(logDir, 'temporal.log'),
@@ -248,6 +251,7 @@ async function main(config: LauncherConfig): Promise<void> {
     GATEWAY_PORT: String(config.GATEWAY_PORT),
     WORKER_BUNDLE_PATH: join(repoRoot, 'dist', 'workflow-bundle.js'),
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    WORKER_METRICS_PORT: String(config.WORKER_METRICS_PORT),
   };
   say('starting the worker and the gateway…');
   const worker = await startApp('worker', appEnv, logDir);
@@ -270,6 +274,13 @@ async function main(config: LauncherConfig): Promise<void> {
       `  Temporal       ${temporalAddress}  (namespace ${config.TEMPORAL_NAMESPACE})`,
       `  Kafka          ${kafkaBrokers}`,
       `  PostgreSQL     ${localPostgres ? `127.0.0.1:${config.POSTGRES_PORT} (database ${EMBEDDED_DATABASE}; password in ${join(dataDir, 'postgres', 'password')})` : 'DATABASE_URL'}`,
+      `  Metrics        ${api}/metrics (gateway)`,
+      ...(config.WORKER_METRICS_PORT > 0
+        ? [`                 http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics (worker, Temporal SDK)`]
+        : []),
+      ...(localTemporal
+        ? [`                 http://127.0.0.1:${config.TEMPORAL_METRICS_PORT}/metrics (Temporal server)`]
+        : []),
       `  Logs           ${logDir}`,
       `  Token          TOKEN=$(npm run -s token -- --role cmm --org cmm${config.DATA_DIR === '.data' ? '' : ` --data-dir ${config.DATA_DIR}`})`,
       `                 curl -H "Authorization: Bearer $TOKEN" ${api}/cmm/cases`,

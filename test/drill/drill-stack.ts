@@ -234,6 +234,8 @@ export class DrillStack {
       WORKER_BUNDLE_PATH: this.bundle,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       LOG_LEVEL: 'warn',
+      // A killed worker's successor must not find the metrics port still held: no metrics endpoint here.
+      WORKER_METRICS_PORT: '0',
     };
   }
 

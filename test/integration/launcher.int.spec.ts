@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_TOPIC, type CaseView } from '../../libs/contracts/src/index.js';
 import { MIN_NODE, assertPortFree } from '../../libs/devstack/src/index.js';
 import { repoRoot } from '../../scripts/repo-root.js';
+import { scrape } from '../support/prometheus.js';
 import { freePort, toolsDir } from '../support/servers.js';
 
 interface Launch {
@@ -67,6 +68,8 @@ describe('npm start (scripts/start.ts)', () => {
       'GATEWAY_PORT',
       'TEMPORAL_PORT',
       'TEMPORAL_UI_PORT',
+      'TEMPORAL_METRICS_PORT',
+      'WORKER_METRICS_PORT',
       'KAFKA_PORT',
       'KAFKA_CONTROLLER_PORT',
       'POSTGRES_PORT',
@@ -144,6 +147,22 @@ describe('npm start (scripts/start.ts)', () => {
     expect(workerLines).toContainEqual(
       expect.objectContaining({ service: 'worker', temporal: expect.any(String) }),
     );
+
+    // The metrics endpoints it printed, each in Prometheus's text format.
+    const workerMetrics = `http://127.0.0.1:${ports['WORKER_METRICS_PORT']}/metrics`;
+    const temporalMetrics = `http://127.0.0.1:${ports['TEMPORAL_METRICS_PORT']}/metrics`;
+    expect(first.output).toContain(`${api}/metrics (gateway)`);
+    expect(first.output).toContain(`${workerMetrics} (worker, Temporal SDK)`);
+    expect(first.output).toContain(`${temporalMetrics} (Temporal server)`);
+    const gatewaySamples = (await scrape(`${api}/metrics`)).samples;
+    expect(gatewaySamples.some((s) => s.name === 'gateway_http_request_duration_seconds_count')).toBe(true);
+    const workerSamples = (await scrape(workerMetrics)).samples;
+    expect(workerSamples.some((s) => s.name.startsWith('temporal_'))).toBe(true);
+    expect(
+      workerSamples.find((s) => s.name.startsWith('pathway_publish_duration') && s.name.endsWith('_count'))
+        ?.value,
+    ).toBeGreaterThanOrEqual(1);
+    expect((await scrape(temporalMetrics)).samples.length).toBeGreaterThan(0);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);

@@ -1,4 +1,4 @@
-import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, log, metricMeter, proxyActivities } from '@temporalio/workflow';
 import {
   NON_RETRYABLE_ERRORS,
   type AgencyEventRequest,
@@ -61,6 +61,10 @@ export class Outbox {
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
         this.setAside.push({ key: request.key, type: request.type, at: at() });
+        // Not recorded while replaying: one count per event set aside (alert on any).
+        metricMeter
+          .createCounter('pathway_events_set_aside', undefined, 'Events whose publication failed for good')
+          .add(1, { type: request.type });
         log.error('event set aside: its publication failed for good', {
           key: request.key,
           type: request.type,

@@ -8,6 +8,7 @@ import { agencyRoutes } from './http/agency-routes.js';
 import type { GatewayConfig } from '../../../libs/config/src/index.js';
 import { GatewayModule } from './gateway.module.js';
 import { methodNotAllowed } from './http/http-edges.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { OPENAPI_PATH, openApiDocument } from './http/openapi.js';
 
 export { OPENAPI_PATH };
@@ -32,6 +33,7 @@ export async function createGateway(
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks();
+  app.use(app.get(GatewayMetrics).middleware);
   app.use(app.get(AccessLogService).middleware);
   app.use(
     methodNotAllowed([
@@ -39,6 +41,7 @@ export async function createGateway(
       { method: 'GET', path: '/health' },
       { method: 'GET', path: '/health/ready' },
       { method: 'GET', path: '/directory' },
+      { method: 'GET', path: '/metrics' },
       { method: 'GET', path: `/${OPENAPI_PATH}/*` },
     ]),
   );

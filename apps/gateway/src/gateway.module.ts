@@ -33,6 +33,7 @@ import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
 import { AccessLogService } from './auth/access-log.service.js';
 import { DirectoryController } from './directory/directory.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { GatewayMetrics, MetricsController } from './metrics/gateway-metrics.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { requestLogParams } from './http/request-log.js';
 import { DATABASE, GATEWAY_CONFIG, KAFKA, PATHWAY_CASES, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
@@ -108,6 +109,7 @@ const PROVIDERS: Provider[] = [
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   AccessGuard,
   AccessLogService,
+  GatewayMetrics,
   IdempotencyKeyStore,
   CaseGatewayService,
 ];
@@ -123,7 +125,7 @@ export class GatewayModule implements OnApplicationShutdown {
     return {
       module: GatewayModule,
       imports: [LoggerModule.forRoot(requestLogParams(config, logger))],
-      controllers: [AgencyController, HealthController, DirectoryController],
+      controllers: [AgencyController, HealthController, DirectoryController, MetricsController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ...PROVIDERS],
     };
   }

@@ -20,6 +20,19 @@ async function main(): Promise<void> {
     logger: temporalLogger(logger),
     telemetryOptions: {
       logging: { forward: {}, filter: makeTelemetryFilterString({ core: temporalLevel(config.LOG_LEVEL) }) },
+      // The SDK's metrics and the pathway's own (publish latency, failures, events set aside) on /metrics.
+      ...(config.WORKER_METRICS_PORT > 0
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}`,
+                countersTotalSuffix: true,
+                unitSuffix: true,
+                useSecondsForDurations: true,
+              },
+            },
+          }
+        : {}),
     },
   });
   const app = await NestFactory.createApplicationContext(WorkerModule.withConfig(config), {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { EventPublisher } from '../../../libs/messaging/src/index.js';
 import { createActivities } from './activities/publish-agency-event.activity.js';
 
@@ -33,6 +33,7 @@ export async function createPathwayWorker(options: PathwayWorkerOptions): Promis
       heartbeat: () => {
         Context.current().heartbeat();
       },
+      meter: Runtime.instance().metricMeter,
     }),
   });
 }

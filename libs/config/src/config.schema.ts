@@ -66,8 +66,18 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
   GATEWAY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
 });
 
+/** A port, or 0 for "off". */
+const portOrOff = z.coerce
+  .number({ error: 'must be a port number (0: off)' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 (off) and 65535')
+  .max(65535, 'must be between 0 (off) and 65535');
+
 export const workerEnvSchema = engineEnvSchema.extend({
   WORKER_BUNDLE_PATH: z.string().trim().min(1).optional(),
+  /** The worker's Prometheus endpoint (`/metrics`: the Temporal SDK's metrics and the pathway's); 0: off. */
+  WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  WORKER_METRICS_PORT: portOrOff.default(9464),
 });
 
 /**
@@ -81,7 +91,10 @@ export const launcherEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** The local Temporal dev server's Prometheus endpoint (`/metrics`). */
+  TEMPORAL_METRICS_PORT: port.default(8234),
   TEMPORAL_UI_URL: z.url().optional(),
+  WORKER_METRICS_PORT: portOrOff.default(9464),
   KAFKA_BROKERS: brokerList.optional(),
   KAFKA_PORT: port.default(9092),
   KAFKA_CONTROLLER_PORT: port.default(9093),

@@ -33,4 +33,12 @@ describe('temporalDevServerArgs', () => {
     expect(args).not.toContain('--headless');
     expect(args.join(' ')).toContain('--ui-port 18233 --ui-disable-news-fetch');
   });
+
+  it('serves its metrics on a fixed port when given one', () => {
+    const args = temporalDevServerArgs({ ...base, metricsPort: 18234 });
+    expect(args.slice(args.indexOf('--metrics-port'), args.indexOf('--metrics-port') + 2)).toEqual([
+      '--metrics-port',
+      '18234',
+    ]);
+  });
 });

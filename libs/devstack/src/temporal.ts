@@ -18,6 +18,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Web UI port; undefined = headless. */
   uiPort?: number;
+  /** The server's Prometheus endpoint (`/metrics`); undefined = a random port (the CLI's default). */
+  metricsPort?: number;
   /** Created at launch (besides "default"). */
   namespace: string;
   log: Logger;
@@ -32,6 +34,7 @@ export function temporalDevServerArgs(
   const args = ['server', 'start-dev', '--ip', opts.host, '--port', String(opts.port)];
   if (opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
+  if (opts.metricsPort !== undefined) args.push('--metrics-port', String(opts.metricsPort));
   args.push(
     '--db-filename',
     join(opts.dataDir, 'temporal.sqlite'),

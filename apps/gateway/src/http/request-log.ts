@@ -39,12 +39,22 @@ export function requestLogParams(config: GatewayConfig, logger?: Logger): Params
       // Only once answered (the route, the caller and the case are known then); nothing at the start.
       customProps: (request: IncomingMessage, response: ServerResponse) =>
         response.headersSent ? { ...requestFacts(request as Request, response as Response) } : {},
+      // Probes at debug, whatever they answer (not-ready while a dependency is away is their job).
       customLogLevel: (request: IncomingMessage, response: ServerResponse, error?: Error) =>
-        error !== undefined || response.statusCode >= 500
-          ? 'error'
-          : PROBES.has((request.url ?? '').split('?')[0] ?? '')
-            ? 'debug'
+        PROBES.has((request.url ?? '').split('?')[0] ?? '')
+          ? 'debug'
+          : error !== undefined || response.statusCode >= 500
+            ? 'error'
             : 'info',
+      // A 5xx answer is the line itself (Nest logs real exceptions with their stack): no synthetic error.
+      customErrorObject: (
+        _request: IncomingMessage,
+        _response: ServerResponse,
+        _error: Error,
+        value: object,
+      ) => {
+        return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'err'));
+      },
       customSuccessMessage: (request: IncomingMessage, response: ServerResponse) =>
         `${request.method ?? ''} ${requestFacts(request as Request, response as Response).route} ${response.statusCode}`,
       customErrorMessage: (request: IncomingMessage, response: ServerResponse) =>

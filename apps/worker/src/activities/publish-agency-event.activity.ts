@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
 import {
   AUDIT_TOPIC,
   agencyTopic,
@@ -17,6 +17,8 @@ export interface ActivityDeps {
    * mid-publish is noticed after the heartbeat timeout, not the 30 s start-to-close. Absent in unit tests.
    */
   readonly heartbeat?: () => void;
+  /** Where publish latency and failures are counted (the Temporal runtime's meter in the worker). */
+  readonly meter?: MetricMeter;
 }
 
 /** Well inside the workflow's heartbeat timeout (10 s); the SDK throttles what reaches the server. */
@@ -40,6 +42,17 @@ async function beating<T>(heartbeat: (() => void) | undefined, work: Promise<T>)
  * retried by Temporal, and the deterministic event id makes a resend harmless.
  */
 export function createActivities(deps: ActivityDeps): PathwayActivities {
+  const latency = deps.meter?.createHistogram(
+    'pathway_publish_duration',
+    'float',
+    'seconds',
+    'Time to publish one event to all its topics (broker acknowledged every copy), by outcome',
+  );
+  const failures = deps.meter?.createCounter(
+    'pathway_publish_failures',
+    undefined,
+    'Publish attempts that failed (retried while the broker is away; `invalid` ones are set aside)',
+  );
   return {
     async publishAgencyEvent(request: AgencyEventRequest): Promise<void> {
       const audiences: EventAudience[] = [...new Set(request.recipients), 'audit'];
@@ -51,12 +64,21 @@ export function createActivities(deps: ActivityDeps): PathwayActivities {
           event: toCloudEventFor(request, audience),
         }));
       } catch (error) {
+        failures?.add(1, { reason: 'invalid' });
         throw ApplicationFailure.nonRetryable(
           `event ${request.type} for step ${request.key} does not match its contract: ${describeIssues(error)}`,
           'InvalidEventError',
         );
       }
-      await beating(deps.heartbeat, deps.publisher.publish(deliveries));
+      const started = performance.now();
+      try {
+        await beating(deps.heartbeat, deps.publisher.publish(deliveries));
+      } catch (error) {
+        failures?.add(1, { reason: 'broker' });
+        latency?.record((performance.now() - started) / 1000, { outcome: 'failed' });
+        throw error;
+      }
+      latency?.record((performance.now() - started) / 1000, { outcome: 'published' });
     },
   };
 }

@@ -1,0 +1,71 @@
+import { Controller, Get, Inject, Injectable, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AccessLogService } from '../auth/access-log.service.js';
+import { requestFacts } from '../http/request-facts.js';
+
+/**
+ * The gateway's Prometheus metrics (a registry of its own per app): requests by route template and status,
+ * authentication failures by problem code, the access-log backlog, and Node's process metrics. Route
+ * templates keep the label set small; nothing about a caller or a case is a label.
+ */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Histogram<'method' | 'route' | 'status'>;
+  private readonly authenticationFailures: Counter<'code'>;
+
+  constructor(@Inject(AccessLogService) accessLog: AccessLogService) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+    this.requests = new Histogram({
+      name: 'gateway_http_request_duration_seconds',
+      help: 'HTTP requests by method, route template and status: count and duration',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.authenticationFailures = new Counter({
+      name: 'gateway_authentication_failures_total',
+      help: 'Requests refused 401 (no, malformed, expired or foreign token), by problem code',
+      labelNames: ['code'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'gateway_access_log_backlog',
+      help: 'Access records stored but not yet published to Kafka (the outbox)',
+      registers: [this.registry],
+      async collect() {
+        // The database out of reach: keep the last value (readiness reports the database itself).
+        const backlog = await accessLog.backlog().catch(() => undefined);
+        if (backlog !== undefined) this.set(backlog);
+      },
+    });
+  }
+
+  /** Express middleware: times every request and counts it once answered. */
+  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+    const stop = this.requests.startTimer();
+    response.once('finish', () => {
+      const status = response.statusCode;
+      stop({ method: request.method, route: requestFacts(request, response).route, status: String(status) });
+      if (status === 401) {
+        const code: unknown = response.locals['problemCode'];
+        this.authenticationFailures.inc({ code: typeof code === 'string' ? code : 'unknown' });
+      }
+    });
+    next();
+  };
+}
+
+/** `GET /metrics` in Prometheus's text format (for a scraper on the operators' network; no token). */
+@ApiExcludeController()
+@Controller()
+export class MetricsController {
+  constructor(@Inject(GatewayMetrics) private readonly metrics: GatewayMetrics) {}
+
+  @Get('metrics')
+  async scrape(@Res() response: Response): Promise<void> {
+    response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+  }
+}
