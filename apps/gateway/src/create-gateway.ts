@@ -1,12 +1,14 @@
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AccessLogService } from './auth/access-log.service.js';
 import { agencyRoutes } from './http/agency-routes.js';
 import type { GatewayConfig } from '../../../libs/config/src/index.js';
+import { nestLogger } from '../../../libs/observability/src/index.js';
 import { GatewayModule } from './gateway.module.js';
+import { Drain } from './health/drain.js';
+import { gatewayLogger } from './http/request-log.js';
 import { methodNotAllowed } from './http/http-edges.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { OPENAPI_PATH, openApiDocument } from './http/openapi.js';
@@ -21,18 +23,19 @@ export async function createGateway(
   config: GatewayConfig,
   logger?: PinoLogger,
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.withConfig(config, logger), {
-    // Nest's own lines go through the app's pino logger once it is there (JSON lines, or pretty at a terminal).
-    bufferLogs: true,
-    // Boot failures reach main() and are reported in one line, not as Nest's stack trace.
+  const pino = logger ?? gatewayLogger(config);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.withConfig(config, pino), {
+    // Nest's own lines through the app's pino logger from the first one (JSON lines, or pretty at a terminal).
+    // A boot failure reaches main() and is reported there in one line: Nest's stack of it only at debug.
+    logger: nestLogger(pino, { bootFailuresAt: 'debug' }),
     abortOnError: false,
     // JSON only: a form post must not be parsed into an act (415 instead).
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
-  app.enableShutdownHooks();
+  // No signal hooks here: main.ts drains on SIGTERM before closing the app; tests close it themselves.
+  app.use(app.get(Drain).middleware);
   app.use(app.get(GatewayMetrics).middleware);
   app.use(app.get(AccessLogService).middleware);
   app.use(

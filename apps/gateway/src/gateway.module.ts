@@ -32,6 +32,7 @@ import { IdempotencyKeyStore } from './agency/idempotency-key.store.js';
 import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
 import { AccessLogService } from './auth/access-log.service.js';
 import { DirectoryController } from './directory/directory.controller.js';
+import { Drain } from './health/drain.js';
 import { HealthController } from './health/health.controller.js';
 import { GatewayMetrics, MetricsController } from './metrics/gateway-metrics.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
@@ -110,6 +111,7 @@ const PROVIDERS: Provider[] = [
   AccessGuard,
   AccessLogService,
   GatewayMetrics,
+  Drain,
   IdempotencyKeyStore,
   CaseGatewayService,
 ];

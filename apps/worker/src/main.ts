@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { PathwayWorkerRunner, WorkerModule } from './worker.module.js';
-import { describeBootFailure, loadConfig, workerEnvSchema } from '../../../libs/config/src/index.js';
+import {
+  ConfigError,
+  describeBootFailure,
+  loadConfig,
+  workerEnvSchema,
+} from '../../../libs/config/src/index.js';
 import {
   createLogger,
   logProcessWarnings,
@@ -36,7 +41,8 @@ async function main(): Promise<void> {
     },
   });
   const app = await NestFactory.createApplicationContext(WorkerModule.withConfig(config), {
-    logger: nestLogger(logger),
+    // A boot failure is reported below in one line: Nest's stack of it only at debug.
+    logger: nestLogger(logger, { bootFailuresAt: 'debug' }),
     abortOnError: false,
   });
   app.enableShutdownHooks();
@@ -48,6 +54,7 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`worker: ${describeBootFailure(error)}\n`);
-    process.exit(1);
+    // 2: the configuration is wrong (nothing was started); 1: something failed at boot or while running.
+    process.exit(error instanceof ConfigError ? 2 : 1);
   },
 );

@@ -28,6 +28,8 @@ export async function createPathwayWorker(options: PathwayWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflows,
+    // On SIGTERM a publish in flight gets this long to finish before it is cancelled (and retried elsewhere).
+    shutdownGraceTime: '10 seconds',
     activities: createActivities({
       publisher: options.publisher,
       heartbeat: () => {

@@ -11,10 +11,10 @@ const port = z.coerce
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
-const hostPort = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9.\-_]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+const HOST_PORT = /^[A-Za-z0-9.\-_]+:\d{1,5}$/;
+const hostPort = z.string().trim().regex(HOST_PORT, 'must be host:port, e.g. 127.0.0.1:7233');
+/** A Kafka broker: the example names Kafka's port, not Temporal's. */
+const brokerAddress = z.string().trim().regex(HOST_PORT, 'must be host:port, e.g. 127.0.0.1:9092');
 
 const brokerList = z
   .string()
@@ -25,7 +25,7 @@ const brokerList = z
       .map((b) => b.trim())
       .filter((b) => b.length > 0),
   )
-  .pipe(z.array(hostPort).min(1, 'must list at least one broker as host:port[,host:port]'));
+  .pipe(z.array(brokerAddress).min(1, 'must list at least one broker as host:port[,host:port]'));
 
 const logLevel = z.enum(['error', 'warn', 'info', 'debug']);
 /** `auto`: pretty at a terminal, JSON lines otherwise (files, collectors). */
@@ -64,6 +64,8 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
   GATEWAY_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   /** The Retry-After of a 503. */
   GATEWAY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+  /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
+  GATEWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
 /** A port, or 0 for "off". */

@@ -95,7 +95,10 @@ export function temporalLogger(logger: Logger): TemporalLogger {
  * Nest's logger interface over the app's pino logger, for an app without HTTP (the worker): Nest's own
  * lines, and those of `new Logger(context)`, become JSON lines with their context.
  */
-export function nestLogger(logger: Logger): {
+export function nestLogger(
+  logger: Logger,
+  options: { readonly bootFailuresAt?: 'debug' | 'error' } = {},
+): {
   log(message: unknown, ...rest: unknown[]): void;
   error(message: unknown, ...rest: unknown[]): void;
   warn(message: unknown, ...rest: unknown[]): void;
@@ -109,9 +112,13 @@ export function nestLogger(logger: Logger): {
     (message: unknown, ...rest: unknown[]): void => {
       const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
       const stack = level === 'error' && typeof rest[0] === 'string' && rest.length > 1 ? rest[0] : undefined;
-      logger[level](
-        { ...(context ? { context } : {}), ...(stack ? { stack } : {}) },
-        typeof message === 'string' ? message : JSON.stringify(message),
+      // Nest's report of a failed boot (its ExceptionHandler): the app's main() says it in one line.
+      const at = context === 'ExceptionHandler' ? (options.bootFailuresAt ?? level) : level;
+      const error = message instanceof Error ? message : undefined;
+      const trace = error?.stack ?? stack;
+      logger[at](
+        { ...(context ? { context } : {}), ...(trace ? { stack: trace } : {}) },
+        typeof message === 'string' ? message : (error?.message ?? JSON.stringify(message)),
       );
     };
   return {

@@ -7,6 +7,7 @@ import { isDatabaseReachable, type Pool } from '../../../../libs/database/src/in
 import { isKafkaReachable } from '../../../../libs/messaging/src/index.js';
 import { isWorkerServing } from '../../../../libs/temporal/src/index.js';
 import { DATABASE, GATEWAY_CONFIG, KAFKA, TEMPORAL_CLIENT } from '../tokens.js';
+import { Drain } from './drain.js';
 
 type Check = 'up' | 'down';
 
@@ -17,6 +18,7 @@ export class HealthController {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(DATABASE) private readonly pool: Pool,
+    @Inject(Drain) private readonly drain: Drain,
   ) {}
 
   @Get()
@@ -29,6 +31,11 @@ export class HealthController {
   async ready(
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ status: 'ready' | 'not-ready'; checks: Record<string, Check> }> {
+    // Stopping (SIGTERM): not ready at once, so that a load balancer sends nothing new here.
+    if (this.drain.draining) {
+      response.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'not-ready', checks: { accepting: 'down' } };
+    }
     const [temporal, worker, kafka, database] = await Promise.all([
       this.check(() => this.client.connection.workflowService.getSystemInfo({}).then(() => true)),
       this.check(() => isWorkerServing(this.client, this.config.TEMPORAL_TASK_QUEUE, 2000), 4500),

@@ -38,6 +38,12 @@ describe('docs/openapi.json', () => {
     expect(committed === renderOpenApi(), 'docs/openapi.json is out of date: run npm run openapi').toBe(true);
   });
 
+  it('reports the package’s version (what an integrating agency pins against)', async () => {
+    const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const doc = JSON.parse(renderOpenApi()) as { info: { version: string } };
+    expect(doc.info.version).toBe(pkg.version);
+  });
+
   it('has its generated client types current (test/support/openapi-client/api.d.ts, openapi-typescript)', async () => {
     const committed = await readFile(OPENAPI_TYPES_FILE, 'utf8');
     expect(
