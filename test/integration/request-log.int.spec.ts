@@ -1,17 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  DEFAULT_AUDIENCE,
-  DEFAULT_LOCAL_ISSUER,
-  ensureLocalSigningKeys,
-  mintToken,
-  readLocalSigningKey,
-} from '../../libs/auth/src/index.js';
-import { repoRoot } from '../../scripts/repo-root.js';
-import { freePort } from '../support/servers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 
 /**
  * The gateway's own process, as an operator runs it (`apps/gateway/src/main.ts`, standard output not a
@@ -19,62 +7,24 @@ import { freePort } from '../support/servers.js';
  * template, status, duration, caller and case — never its body, token or query string.
  */
 describe('the gateway’s request log (a real gateway process on the real servers)', () => {
-  let gateway: ChildProcess;
-  let output = '';
-  let errors = '';
+  let gateway: GatewayProcess;
   let baseUrl = '';
   let token = '';
+  const output = (): string => gateway.stdout();
+  const errors = (): string => gateway.stderr();
 
   beforeAll(async () => {
-    const keysDir = await mkdtemp(join(tmpdir(), 'pathway-log-'));
-    const keys = await ensureLocalSigningKeys(keysDir);
-    const signing = await readLocalSigningKey(keysDir);
-    token = await mintToken({
-      privateJwk: signing.privateJwk,
-      kid: signing.kid,
-      issuer: DEFAULT_LOCAL_ISSUER,
-      audience: DEFAULT_AUDIENCE,
-      role: 'police',
-      org: 'nec-log',
-    });
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    gateway = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'apps', 'gateway', 'src', 'main.ts')],
-      {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: inject('temporalAddress'),
-          KAFKA_BROKERS: inject('kafkaBrokers'),
-          DATABASE_URL: inject('databaseUrl'),
-          GATEWAY_PORT: String(port),
-          AUTH_JWKS_PATH: keys.jwksPath,
-          TEMPORAL_TASK_QUEUE: `log-${Date.now()}`,
-          LOG_LEVEL: 'info',
-          LOG_FORMAT: 'auto',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    gateway.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    gateway.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    const deadline = Date.now() + 90_000;
-    while (!output.includes('gateway listening')) {
-      if (gateway.exitCode !== null)
-        throw new Error(`gateway exited ${gateway.exitCode}:\n${output}${errors}`);
-      if (Date.now() > deadline) throw new Error(`gateway did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    gateway = await startGatewayProcess({ LOG_LEVEL: 'info', LOG_FORMAT: 'auto' });
+    baseUrl = gateway.baseUrl;
+    token = await gateway.token('police', 'nec-log');
   }, 120_000);
 
   afterAll(() => {
-    gateway?.kill('SIGTERM');
+    gateway?.child.kill('SIGTERM');
   });
 
   const lines = (): Array<Record<string, unknown>> =>
-    output
+    output()
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -84,7 +34,7 @@ describe('the gateway’s request log (a real gateway process on the real server
     for (;;) {
       const found = lines().find((line) => line['requestId'] === requestId);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no log line for ${requestId}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`no log line for ${requestId}:\n${output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -132,11 +82,11 @@ describe('the gateway’s request log (a real gateway process on the real server
       route: '/cmm/cases/:caseRef',
       caseRef: 'PW-7K2M9Q4X1D3F',
     });
-    expect(errors, 'standard error').toBe('');
-    expect(output).not.toContain('\u001b[');
-    expect(output).not.toContain(token);
-    expect(output).not.toContain('BODY-CANARY');
-    expect(output).not.toContain('QUERY-CANARY');
-    expect(output).not.toMatch(/authorization/i);
+    expect(errors(), 'standard error').toBe('');
+    expect(output()).not.toContain('\u001b[');
+    expect(output()).not.toContain(token);
+    expect(output()).not.toContain('BODY-CANARY');
+    expect(output()).not.toContain('QUERY-CANARY');
+    expect(output()).not.toMatch(/authorization/i);
   }, 60_000);
 });
