@@ -15,6 +15,7 @@ import {
   EVENT_PUBLISHER,
   KafkaEventPublisher,
   createKafka,
+  TopicSettingsError,
   ensureTopics,
   type EventPublisher,
 } from '../../../libs/messaging/src/index.js';
@@ -65,11 +66,21 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
     const brokers = this.config.KAFKA_BROKERS.join(',');
     for (let wait = 1_000, warned = false; !this.stopping; wait = Math.min(wait * 2, 30_000)) {
       try {
-        await ensureTopics(this.kafka, ALL_TOPICS);
+        await ensureTopics(this.kafka, ALL_TOPICS, {
+          partitions: this.config.KAFKA_TOPIC_PARTITIONS,
+          ...(this.config.KAFKA_REPLICATION_FACTOR === undefined
+            ? {}
+            : { replicationFactor: this.config.KAFKA_REPLICATION_FACTOR }),
+        });
         if (warned) this.logger.log(`Kafka at ${brokers} reached: topics ready`);
         return;
       } catch (error) {
-        if (!warned) {
+        if (error instanceof TopicSettingsError) {
+          // A setting the cluster cannot meet: say so (once) and try again slowly, as brokers may be added.
+          if (!warned) this.logger.error(`cannot create the topics: ${error.message}`);
+          warned = true;
+          wait = 30_000;
+        } else if (!warned) {
           const reason = error instanceof Error ? error.message : String(error);
           this.logger.warn(
             `cannot reach Kafka at ${brokers} (KAFKA_BROKERS): ${reason}; events wait and are published once it answers`,

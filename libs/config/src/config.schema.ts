@@ -80,6 +80,10 @@ export const workerEnvSchema = engineEnvSchema.extend({
   /** The worker's Prometheus endpoint (`/metrics`: the Temporal SDK's metrics and the pathway's); 0: off. */
   WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   WORKER_METRICS_PORT: portOrOff.default(9464),
+  /** Partitions of each topic the worker creates (existing topics are left as they are). */
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(3),
+  /** Copies of each partition; unset: 1 on a single broker, else min(3, brokers). */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).optional(),
 });
 
 /**

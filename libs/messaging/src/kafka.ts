@@ -32,11 +32,40 @@ export function createKafka(target: KafkaTarget, options: { silent?: boolean } =
   });
 }
 
+/** How the service's topics are created. */
+export interface TopicSettings {
+  /** Partitions per topic (a case's events share one: the key is the case ref). */
+  readonly partitions?: number;
+  /** Copies of each partition; unset: 1 on a single broker, else min(3, brokers) — never 1 by accident. */
+  readonly replicationFactor?: number;
+}
+
+export class TopicSettingsError extends Error {
+  override readonly name = 'TopicSettingsError';
+}
+
+/**
+ * The replication factor for a cluster of `brokers`: the one set explicitly (at most `brokers`), else 1 for
+ * a single broker (the embedded one) and min(3, brokers) for a real cluster, where 1 would lose events with
+ * one disk. With `acks=all`, set the topics' `min.insync.replicas` to replicationFactor − 1 on the cluster.
+ */
+export function replicationFactorFor(brokers: number, explicit: number | undefined): number {
+  if (explicit !== undefined) {
+    if (explicit > brokers) {
+      throw new TopicSettingsError(
+        `KAFKA_REPLICATION_FACTOR is ${explicit} but the cluster has ${brokers} broker(s)`,
+      );
+    }
+    return explicit;
+  }
+  return brokers === 1 ? 1 : Math.min(3, brokers);
+}
+
 /** Creates the topics that do not exist yet (auto-creation is off on our brokers). */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly string[],
-  replicationFactor = 1,
+  settings: TopicSettings = {},
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -44,9 +73,15 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
+      const { brokers } = await admin.describeCluster();
+      const replicationFactor = replicationFactorFor(brokers.length, settings.replicationFactor);
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: settings.partitions ?? 3,
+          replicationFactor,
+        })),
       });
     }
   } finally {
