@@ -34,7 +34,8 @@ function usage(): string {
     `  --agency <agency>     whose topic to read (pathway.<agency>.v1): ${AGENCY_IDS.join(', ')}`,
     '  --from-beginning      start at the oldest retained event instead of only new ones',
     '  --group <id>          consumer group (default inbox-<agency>-<random>: a tail of its own, so it does not',
-    "                        take partitions from the agency's real consumer; a named group resumes where it left off)",
+    "                        take partitions from the agency's real consumer, removed when it stops; a named group is",
+    '                        kept and resumes where it left off)',
     `  --brokers <list>      comma-separated host:port (default KAFKA_BROKERS, else 127.0.0.1:$KAFKA_PORT or 9092,`,
     '                        the Kafka that `npm start` embeds); now: ' + defaultBrokers(),
     '  --json                print each event as one line of CloudEvents JSON',
@@ -50,6 +51,8 @@ interface InboxCli {
   readonly agency: AgencyId;
   readonly brokers: readonly string[];
   readonly groupId: string;
+  /** A group the caller named is kept for the next run; the default one is removed when the tail stops. */
+  readonly keepGroup: boolean;
   readonly fromBeginning: boolean;
   readonly json: boolean;
 }
@@ -96,6 +99,7 @@ function parseCli(argv: readonly string[]): InboxCli | 'help' {
     agency: agency as AgencyId,
     brokers,
     groupId: group ?? `inbox-${agency}-${randomUUID().slice(0, 8)}`,
+    keepGroup: group !== undefined,
     fromBeginning: values['from-beginning'] === true,
     json: values.json === true,
   };
@@ -120,9 +124,18 @@ async function main(cli: InboxCli): Promise<number> {
 
   const admin = kafka.admin({ retry: { retries: 0 } });
   let topics: string[];
+  /** Per partition, the offset after the last event there when the tail started (what "caught up" means). */
+  let ends = new Map<number, bigint>();
   try {
     await admin.connect();
     topics = await admin.listTopics();
+    if (topics.includes(topic)) {
+      ends = new Map(
+        (await admin.fetchTopicOffsets(topic))
+          .filter((p) => BigInt(p.high) > BigInt(p.low))
+          .map((p) => [p.partition, BigInt(p.high)]),
+      );
+    }
   } catch {
     status(unreachable(cli.brokers));
     return 1;
@@ -136,6 +149,20 @@ async function main(cli: InboxCli): Promise<number> {
     return 1;
   }
 
+  // Says once when everything that was on the topic at the start has been read (at once for new events only).
+  const pending = new Map(cli.fromBeginning ? ends : []);
+  let events = 0;
+  const reached = (partition: number, offset: string): void => {
+    const end = pending.get(partition);
+    if (end !== undefined && BigInt(offset) + 1n >= end) {
+      pending.delete(partition);
+      if (pending.size === 0) caughtUp();
+    }
+  };
+  const caughtUp = (): void => {
+    status(`caught up (${events} event${events === 1 ? '' : 's'} read); waiting for new ones`);
+  };
+
   let exit: ((code: number) => void) | undefined;
   const exited = new Promise<number>((resolve) => (exit = resolve));
   const state = { shuttingDown: false };
@@ -144,11 +171,17 @@ async function main(cli: InboxCli): Promise<number> {
     agency: cli.agency,
     groupId: cli.groupId,
     fromBeginning: cli.fromBeginning,
-    onEvent: (event) => {
+    onEvent: (event, meta) => {
       process.stdout.write(`${cli.json ? JSON.stringify(event) : formatEvent(event)}\n`);
+      events += 1;
+      reached(meta.partition, meta.offset);
+    },
+    onDuplicate: (_event, meta) => {
+      reached(meta.partition, meta.offset);
     },
     onInvalid: ({ topic: from, partition, offset, reason }) => {
       status(`skipped a malformed message at ${from}[${partition}]@${offset}: ${reason}`);
+      reached(partition, offset);
     },
     onCrash: (error, restarting) => {
       if (restarting) {
@@ -164,6 +197,22 @@ async function main(cli: InboxCli): Promise<number> {
     if (state.shuttingDown) return;
     state.shuttingDown = true;
     await inbox.stop().catch(() => undefined);
+    if (!cli.keepGroup) {
+      // A tail of its own leaves nothing behind (a named group keeps its offsets for the next run).
+      const cleanup = kafka.admin({ retry: { retries: 1 } });
+      await cleanup
+        .connect()
+        .then(() => cleanup.deleteGroups([cli.groupId]))
+        .then(() => {
+          status(`removed consumer group ${cli.groupId}`);
+        })
+        .catch((error: unknown) => {
+          status(
+            `could not remove consumer group ${cli.groupId}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(() => cleanup.disconnect().catch(() => undefined));
+    }
     exit?.(code);
   };
   const onSignal = (): void => {
@@ -178,6 +227,7 @@ async function main(cli: InboxCli): Promise<number> {
 
   try {
     await inbox.start();
+    if (pending.size === 0) caughtUp();
   } catch (error) {
     if (state.shuttingDown) return exited;
     status(

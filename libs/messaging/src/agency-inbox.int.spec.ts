@@ -239,6 +239,16 @@ describe('npm run inbox (scripts/inbox.ts)', () => {
     await publisher.close();
   });
 
+  async function groupIds(): Promise<string[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.listGroups()).groups.map((g) => g.groupId);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   it('prints a published reminder as one readable line, and exits 0 on SIGTERM', async () => {
     await ensureTopics(kafka, ALL_TOPICS);
     const caseRef = newCaseRef();
@@ -274,9 +284,16 @@ describe('npm run inbox (scripts/inbox.ts)', () => {
     expect(inbox.output.stderr).toContain(
       `reading ${agencyTopic('iom')} from ${brokers} as group inbox-iom-`,
     );
-
+    // It says when it has read what was there, and leaves no consumer group behind.
+    await waitUntil(
+      () => inbox.output.stderr.includes('caught up ('),
+      () => `"caught up"; stderr so far: ${inbox.output.stderr}`,
+    );
+    const group = /as group (inbox-iom-[0-9a-f]+),/.exec(inbox.output.stderr)?.[1] ?? '';
     inbox.child.kill('SIGTERM');
     expect(await inbox.exited).toBe(0);
+    expect(inbox.output.stderr).toContain(`removed consumer group ${group}`);
+    expect(await groupIds()).not.toContain(group);
   });
 
   it('prints raw CloudEvents JSON with --json under a named group', async () => {
@@ -303,6 +320,8 @@ describe('npm run inbox (scripts/inbox.ts)', () => {
     expect(inbox.output.stderr).toContain(`as group ${group},`);
     inbox.child.kill('SIGINT');
     expect(await inbox.exited).toBe(0);
+    // A named group is kept, with its offsets, for the next run.
+    expect(await groupIds()).toContain(group);
   });
 
   it('refuses an unknown agency or option with the valid ones, exit 2', async () => {
