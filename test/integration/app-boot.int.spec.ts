@@ -66,3 +66,21 @@ describe('standalone apps at boot', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain('secret');
   }, 120_000);
 });
+
+describe('default paths', () => {
+  it('the default key path is the project’s, whatever the working directory', async () => {
+    const { gatewayEnvSchema, loadConfig } = await import('../../libs/config/src/index.js');
+    const elsewhere = process.cwd();
+    process.chdir('/');
+    try {
+      const config = loadConfig(gatewayEnvSchema, {
+        TEMPORAL_ADDRESS: '127.0.0.1:7233',
+        KAFKA_BROKERS: '127.0.0.1:9092',
+        DATABASE_URL: 'postgres://a:b@127.0.0.1:5432/c',
+      });
+      expect(config.AUTH_JWKS_PATH).toBe(join(repoRoot, '.data', 'auth', 'jwks.json'));
+    } finally {
+      process.chdir(elsewhere);
+    }
+  });
+});

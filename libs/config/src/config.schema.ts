@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from './project-root.js';
 
 /**
  * Every environment variable the project reads, in one place. `docker-compose.yml` and the README are
@@ -47,8 +49,15 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
   GATEWAY_PORT: port.default(3000),
   /** Deployed: the OIDC issuer's JWKS (its `jwks_uri`). When set, the local key file is not used. */
   AUTH_JWKS_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
-  /** Embedded default: the public keys `npm start` creates under DATA_DIR (`npm run token` signs with them). */
-  AUTH_JWKS_PATH: z.string().trim().min(1).default('.data/auth/jwks.json'),
+  /**
+   * Embedded default: the public keys `npm start` creates under DATA_DIR (`npm run token` signs with them).
+   * The default is the project's `.data/auth/jwks.json` wherever the app is started from.
+   */
+  AUTH_JWKS_PATH: z
+    .string()
+    .trim()
+    .min(1)
+    .default(() => join(projectRoot(), '.data', 'auth', 'jwks.json')),
   AUTH_ISSUER: z.string().trim().min(1).default('urn:victim-pathway:local'),
   AUTH_AUDIENCE: z.string().trim().min(1).default('victim-pathway'),
   /** Tokens meant to live longer than this (`exp` − `iat`) are refused. */
