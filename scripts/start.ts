@@ -46,6 +46,8 @@ const inRepo = (path: string): string => (isAbsolute(path) ? path : resolve(repo
 
 const running: ManagedProcess[] = [];
 let stopping: Promise<void> | undefined;
+/** A function, not the variable: a stop can begin while the supervisor awaits. */
+const isStopping = (): boolean => stopping !== undefined;
 
 function stopAll(): Promise<void> {
   stopping ??= (async () => {
@@ -282,6 +284,7 @@ async function main(config: LauncherConfig): Promise<void> {
         ? [`                 http://127.0.0.1:${config.TEMPORAL_METRICS_PORT}/metrics (Temporal server)`]
         : []),
       `  Logs           ${logDir}`,
+      `  Processes      worker pid ${worker.pid}, gateway pid ${gateway.pid} (restarted with backoff if they die)`,
       `  Token          TOKEN=$(npm run -s token -- --role cmm --org cmm${config.DATA_DIR === '.data' ? '' : ` --data-dir ${config.DATA_DIR}`})`,
       `                 curl -H "Authorization: Bearer $TOKEN" ${api}/cmm/cases`,
       `  Agency inbox   npm run inbox -- --agency iom`,
@@ -290,14 +293,48 @@ async function main(config: LauncherConfig): Promise<void> {
     ].join('\n'),
   );
 
-  // Any app or server that dies takes the whole system down with a non-zero exit: no half-running state.
-  const died = await Promise.race(running.map((p) => p.exited.then((code) => ({ name: p.name, code }))));
-  if (!stopping) {
-    const tail = [worker, gateway].find((a) => a.name === died.name)?.tail(15);
-    throw new DevstackError(
-      `${died.name} stopped unexpectedly (exit ${String(died.code)})${tail ? `:\n${tail}` : ''}`,
-      'DIED',
+  await supervise({ worker, gateway }, appEnv, logDir);
+}
+
+/** An app up this long before it dies starts its backoff over. */
+const STABLE_AFTER_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Keeps the worker and the gateway running: one that dies is restarted with backoff (1 s, 2 s, 4 s … 30 s),
+ * and the log says why (its exit and last lines). A server (Temporal, Kafka, PostgreSQL) that dies takes the
+ * whole system down with a non-zero exit: the apps cannot do without it. Returns when stopping.
+ */
+async function supervise(
+  apps: Record<'worker' | 'gateway', ManagedProcessInternal>,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+): Promise<void> {
+  const restarts = { worker: 0, gateway: 0 };
+  const startedAt = { worker: Date.now(), gateway: Date.now() };
+  for (;;) {
+    const died = await Promise.race(running.map((proc) => proc.exited.then((code) => ({ proc, code }))));
+    if (isStopping()) return;
+    const name = died.proc.name;
+    if (name !== 'worker' && name !== 'gateway') {
+      throw new DevstackError(`${name} stopped unexpectedly (exit ${String(died.code)})`, 'DIED');
+    }
+    const app = apps[name];
+    if (Date.now() - startedAt[name] > STABLE_AFTER_MS) restarts[name] = 0;
+    restarts[name] += 1;
+    const delay = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (restarts[name] - 1));
+    const tail = app.tail(15).trim();
+    say(
+      `${name} stopped unexpectedly (exit ${String(died.code)}); restarting it in ${delay / 1000} s (restart ${restarts[name]})` +
+        (tail ? `; its last lines:\n${tail}` : ''),
     );
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (isStopping()) return;
+    const again = await startApp(name, env, logDir);
+    running.splice(running.indexOf(app), 1, again);
+    apps[name] = again;
+    startedAt[name] = Date.now();
+    say(`${name} restarted (pid ${again.pid})`);
   }
 }
 

@@ -164,6 +164,22 @@ describe('npm start (scripts/start.ts)', () => {
     ).toBeGreaterThanOrEqual(1);
     expect((await scrape(temporalMetrics)).samples.length).toBeGreaterThan(0);
 
+    // Supervision: a worker killed with -9 is restarted; Temporal, Kafka and the gateway stay up, and the
+    // system is ready again.
+    const workerPid = Number(/worker pid (\d+)/.exec(first.output)?.[1]);
+    expect(workerPid).toBeGreaterThan(0);
+    process.kill(workerPid, 'SIGKILL');
+    await until(first, 'worker restarted (pid', 60_000);
+    expect(first.output).toMatch(/worker stopped unexpectedly \(exit null\); restarting it in 1 s/);
+    const readyDeadline = Date.now() + 60_000;
+    let readiness = 0;
+    while (readiness !== 200 && Date.now() < readyDeadline) {
+      readiness = (await fetch(`${api}/health/ready`).catch(() => undefined))?.status ?? 0;
+      if (readiness !== 200) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(readiness).toBe(200);
+    expect(first.child.exitCode).toBeNull();
+
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     // Nothing left behind: every port is free again.
