@@ -22,15 +22,10 @@ import {
   type ToolPaths,
 } from '../../libs/devstack/src/index.js';
 import { spawnManaged, type ManagedProcessInternal } from '../../libs/devstack/src/index.js';
-import {
-  DEFAULT_AUDIENCE,
-  DEFAULT_LOCAL_ISSUER,
-  ensureLocalSigningKeys,
-  mintToken,
-  readLocalSigningKey,
-} from '../../libs/auth/src/index.js';
+import { ensureLocalSigningKeys, readLocalSigningKey } from '../../libs/auth/src/index.js';
 import type { Role } from '../../libs/contracts/src/index.js';
 import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
+import { localToken } from '../support/local-token.js';
 import { repoRoot } from '../../scripts/repo-root.js';
 
 export type Log = (line: string) => void;
@@ -202,15 +197,7 @@ export class DrillStack {
 
   /** A real token signed by the keys the gateway trusts. */
   async token(role: Role, org: string): Promise<string> {
-    const signing = await readLocalSigningKey(this.keysDir);
-    return mintToken({
-      privateJwk: signing.privateJwk,
-      kid: signing.kid,
-      issuer: DEFAULT_LOCAL_ISSUER,
-      audience: DEFAULT_AUDIENCE,
-      role,
-      org,
-    });
+    return localToken(await readLocalSigningKey(this.keysDir), role, org);
   }
 
   /** Points the next apps at a task queue of their own (each drill has one, so its figures are its own). */

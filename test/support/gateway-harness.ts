@@ -9,10 +9,10 @@ import {
   DEFAULT_AUDIENCE,
   DEFAULT_LOCAL_ISSUER,
   ensureLocalSigningKeys,
-  mintToken,
   readLocalSigningKey,
 } from '../../libs/auth/src/index.js';
 import { kebab, type CaseView, type Role } from '../../libs/contracts/src/index.js';
+import { localToken } from './local-token.js';
 import { freePort } from './servers.js';
 import { gatewayEnvSchema, loadConfig, workerEnvSchema } from '../../libs/config/src/index.js';
 
@@ -164,16 +164,7 @@ export async function startGateway(target: {
 
   return {
     baseUrl,
-    token: (role, org, sub) =>
-      mintToken({
-        privateJwk: signing.privateJwk,
-        kid: signing.kid,
-        issuer: DEFAULT_LOCAL_ISSUER,
-        audience: DEFAULT_AUDIENCE,
-        role,
-        org,
-        ...(sub ? { sub } : {}),
-      }),
+    token: (role, org, sub) => localToken(signing, role, org, sub),
     sign: async (claims, options = {}) => {
       const key = options.foreignKey
         ? (await generateKeyPair('ES256')).privateKey

@@ -3,15 +3,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import {
-  DEFAULT_AUDIENCE,
-  DEFAULT_LOCAL_ISSUER,
-  ensureLocalSigningKeys,
-  mintToken,
-  readLocalSigningKey,
-} from '../../libs/auth/src/index.js';
+import { ensureLocalSigningKeys, readLocalSigningKey } from '../../libs/auth/src/index.js';
 import type { Role } from '../../libs/contracts/src/index.js';
 import { repoRoot } from '../../scripts/repo-root.js';
+import { localToken } from './local-token.js';
 import { freePort } from './servers.js';
 
 /** The gateway as an operator runs it: its own process (`apps/gateway/src/main.ts`), standard output piped. */
@@ -67,14 +62,6 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    token: (role, org) =>
-      mintToken({
-        privateJwk: signing.privateJwk,
-        kid: signing.kid,
-        issuer: DEFAULT_LOCAL_ISSUER,
-        audience: DEFAULT_AUDIENCE,
-        role,
-        org,
-      }),
+    token: (role, org) => localToken(signing, role, org),
   };
 }
