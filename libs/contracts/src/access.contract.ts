@@ -47,7 +47,8 @@ export const partySchema = z
  * that looks like a name, an e-mail address or a personal number is not an opaque id, and would be copied
  * into grants and the access log.
  */
-export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:|-]{0,254}$/;
+// Any of those characters may come first: base64url subjects start with `-` or `_` one time in 32.
+export const SUBJECT_PATTERN = /^[A-Za-z0-9._:|-]{1,255}$/;
 export const subjectSchema = z
   .string()
   .regex(SUBJECT_PATTERN, 'must be an opaque id: 1–255 letters, digits or . _ : | - (no spaces, no @)');
