@@ -16,6 +16,8 @@ import {
 } from '../../contracts/src/index.js';
 import {
   AGENCY_IDS,
+  DENMARK_2013_DATA,
+  DENMARK_AGENCIES,
   DENMARK_POLICIES,
   DURABLE_SOLUTIONS,
   EXTENSION_GROUNDS,
@@ -26,6 +28,7 @@ import {
   initialState,
   instant,
   isTreatedAsChild,
+  loadPolicy,
   maxInstant,
   act,
   pendingActions,
@@ -41,7 +44,8 @@ import {
   type Stage,
 } from '../../domain/src/index.js';
 import { CASE_REF } from '../../domain/src/testing/scenario.fixtures.js';
-import { ACCESS_MATRIX, VICTIM_ACTS } from './access-matrix.js';
+import { ACCESS_MATRIX, ROLE_SCOPE, VICTIM_ACTS, accessMatrixFor } from './access-matrix.js';
+import { ROLES } from '../../contracts/src/index.js';
 
 /** Every actor an agency's gateway can put on a command: each agency, and the victim (`onBehalfOfVictim`). */
 const ACTORS: readonly Actor[] = [...AGENCY_IDS, 'victim'];
@@ -164,6 +168,7 @@ const START: { readonly [version: string]: Instant } = {
   'dk-2007.1': instant('2010-03-01T00:00:00.000Z'),
   'dk-2013.1': instant('2024-01-01T00:00:00.000Z'),
   'dk-2013.2': instant('2027-01-04T00:00:00.000Z'),
+  'dk-2013.1-drc': instant('2024-01-01T00:00:00.000Z'),
 };
 
 /**
@@ -248,7 +253,7 @@ interface Exploration {
   readonly elapsedMs: number;
 }
 
-function explore(): Exploration {
+function explore(policies: readonly Policy[]): Exploration {
   const startedAt = performance.now();
   const accepted = new Map<AgencyCommandType, Set<Actor>>(AGENCY_COMMAND_TYPES.map((t) => [t, new Set()]));
   const referrers = new Map<IntakeChannel, Set<Actor>>(CHANNELS.map((c) => [c, new Set()]));
@@ -285,7 +290,7 @@ function explore(): Exploration {
     return true;
   };
 
-  for (const policy of DENMARK_POLICIES) {
+  for (const policy of policies) {
     const start = START[policy.version];
     if (start === undefined) throw new Error(`no start instant for policy ${policy.version}`);
     for (const referral of referrals()) {
@@ -325,10 +330,34 @@ function explore(): Exploration {
   };
 }
 
-describe('access matrix: the act rows are the domain’s actors', () => {
+/**
+ * R14 makes the return and reintegration operators configuration: the same law with the Danish Return
+ * Agency organising travel and DRC the reintegration (what public sources describe today). The matrix of a
+ * deployment under it must move those acts from IOM to them.
+ */
+const DRC_POLICY = loadPolicy({
+  ...DENMARK_2013_DATA,
+  version: 'dk-2013.1-drc',
+  avr: { ...DENMARK_2013_DATA.avr, returnOperator: 'return-agency', reintegrationOperator: 'drc' },
+  children: { ...DENMARK_2013_DATA.children, familyTracingBy: ['drc', 'red-cross'] },
+  agencies: [
+    ...DENMARK_AGENCIES,
+    { id: 'drc', name: 'Danish Refugee Council', role: 'Reintegration', organisations: [] },
+    { id: 'return-agency', name: 'Danish Return Agency', role: 'Assisted return', organisations: [] },
+  ],
+});
+
+describe.each([
+  { deployment: 'the Danish presets', policies: DENMARK_POLICIES, matrix: ACCESS_MATRIX },
+  {
+    deployment: 'a DRC / Return Agency policy',
+    policies: [DRC_POLICY],
+    matrix: accessMatrixFor([DRC_POLICY]),
+  },
+])('access matrix under $deployment: the act rows are the domain’s actors', ({ policies, matrix }) => {
   let exploration: Exploration;
   beforeAll(() => {
-    exploration = explore();
+    exploration = explore(policies);
     console.info(
       `access-matrix exploration: ${exploration.states} states (${exploration.expanded} expanded), ` +
         `${exploration.decisions} decisions, ${exploration.dueActionsFired} due actions fired, ` +
@@ -349,9 +378,9 @@ describe('access matrix: the act rows are the domain’s actors', () => {
       const domain = new Set(
         [...(exploration.accepted.get(act) ?? [])].filter((a): a is AgencyId => a !== 'victim'),
       );
-      const roles = ACCESS_MATRIX[act];
-      const matrix = new Set(roles.map(agencyOfRole));
-      const missing = sorted([...domain].filter((a) => !matrix.has(a)));
+      const roles = matrix[act];
+      const row = new Set(roles.map(agencyOfRole));
+      const missing = sorted([...domain].filter((a) => !row.has(a)));
       const extra = sorted(
         roles.filter((r) => {
           const agency = agencyOfRole(r);
@@ -386,6 +415,24 @@ describe('access matrix: the act rows are the domain’s actors', () => {
   it('the openCase row names exactly the agencies the domain lets refer a case (R3, first encounter)', () => {
     const domain = new Set([...exploration.referrers.values()].flatMap((actors) => [...actors]));
     expect(domain.has('victim')).toBe(false);
-    expect(sorted(ACCESS_MATRIX.openCase.map((r) => agencyOfRole(r) ?? r))).toEqual(sorted(domain));
+    expect(sorted(matrix.openCase.map((r) => agencyOfRole(r) ?? r))).toEqual(sorted(domain));
+  });
+});
+
+describe('roles', () => {
+  it('every agency of the domain is a role (a policy may name any of them as an actor), and the auditor', () => {
+    expect(sorted(ROLES)).toEqual(sorted([...AGENCY_IDS, 'auditor']));
+    expect(Object.keys(ROLE_SCOPE).sort()).toEqual(sorted(ROLES));
+  });
+
+  it('R14: the AVR rows follow the policy’s operators, not a hard-coded IOM', () => {
+    const drc = accessMatrixFor([DRC_POLICY]);
+    expect(drc.recordArrival).toEqual(['drc']);
+    expect(drc.recordCheckIn).toEqual(['drc']);
+    expect(drc.recordDeparture).toEqual(['return-agency', 'police']);
+    expect(drc.confirmAvrCooperation).toEqual(['return-agency', 'drc', 'cmm']);
+    expect(ACCESS_MATRIX.recordCheckIn).toEqual(['iom']);
+    // A deployment that runs old cases under IOM and new ones under DRC serves both.
+    expect(accessMatrixFor([...DENMARK_POLICIES, DRC_POLICY]).recordCheckIn).toEqual(['iom', 'drc']);
   });
 });

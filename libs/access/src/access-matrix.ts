@@ -5,6 +5,7 @@ import {
   type Role,
   type ScopeKind,
 } from '../../contracts/src/index.js';
+import { DENMARK_POLICIES, avrActors, type AgencyId, type Policy } from '../../domain/src/index.js';
 
 /**
  * Everything a caller can do through the gateway: the case operations and the agency acts. Each is one
@@ -25,49 +26,83 @@ export const OPERATIONS: readonly Operation[] = [...CASE_OPERATIONS, ...AGENCY_C
 
 const EVERY_ROLE = ROLES;
 
-/**
- * Role × operation: which roles may perform each operation (object scopes are checked besides). The act
- * rows are the domain's actors under every policy preset (a unit test explores the domain and checks that
- * each row equals the agencies `decide` ever accepts): the gateway refuses early what the rules would
- * refuse anyway, and the domain still checks every act against the case's own policy.
- */
-export const ACCESS_MATRIX: { readonly [O in Operation]: readonly Role[] } = {
-  // R1/R3: first-encounter organisations, and asylum screening (DIS; Red Cross for unaccompanied minors).
-  openCase: ['cmm', 'dis', 'police', 'ngo', 'red-cross'],
-  viewCase: EVERY_ROLE,
-  listCases: EVERY_ROLE,
-  listDeadlines: EVERY_ROLE,
-  // The coordinator and the immigration authority assign NGOs, link police units, hand over to IOM, and
-  // register a child's guardian.
-  grantAccess: ['cmm', 'dis'],
-  revokeAccess: ['cmm', 'dis'],
-  recordInterview: ['cmm', 'ngo'],
-  submitForIdentification: ['cmm', 'ngo'],
-  decideIdentification: ['cmm', 'dis', 'siri'],
-  courtGrantsStatus: ['court'],
-  concludeCriminalCase: ['court', 'prosecution'],
-  changeLegalStatus: ['dis', 'siri', 'police', 'prosecution', 'court'],
-  recordAgeAssessment: ['dis', 'police'],
-  appointGuardian: ['municipality'],
-  decideBestInterest: ['municipality', 'cmm'],
-  startFamilyTracing: ['iom', 'red-cross'],
-  confirmAvrCooperation: ['iom', 'cmm'],
-  draftAvrPlan: ['iom', 'cmm'],
-  requestExtension: ['cmm', 'shelter'],
-  decideExtension: ['dis', 'cmm'],
-  applyForPermit: ['police', 'prosecution'],
-  requestPermitRenewal: ['police', 'prosecution'],
-  decidePermit: ['dis'],
-  applyForWorkPermit: ['cmm', 'ngo', 'shelter'],
-  decideWorkPermit: ['dis'],
-  endInvestigation: ['police', 'prosecution', 'court'],
-  applyForAsylum: ['dis', 'police', 'cmm', 'ngo', 'shelter', 'guardian'],
-  decideAsylum: ['dis'],
-  recordDeparture: ['iom', 'police'],
-  recordArrival: ['iom'],
-  recordCheckIn: ['iom'],
-  closeCase: ['cmm'],
+/** The acts whose actors a policy names (R14: the return and reintegration operators are configuration). */
+type PolicyAct = Extract<
+  AgencyCommandType,
+  | 'startFamilyTracing'
+  | 'confirmAvrCooperation'
+  | 'draftAvrPlan'
+  | 'recordDeparture'
+  | 'recordArrival'
+  | 'recordCheckIn'
+>;
+
+/** Per act whose actors a policy names: the agencies one policy lets take it. */
+const POLICY_ACTORS: { readonly [A in PolicyAct]: (policy: Policy) => readonly AgencyId[] } = {
+  startFamilyTracing: (p) => p.children.familyTracingBy,
+  confirmAvrCooperation: avrActors,
+  draftAvrPlan: avrActors,
+  // The return operator records an assisted departure; another agency (police) one without AVR (R10).
+  recordDeparture: (p) => [p.avr.returnOperator, p.avr.unassistedDepartureRecordedBy],
+  recordArrival: (p) => [p.avr.reintegrationOperator],
+  recordCheckIn: (p) => [p.avr.reintegrationOperator],
 };
+
+/**
+ * Role × operation: which roles may perform each operation (object scopes are checked besides), for a
+ * deployment that runs cases under `policies`. The act rows are the domain's actors under those policies (a
+ * unit test explores the domain and checks that each row equals the agencies `decide` ever accepts): the
+ * gateway refuses early what the rules would refuse anyway, and the domain still checks every act against
+ * the case's own policy. The AVR rows are read from the policies, so a policy that names DRC as the
+ * reintegration operator gives DRC's role the arrival and check-in routes, and takes them from IOM.
+ */
+export function accessMatrixFor(policies: readonly Policy[]): {
+  readonly [O in Operation]: readonly Role[];
+} {
+  const actorsOf = (act: PolicyAct): readonly Role[] => [
+    ...new Set(policies.flatMap((policy) => POLICY_ACTORS[act](policy))),
+  ];
+  return {
+    // R1/R3: first-encounter organisations, and asylum screening (DIS; Red Cross for unaccompanied minors).
+    openCase: ['cmm', 'dis', 'police', 'ngo', 'red-cross'],
+    viewCase: EVERY_ROLE,
+    listCases: EVERY_ROLE,
+    listDeadlines: EVERY_ROLE,
+    // The coordinator and the immigration authority assign NGOs, link police units, hand over to the AVR
+    // operator, and register a child's guardian.
+    grantAccess: ['cmm', 'dis'],
+    revokeAccess: ['cmm', 'dis'],
+    recordInterview: ['cmm', 'ngo'],
+    submitForIdentification: ['cmm', 'ngo'],
+    decideIdentification: ['cmm', 'dis', 'siri'],
+    courtGrantsStatus: ['court'],
+    concludeCriminalCase: ['court', 'prosecution'],
+    changeLegalStatus: ['dis', 'siri', 'police', 'prosecution', 'court'],
+    recordAgeAssessment: ['dis', 'police'],
+    appointGuardian: ['municipality'],
+    decideBestInterest: ['municipality', 'cmm'],
+    startFamilyTracing: actorsOf('startFamilyTracing'),
+    confirmAvrCooperation: actorsOf('confirmAvrCooperation'),
+    draftAvrPlan: actorsOf('draftAvrPlan'),
+    requestExtension: ['cmm', 'shelter'],
+    decideExtension: ['dis', 'cmm'],
+    applyForPermit: ['police', 'prosecution'],
+    requestPermitRenewal: ['police', 'prosecution'],
+    decidePermit: ['dis'],
+    applyForWorkPermit: ['cmm', 'ngo', 'shelter'],
+    decideWorkPermit: ['dis'],
+    endInvestigation: ['police', 'prosecution', 'court'],
+    applyForAsylum: ['dis', 'police', 'cmm', 'ngo', 'shelter', 'guardian'],
+    decideAsylum: ['dis'],
+    recordDeparture: actorsOf('recordDeparture'),
+    recordArrival: actorsOf('recordArrival'),
+    recordCheckIn: actorsOf('recordCheckIn'),
+    closeCase: ['cmm'],
+  };
+}
+
+/** The access matrix of this deployment: cases run under the Danish policy presets. */
+export const ACCESS_MATRIX = accessMatrixFor(DENMARK_POLICIES);
 
 /** Acts a role may record on the victim's behalf (`onBehalfOfVictim: true` makes the victim the actor). */
 export const VICTIM_ACTS = [
@@ -94,6 +129,8 @@ export const ROLE_SCOPE: { readonly [R in Role]: ScopeKind } = {
   prosecution: 'granted',
   court: 'granted',
   iom: 'granted',
+  drc: 'granted',
+  'return-agency': 'granted',
   ngo: 'granted',
   shelter: 'granted',
   municipality: 'granted',

@@ -98,11 +98,13 @@ export const DEADLINE_SECTIONS: { readonly [K in DeadlineKind]: Section } = {
 
 const ALL: readonly Section[] = SECTIONS;
 const allBut = (...hidden: Section[]): readonly Section[] => SECTIONS.filter((s) => !hidden.includes(s));
+/** R14: whoever a policy names to organise the return or the reintegration (IOM by default; DRC, the Return Agency). */
+const AVR_OPERATOR: readonly Section[] = ['core', 'period', 'child', 'guardian-deadline', 'return'];
 
 /**
  * What each role needs. National bodies and the auditor see everything. Police and prosecution see what
- * the investigation and the permit need, not asylum or the child's welfare file; IOM and the support
- * organisations see the period and the return, not the criminal case; a guardian sees the child's whole
+ * the investigation and the permit need, not asylum or the child's welfare file; the AVR operators (IOM,
+ * DRC, the Return Agency) and the support organisations see the period and the return, not the criminal case; a guardian sees the child's whole
  * pathway except the criminal investigation. Only national roles see who else holds access.
  */
 export const ROLE_SECTIONS: { readonly [R in Role]: readonly Section[] } = {
@@ -122,7 +124,9 @@ export const ROLE_SECTIONS: { readonly [R in Role]: readonly Section[] } = {
   ],
   prosecution: ['core', 'intake', 'identification', 'period', 'investigation', 'permit', 'guardian-deadline'],
   court: ['core', 'intake', 'identification', 'investigation'],
-  iom: ['core', 'period', 'child', 'guardian-deadline', 'return'],
+  iom: AVR_OPERATOR,
+  drc: AVR_OPERATOR,
+  'return-agency': AVR_OPERATOR,
   ngo: ['core', 'identification', 'period', 'permit', 'return'],
   shelter: ['core', 'period', 'permit', 'child', 'guardian-deadline', 'return'],
   municipality: ['core', 'period', 'asylum', 'child', 'guardian-deadline'],

@@ -15,6 +15,8 @@ export const ROLES = [
   'prosecution',
   'court',
   'iom',
+  'drc',
+  'return-agency',
   'ngo',
   'shelter',
   'municipality',

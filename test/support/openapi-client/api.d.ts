@@ -1172,6 +1172,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/drc/cases/{caseRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
+        get: operations["drc_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/drc/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open cases in your scope, optionally in one stage */
+        get: operations["drc_listCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/drc/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        get: operations["drc_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/return-agency/cases/{caseRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
+        get: operations["return-agency_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/return-agency/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open cases in your scope, optionally in one stage */
+        get: operations["return-agency_listCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/return-agency/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        get: operations["return-agency_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ngo/cases": {
         parameters: {
             query?: never;
@@ -1900,7 +2002,7 @@ export interface components {
             };
             access?: {
                 /** @enum {string} */
-                role: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
+                role: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "drc" | "return-agency" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
                 party: string;
                 /** @enum {string} */
                 by: "cmm" | "police" | "prosecution" | "dis" | "siri" | "court" | "ngo" | "shelter" | "iom" | "drc" | "return-agency" | "red-cross" | "municipality" | "guardian";
@@ -1978,7 +2080,7 @@ export interface components {
         };
         GrantAccessRequest: {
             /** @enum {string} */
-            role: "police" | "prosecution" | "court" | "iom" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian";
+            role: "police" | "prosecution" | "court" | "iom" | "drc" | "return-agency" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian";
             party: string;
         };
         RecordInterviewRequest: Record<string, never>;
@@ -2360,7 +2462,7 @@ export interface operations {
             path: {
                 /** @description The case’s pseudonymous reference. */
                 caseRef: components["parameters"]["CaseRef"];
-                grantRole: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
+                grantRole: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "drc" | "return-agency" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
                 party: string;
             };
             cookie?: never;
@@ -3033,7 +3135,7 @@ export interface operations {
             path: {
                 /** @description The case’s pseudonymous reference. */
                 caseRef: components["parameters"]["CaseRef"];
-                grantRole: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
+                grantRole: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "drc" | "return-agency" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
                 party: string;
             };
             cookie?: never;
@@ -4901,6 +5003,188 @@ export interface operations {
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
             422: components["responses"]["Status422"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    drc_viewCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    drc_listCases: {
+        parameters: {
+            query?: {
+                stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
+                limit?: number;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per case, from the search attributes (no personal data). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseloadEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    drc_listDeadlines: {
+        parameters: {
+            query?: {
+                days?: number;
+                limit?: number;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per case, from the search attributes (no personal data). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseloadEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_viewCase": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_listCases": {
+        parameters: {
+            query?: {
+                stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
+                limit?: number;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per case, from the search attributes (no personal data). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseloadEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_listDeadlines": {
+        parameters: {
+            query?: {
+                days?: number;
+                limit?: number;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per case, from the search attributes (no personal data). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseloadEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
         };
     };

@@ -11,6 +11,9 @@ export const ROLE_TITLES: { readonly [R in Role]: string } = {
   prosecution: 'Prosecutor',
   court: 'Court',
   iom: 'IOM officer (assisted return and reintegration)',
+  drc: 'DRC officer (reintegration, where a policy names the Danish Refugee Council as operator)',
+  'return-agency':
+    'Return Agency officer (travel, where a policy names the Danish Return Agency as operator)',
   ngo: 'NGO worker',
   shelter: 'Shelter worker',
   municipality: 'Municipality officer',
