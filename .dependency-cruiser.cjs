@@ -47,6 +47,8 @@ module.exports = {
           '^apps/[^/]+/src/main\\.ts$',
           '^libs/[^/]+/src/index\\.ts$',
           '^workflows/index\\.ts$',
+          // The workflow interceptor module: the bundler loads it by path (WORKFLOW_INTERCEPTOR_MODULES).
+          '^workflows/tracing\\.interceptors\\.ts$',
           '^test/support/global-setup\\.ts$',
           '^test/support/quiet-temporal-runtime\\.ts$',
         ],

@@ -10,6 +10,7 @@ import {
 import {
   AGENCY_COMMAND_TYPES,
   actUpdate,
+  activeTraceparent,
   getCaseQuery,
   grantAccessUpdate,
   idempotencyRecordQuery,
@@ -64,7 +65,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       const { code, reason } = opened.decision;
       throw ApplicationFailure.create({ type: code, message: reason, nonRetryable: true });
     }
-    pathway.commit(opened, input.referral.by);
+    pathway.commit(opened, input.referral.by, activeTraceparent());
   } else {
     pathway.showVisibility();
   }
@@ -135,7 +136,7 @@ function handleAct(type: AgencyCommandType, pathway: PathwayCase, keys: Idempote
       if (held) return { ...pathway.view(), receipt: { requestId: held.requestId } };
       const acted = pathway.decide(command(args));
       if (!acted.decision.ok) refuseAsDecided(acted.decision);
-      pathway.commit(acted, args.by);
+      pathway.commit(acted, args.by, activeTraceparent());
       if (args.idempotency) keys.remember(args.idempotency);
       return {
         ...pathway.view(),

@@ -6,7 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { workerProbeId } from '../libs/contracts/src/index.js';
 import { isWorkerServing } from '../libs/temporal/src/index.js';
-import { workflowBundle } from '../test/support/workflow-bundle.js';
+import { tracingWorkerOptions, workflowBundle } from '../test/support/workflow-bundle.js';
 
 const HISTORIES = fileURLToPath(new URL('../test/replay/histories/', import.meta.url));
 
@@ -38,6 +38,7 @@ describe('workerProbeWorkflow on the real Temporal dev server', () => {
       connection,
       taskQueue,
       workflowBundle: await workflowBundle(),
+      ...tracingWorkerOptions(),
     });
     const running = worker.run();
     // Then it is serving

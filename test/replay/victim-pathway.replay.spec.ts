@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import * as workflows from '../../workflows/index.js';
-import { workflowBundle } from '../support/workflow-bundle.js';
+import { tracingWorkerOptions, workflowBundle } from '../support/workflow-bundle.js';
 
 const HISTORIES = fileURLToPath(new URL('./histories/', import.meta.url));
 
@@ -29,6 +29,8 @@ describe('replay of committed workflow histories', async () => {
 
   it.each(files)('replays %s without nondeterminism', async (file) => {
     const history: unknown = JSON.parse(await readFile(`${HISTORIES}${file}`, 'utf8'));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+    // With the bundle's tracing interceptors, as production runs it: tracing must not change a decision.
+    const options = { workflowBundle: await workflowBundle(), ...tracingWorkerOptions() };
+    await Worker.runReplayHistory(options, history, file);
   });
 });

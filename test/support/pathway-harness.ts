@@ -18,7 +18,7 @@ import { ensureSearchAttributes } from '../../libs/temporal/src/index.js';
 import { actUpdate, victimPathwayWorkflow } from '../../workflows/victim-pathway.workflow.js';
 import { RecordingPublisher } from './recording-publisher.js';
 import { provisionForTests } from './servers.js';
-import { workflowBundle } from './workflow-bundle.js';
+import { tracingWorkerOptions, workflowBundle } from './workflow-bundle.js';
 
 export const DAY = 86_400_000;
 
@@ -100,6 +100,7 @@ async function runCase(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
+    ...tracingWorkerOptions(),
     activities: createActivities({
       publisher,
       heartbeat: () => {

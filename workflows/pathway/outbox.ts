@@ -1,7 +1,9 @@
+import { context } from '@opentelemetry/api';
 import { ActivityFailure, log, metricMeter, proxyActivities } from '@temporalio/workflow';
 import {
   NON_RETRYABLE_ERRORS,
-  type AgencyEventRequest,
+  contextOfTraceparent,
+  type OutboxEntry,
   type PathwayActivities,
   type UndeliverableEvent,
 } from '../../libs/contracts/src/index.js';
@@ -22,14 +24,17 @@ const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
  * outbox flushes appends to the same queue. Broker trouble is retried by the activity for as long as it
  * lasts. An event the activity refuses for good (it breaks its contract: a bug, not an outage) is set aside
  * and named in the case view, and the case goes on: one bad event must not stop a person's deadlines.
+ *
+ * An event an act caused is published in that act's trace (its `traceparent`, taken in the Update handler);
+ * one a timer caused starts a trace of its own, not the one of the case's opening months before.
  */
 export class Outbox {
-  private readonly queue: AgencyEventRequest[];
+  private readonly queue: OutboxEntry[];
   private readonly setAside: UndeliverableEvent[];
 
   constructor(
     carried: {
-      readonly outbox?: readonly AgencyEventRequest[];
+      readonly outbox?: readonly OutboxEntry[];
       readonly undeliverable?: readonly UndeliverableEvent[];
     },
     private readonly onQueued: () => void,
@@ -38,8 +43,8 @@ export class Outbox {
     this.setAside = [...(carried.undeliverable ?? [])];
   }
 
-  push(request: AgencyEventRequest): void {
-    this.queue.push(request);
+  push(entry: OutboxEntry): void {
+    this.queue.push(entry);
     this.onQueued();
   }
 
@@ -54,10 +59,11 @@ export class Outbox {
 
   async flush(at: () => string): Promise<void> {
     while (this.queue.length > 0) {
-      const request = this.queue[0];
-      if (request === undefined) break;
+      const entry = this.queue[0];
+      if (entry === undefined) break;
+      const { traceparent, ...request } = entry;
       try {
-        await publishAgencyEvent(request);
+        await context.with(contextOfTraceparent(traceparent), () => publishAgencyEvent(request));
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
         this.setAside.push({ key: request.key, type: request.type, at: at() });
@@ -75,7 +81,7 @@ export class Outbox {
   }
 
   /** What continues into the next run. */
-  carried(): { outbox: AgencyEventRequest[]; undeliverable: UndeliverableEvent[] } {
+  carried(): { outbox: OutboxEntry[]; undeliverable: UndeliverableEvent[] } {
     return { outbox: [...this.queue], undeliverable: [...this.setAside] };
   }
 }

@@ -85,15 +85,22 @@ export class PathwayCase {
     return act(this.state, command, this.now(), this.policy);
   }
 
-  /** Records what the domain decided; `actor` is who acted (the command's `by`; `system` for a timer). */
-  commit(applied: Applied, actor: Actor): void {
+  /**
+   * Records what the domain decided; `actor` is who acted (the command's `by`; `system` for a timer). The
+   * events are published in the trace of `traceparent` (the act's request), or in a trace of their own.
+   */
+  commit(applied: Applied, actor: Actor, traceparent?: string): void {
     const before = this.state;
     for (const { event, state } of applied.applied) {
       this.state = state;
       this.eventSeq += 1;
-      this.outbox.push(
-        pathwayEventRequest(this.caseRef, this.eventSeq, event, recipientsOf(event, state, this.policy)),
+      const request = pathwayEventRequest(
+        this.caseRef,
+        this.eventSeq,
+        event,
+        recipientsOf(event, state, this.policy),
       );
+      this.outbox.push(traceparent ? { ...request, traceparent } : request);
       const by = 'by' in event ? event.by : actor;
       const via = 'via' in event ? event.via : undefined;
       this.timeline.push({ seq: this.eventSeq, at: event.at, type: event.type, by, ...(via ? { via } : {}) });

@@ -10,6 +10,7 @@ import { GatewayModule } from './gateway.module.js';
 import { Drain } from './health/drain.js';
 import { gatewayLogger } from './http/request-log.js';
 import { methodNotAllowed } from './http/http-edges.js';
+import { requestTrace } from './http/request-trace.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { OPENAPI_PATH, openApiDocument } from './http/openapi.js';
 
@@ -35,6 +36,7 @@ export async function createGateway(
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
   // No signal hooks here: main.ts drains on SIGTERM before closing the app; tests close it themselves.
+  app.use(requestTrace);
   app.use(app.get(Drain).middleware);
   app.use(app.get(GatewayMetrics).middleware);
   app.use(app.get(AccessLogService).middleware);

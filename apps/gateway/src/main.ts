@@ -4,8 +4,9 @@ import {
   describeBootFailure,
   gatewayEnvSchema,
   loadConfig,
+  traceExporterOf,
 } from '../../../libs/config/src/index.js';
-import { logProcessWarnings } from '../../../libs/observability/src/index.js';
+import { logProcessWarnings, startTracing } from '../../../libs/observability/src/index.js';
 import { createGateway } from './create-gateway.js';
 import { Drain } from './health/drain.js';
 import { gatewayLogger } from './http/request-log.js';
@@ -14,6 +15,10 @@ async function main(): Promise<void> {
   const config = loadConfig(gatewayEnvSchema);
   const logger = gatewayLogger(config);
   logProcessWarnings(logger);
+  // Before anything that makes spans: the trace context always flows; spans leave only when configured.
+  const exporter = traceExporterOf(config);
+  const tracing = startTracing({ service: 'gateway', exporter });
+  if (exporter !== 'none') logger.info(`traces exported (${exporter})`);
   const app = await createGateway(config, logger);
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.info(`gateway listening on http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`);
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
       .then(async (finished) => {
         if (!finished) logger.warn(`requests still open after ${config.GATEWAY_DRAIN_TIMEOUT_MS} ms: closed`);
         await app.close();
+        await tracing.shutdown().catch(() => undefined);
         logger.info(`stopped in ${Date.now() - started} ms`);
         logger.flush();
         process.exit(0);

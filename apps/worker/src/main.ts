@@ -6,12 +6,14 @@ import {
   ConfigError,
   describeBootFailure,
   loadConfig,
+  traceExporterOf,
   workerEnvSchema,
 } from '../../../libs/config/src/index.js';
 import {
   createLogger,
   logProcessWarnings,
   nestLogger,
+  startTracing,
   temporalLevel,
   temporalLogger,
 } from '../../../libs/observability/src/index.js';
@@ -40,6 +42,10 @@ async function main(): Promise<void> {
         : {}),
     },
   });
+  // Before the worker is made: its activities and the workflows' span sink use this process's tracing.
+  const exporter = traceExporterOf(config);
+  const tracing = startTracing({ service: 'worker', exporter });
+  if (exporter !== 'none') logger.info(`traces exported (${exporter})`);
   const app = await NestFactory.createApplicationContext(WorkerModule.withConfig(config), {
     // A boot failure is reported below in one line: Nest's stack of it only at debug.
     logger: nestLogger(logger, { bootFailuresAt: 'debug' }),
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.get(PathwayWorkerRunner).run();
   await app.close();
+  await tracing.shutdown().catch(() => undefined);
 }
 
 main().then(

@@ -1,8 +1,53 @@
 import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  makeWorkflowExporter,
+} from '@temporalio/interceptors-opentelemetry';
+import { Resource } from '@opentelemetry/resources';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { EventPublisher } from '../../../libs/messaging/src/index.js';
+import { installedTracing } from '../../../libs/observability/src/index.js';
 import { createActivities } from './activities/publish-agency-event.activity.js';
+
+/** The workflow sources next to this build: `.ts` when run from source (tests), `.js` from `dist/`. */
+function besideWorkflows(name: string): string {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return fileURLToPath(new URL(`../../../workflows/${name}${extension}`, import.meta.url));
+}
+
+/**
+ * Temporal's OpenTelemetry interceptors for the workflows, for runs started traced (bundled with them:
+ * `npm run build` and the tests' bundle include them too). They continue the trace an Update or a start
+ * carries in its headers, and pass it on to the activities a workflow schedules.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [besideWorkflows('tracing.interceptors')];
+
+/**
+ * The worker's tracing: the activities continue the trace their workflow gave them, and the workflows'
+ * spans (made in the sandbox) reach this process's exporter through a sink (dropped when tracing is off).
+ */
+export function tracingWorkerOptions(): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+  const tracing = installedTracing();
+  return {
+    interceptors: {
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
+    },
+    sinks: {
+      exporter: makeWorkflowExporter(
+        tracing?.processor ?? new NoopSpanProcessor(),
+        tracing?.resource ?? Resource.default(),
+      ),
+    },
+  };
+}
 
 export interface PathwayWorkerOptions {
   readonly connection: NativeConnection;
@@ -13,21 +58,26 @@ export interface PathwayWorkerOptions {
   readonly workflowBundlePath?: string | undefined;
 }
 
-/** The workflow sources next to this build: `.ts` when run from source (tests), `.js` from `dist/`. */
 export function defaultWorkflowsPath(): string {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return fileURLToPath(new URL(`../../../workflows/index${extension}`, import.meta.url));
+  return besideWorkflows('index');
 }
 
 export async function createPathwayWorker(options: PathwayWorkerOptions): Promise<Worker> {
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }
     : { workflowsPath: defaultWorkflowsPath() };
+  const tracing = tracingWorkerOptions();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflows,
+    ...tracing,
+    interceptors: {
+      ...tracing.interceptors,
+      // Bundled from source (tests): the workflow interceptors go in here; a prebuilt bundle has them.
+      ...(options.workflowBundlePath ? {} : { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] }),
+    },
     // On SIGTERM a publish in flight gets this long to finish before it is cancelled (and retried elsewhere).
     shutdownGraceTime: '10 seconds',
     activities: createActivities({

@@ -33,6 +33,41 @@ const logLevel = z.enum(['error', 'warn', 'info', 'debug']);
 /** `auto`: pretty at a terminal, JSON lines otherwise (files, collectors). */
 const logFormat = z.enum(['auto', 'json', 'pretty']);
 
+/**
+ * Traces (OpenTelemetry), read by the gateway and the worker: exported only when configured. These decide
+ * whether and where; the SDK reads the other standard variables itself (`OTEL_EXPORTER_OTLP_HEADERS`,
+ * `OTEL_TRACES_SAMPLER`, `OTEL_RESOURCE_ATTRIBUTES`, ...).
+ */
+const tracingEnv = {
+  /** `otlp` (OTLP over HTTP, protobuf), `console`, or `none`; unset: `otlp` if an endpoint is set. */
+  OTEL_TRACES_EXPORTER: z
+    .enum(['otlp', 'console', 'none'], { error: 'must be otlp, console or none' })
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ error: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .literal('http/protobuf', { error: 'must be http/protobuf (the exporter this project ships)' })
+    .optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z
+    .literal('http/protobuf', { error: 'must be http/protobuf (the exporter this project ships)' })
+    .optional(),
+  OTEL_SDK_DISABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
+};
+
+/** Where the traces go for a loaded configuration: off (`none`) unless an exporter or endpoint is set. */
+export function traceExporterOf(config: {
+  readonly OTEL_TRACES_EXPORTER?: 'otlp' | 'console' | 'none' | undefined;
+  readonly OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  readonly OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
+  readonly OTEL_SDK_DISABLED?: 'true' | 'false' | undefined;
+}): 'otlp' | 'console' | 'none' {
+  if (config.OTEL_SDK_DISABLED === 'true') return 'none';
+  if (config.OTEL_TRACES_EXPORTER !== undefined) return config.OTEL_TRACES_EXPORTER;
+  const endpoint = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return endpoint === undefined ? 'none' : 'otlp';
+}
+
 /** Shared by the gateway and the worker: where Temporal and Kafka are. */
 export const engineEnvSchema = z.object({
   TEMPORAL_ADDRESS: hostPort,
@@ -42,6 +77,7 @@ export const engineEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().trim().min(1).default('victim-pathway'),
   LOG_LEVEL: logLevel.default('info'),
   LOG_FORMAT: logFormat.default('auto'),
+  ...tracingEnv,
 });
 
 export const gatewayEnvSchema = engineEnvSchema.extend({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_REF_PATTERN } from '../../domain/src/index.js';
 import { ROLES, SUBJECT_PATTERN, PARTY_PATTERN } from './access.contract.js';
+import { distributedTracingExtension } from './tracing.contract.js';
 
 /**
  * Every request to an agency gateway, allowed or denied, is recorded on this topic: who (role,
@@ -42,5 +43,6 @@ export const accessRecordSchema = z.strictObject({
   time: z.iso.datetime({ offset: false }),
   datacontenttype: z.literal('application/json'),
   data: accessRecordDataSchema,
+  ...distributedTracingExtension,
 });
 export type AccessRecord = z.infer<typeof accessRecordSchema>;

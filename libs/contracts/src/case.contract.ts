@@ -20,7 +20,7 @@ export interface CarriedPathway {
   readonly state: PathwayState;
   readonly firedActionIds: readonly string[];
   readonly eventSeq: number;
-  readonly outbox: readonly AgencyEventRequest[];
+  readonly outbox: readonly OutboxEntry[];
   readonly timeline: readonly TimelineEntry[];
   /** Stage clocks (child workflows) running at the hand-over, by name. */
   readonly clocks?: Readonly<Record<string, { readonly workflowId: string; readonly sent: string }>>;
@@ -33,6 +33,13 @@ export interface CarriedPathway {
   readonly access?: readonly RecordedAccessGrant[];
   readonly undeliverable?: readonly UndeliverableEvent[];
 }
+
+/**
+ * An event waiting in a case's outbox: the request for the publishing activity and, when an act over HTTP
+ * caused it, that act's W3C `traceparent` (the activity is scheduled in that trace, so its Kafka send and the
+ * CloudEvent's `traceparent` continue the request's trace). Ids only.
+ */
+export type OutboxEntry = AgencyEventRequest & { readonly traceparent?: string };
 
 /** An event the publisher refused for good (it broke its contract); the case went on without it. */
 export interface UndeliverableEvent {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { distributedTracingExtension } from './tracing.contract.js';
 import { kebab } from './names.contract.js';
 import type { AgencyId } from '../../domain/src/index.js';
 import { PATHWAY_EVENT_TYPES, type PathwayEvent, type PathwayEventType } from '../../domain/src/index.js';
@@ -111,6 +112,7 @@ export const cloudEventSchema = z.strictObject({
   time: instant,
   datacontenttype: z.literal('application/json'),
   data: z.record(z.string(), z.unknown()),
+  ...distributedTracingExtension,
 });
 export type CloudEvent = z.infer<typeof cloudEventSchema>;
 

@@ -10,3 +10,4 @@ export * from './access-log.contract.js';
 export * from './names.contract.js';
 export * from './pathway-cases.port.js';
 export * from './http.contract.js';
+export * from './tracing.contract.js';

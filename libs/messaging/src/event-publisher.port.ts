@@ -9,6 +9,9 @@ export interface PublishedEvent {
   readonly time: string;
   readonly datacontenttype: 'application/json';
   readonly data: Readonly<Record<string, unknown>>;
+  /** CloudEvents distributed-tracing extension: set by the publisher, from the span of the send. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 export interface Delivery {

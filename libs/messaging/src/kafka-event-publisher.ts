@@ -1,4 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
+import { SpanKind, inSpan, traceparentOf } from '../../observability/src/index.js';
 import type { Delivery, EventPublisher } from './event-publisher.port.js';
 
 /**
@@ -9,6 +10,10 @@ import type { Delivery, EventPublisher } from './event-publisher.port.js';
  * the duplicates a retry can make are dropped by consumers instead (ADR 0006). Events are sent in structured CloudEvents mode (the whole envelope
  * is the JSON value); the `ce_*` headers repeat the routing attributes so consumers can filter without
  * parsing. Consumers drop duplicates by `id`: a retried activity re-sends with the same id.
+ *
+ * Each publish is one producer span (a child of the active one: the publishing activity's, the act's trace),
+ * and every event carries that span as its `traceparent` (the CloudEvents distributed-tracing extension, and
+ * the `traceparent` header) so a consumer continues the trace.
  */
 export class KafkaEventPublisher implements EventPublisher {
   private readonly producer: Producer;
@@ -28,21 +33,33 @@ export class KafkaEventPublisher implements EventPublisher {
     for (const delivery of deliveries) {
       byTopic.set(delivery.topic, [...(byTopic.get(delivery.topic) ?? []), delivery]);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, events]) => ({
-        topic,
-        messages: events.map(({ event, key }) => ({
-          key: event.subject ?? key ?? null,
-          value: JSON.stringify(event),
-          headers: {
-            'content-type': 'application/cloudevents+json; charset=UTF-8',
-            ce_id: event.id,
-            ce_type: event.type,
-            ce_specversion: event.specversion,
-          },
+    const topics = [...byTopic.keys()];
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.batch.message_count': deliveries.length,
+      'messaging.destination.name': topics.join(','),
+      ...(deliveries[0] ? { 'messaging.message.id': deliveries[0].event.id } : {}),
+    };
+    await inSpan(`send ${topics.join(',')}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+      const traceparent = traceparentOf(span.spanContext());
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, events]) => ({
+          topic,
+          messages: events.map(({ event, key }) => ({
+            key: event.subject ?? key ?? null,
+            value: JSON.stringify(traceparent ? { ...event, traceparent } : event),
+            headers: {
+              'content-type': 'application/cloudevents+json; charset=UTF-8',
+              ce_id: event.id,
+              ce_type: event.type,
+              ce_specversion: event.specversion,
+              ...(traceparent ? { traceparent } : {}),
+            },
+          })),
         })),
-      })),
+      });
     });
   }
 

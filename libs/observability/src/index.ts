@@ -11,3 +11,17 @@ export {
   type LogLevel,
   type LoggingSettings,
 } from './logging.js';
+export {
+  SpanKind,
+  SpanStatusCode,
+  activeTraceparent,
+  contextOfTraceparent,
+  inSpan,
+  installedTracing,
+  pathwayTracer,
+  startTracing,
+  traceparentOf,
+  type TraceExporterChoice,
+  type Tracing,
+  type TracingOptions,
+} from './tracing.js';

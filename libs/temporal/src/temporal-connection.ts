@@ -1,6 +1,7 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import {
   SearchAttributeKeys,
   WorkflowTypes,
@@ -49,7 +50,10 @@ class ClosableRetries {
 
 const retriesOf = new WeakMap<object, ClosableRetries>();
 
-/** Connects a client; fails fast (instead of retrying forever) so a wrong address is reported at boot. */
+/**
+ * Connects a client; fails fast (instead of retrying forever) so a wrong address is reported at boot. Its
+ * starts, Updates and queries carry the caller's trace to the workflow (Temporal's OpenTelemetry interceptor).
+ */
 export async function connectTemporalClient(target: TemporalTarget): Promise<Client> {
   const retries = new ClosableRetries();
   const connection = await reachTemporal(target.address, () =>
@@ -60,7 +64,11 @@ export async function connectTemporalClient(target: TemporalTarget): Promise<Cli
     }),
   );
   retriesOf.set(connection, retries);
-  return new Client({ connection, namespace: target.namespace });
+  return new Client({
+    connection,
+    namespace: target.namespace,
+    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+  });
 }
 
 /** Closes a client made by `connectTemporalClient` once no retry of its calls is still scheduled. */

@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../../../../libs/config/src/index.js';
 import { REQUEST_ID_PATTERN } from '../../../../libs/contracts/src/index.js';
 import { createLogger } from '../../../../libs/observability/src/index.js';
 import { requestFacts } from './request-facts.js';
+import { TRACE_ID_LOCAL } from './request-trace.js';
 
 /** The gateway's pino logger for its configuration. */
 export function gatewayLogger(config: GatewayConfig): Logger {
@@ -19,7 +20,7 @@ const PROBES = new Set(['/health', '/health/ready']);
 /**
  * The gateway's logging (nestjs-pino over pino-http): Nest's own lines and one line per HTTP request with its
  * method, route template, status, duration, role, organisation and case ref, under the request id the
- * client sees (`X-Request-Id`). Never a body, a token, a header or a query string: the request is reduced to
+ * client sees (`X-Request-Id`), and the trace id of its span. Never a body, a token, a header or a query string: the request is reduced to
  * its method, and everything else comes from `requestFacts` once the answer is known.
  */
 export function requestLogParams(config: GatewayConfig, logger?: Logger): Params {
@@ -37,8 +38,14 @@ export function requestLogParams(config: GatewayConfig, logger?: Logger): Params
         res: (response: { statusCode?: unknown }) => ({ status: response.statusCode }),
       },
       // Only once answered (the route, the caller and the case are known then); nothing at the start.
-      customProps: (request: IncomingMessage, response: ServerResponse) =>
-        response.headersSent ? { ...requestFacts(request as Request, response as Response) } : {},
+      customProps: (request: IncomingMessage, response: ServerResponse) => {
+        if (!response.headersSent) return {};
+        const traceId: unknown = (response as Response).locals[TRACE_ID_LOCAL];
+        return {
+          ...requestFacts(request as Request, response as Response),
+          ...(typeof traceId === 'string' ? { traceId } : {}),
+        };
+      },
       // Probes at debug, whatever they answer (not-ready while a dependency is away is their job).
       customLogLevel: (request: IncomingMessage, response: ServerResponse, error?: Error) =>
         PROBES.has((request.url ?? '').split('?')[0] ?? '')
