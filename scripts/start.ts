@@ -15,6 +15,7 @@ import {
   launcherEnvSchema,
   loadConfig,
   ConfigError,
+  traceExporterOf,
   type LauncherConfig,
 } from '../libs/config/src/index.js';
 import {
@@ -283,6 +284,7 @@ async function main(config: LauncherConfig): Promise<void> {
       ...(localTemporal
         ? [`                 http://127.0.0.1:${config.TEMPORAL_METRICS_PORT}/metrics (Temporal server)`]
         : []),
+      `  Traces         ${tracesLine(config)}`,
       `  Logs           ${logDir}`,
       `  Processes      worker pid ${worker.pid}, gateway pid ${gateway.pid} (restarted with backoff if they die)`,
       `  Token          TOKEN=$(npm run -s token -- --role cmm --org cmm${config.DATA_DIR === '.data' ? '' : ` --data-dir ${config.DATA_DIR}`})`,
@@ -294,6 +296,15 @@ async function main(config: LauncherConfig): Promise<void> {
   );
 
   await supervise({ worker, gateway }, appEnv, logDir);
+}
+
+/** Where the apps' traces go (they always carry trace context; spans leave only when configured). */
+function tracesLine(config: LauncherConfig): string {
+  const exporter = traceExporterOf(config);
+  if (exporter === 'none') return 'not exported (set OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318)';
+  if (exporter === 'console') return 'printed in the logs (OTEL_TRACES_EXPORTER=console)';
+  const endpoint = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return `OTLP to ${endpoint ?? 'http://localhost:4318 (the SDK default)'}`;
 }
 
 /** An app up this long before it dies starts its backoff over. */

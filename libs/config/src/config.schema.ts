@@ -157,6 +157,7 @@ export const launcherEnvSchema = z.object({
   POSTGRES_PORT: port.default(5433),
   LOG_LEVEL: logLevel.default('info'),
   LOG_FORMAT: logFormat.default('auto'),
+  ...tracingEnv,
 });
 
 export type EngineConfig = z.infer<typeof engineEnvSchema>;
