@@ -301,7 +301,8 @@ async function main(config: LauncherConfig): Promise<void> {
 /** Where the apps' traces go (they always carry trace context; spans leave only when configured). */
 function tracesLine(config: LauncherConfig): string {
   const exporter = traceExporterOf(config);
-  if (exporter === 'none') return 'not exported (set OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318)';
+  if (exporter === 'none')
+    return 'not exported (set OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318)';
   if (exporter === 'console') return 'printed in the logs (OTEL_TRACES_EXPORTER=console)';
   const endpoint = config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? config.OTEL_EXPORTER_OTLP_ENDPOINT;
   return `OTLP to ${endpoint ?? 'http://localhost:4318 (the SDK default)'}`;
