@@ -11,3 +11,4 @@ export * from './names.contract.js';
 export * from './pathway-cases.port.js';
 export * from './http.contract.js';
 export * from './tracing.contract.js';
+export * from './person.contract.js';
