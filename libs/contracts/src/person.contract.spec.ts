@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from './access.contract.js';
 import {
+  NOTE_READERS,
   PERSON_SECTIONS,
   PERSON_SECTIONS_BY_ROLE,
   SectionsNotPermittedError,
@@ -76,5 +77,29 @@ describe('need to know', () => {
     const removed = applyPersonChange('cmm', RECORD, personChangeSchema.parse({ version: 1, contact: null }));
     expect(removed.contact).toBeUndefined();
     expect(removed.identity).toEqual(RECORD.identity);
+  });
+});
+
+describe('docs/personal-data.md', () => {
+  it('shows exactly the need-to-know table the gateway will enforce', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../../docs/personal-data.md', import.meta.url), 'utf8');
+    const rows = text
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    const documented = Object.fromEntries(
+      rows.map((cells) => [
+        (cells[1] ?? '').replaceAll('`', ''),
+        [...PERSON_SECTIONS, 'notes'].filter((_, i) => cells[i + 2] === '✓'),
+      ]),
+    );
+    const enforced = Object.fromEntries(
+      ROLES.map((role) => [
+        role,
+        [...PERSON_SECTIONS_BY_ROLE[role], ...(NOTE_READERS.includes(role) ? ['notes'] : [])],
+      ]),
+    );
+    expect(documented).toEqual(enforced);
   });
 });
