@@ -246,6 +246,8 @@ async function main(config: LauncherConfig): Promise<void> {
   const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
     AUTH_JWKS_PATH: process.env['AUTH_JWKS_PATH'] ?? join(authDir, 'jwks.json'),
+    // The person vault's master keyring (ADR 0014), made by the gateway on first start.
+    PERSON_KEYRING_DIR: process.env['PERSON_KEYRING_DIR'] ?? join(dataDir, 'keys'),
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     KAFKA_BROKERS: kafkaBrokers,

@@ -84,6 +84,7 @@ async function main(): Promise<number> {
         TEST_TEMPORAL_ADDRESS: servers.temporalAddress,
         TEST_KAFKA_BROKERS: servers.kafkaBrokers,
         TEST_DATABASE_URL: servers.databaseUrl,
+        TEST_DATA_DIR: servers.dataDir,
         TEST_WORKFLOW_BUNDLE: bundle,
       },
     );

@@ -9,7 +9,7 @@
  */
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   getFreePort,
@@ -217,6 +217,7 @@ export class DrillStack {
       GATEWAY_HOST: '127.0.0.1',
       GATEWAY_PORT: String(this.gatewayPort),
       AUTH_JWKS_PATH: this.jwksPath,
+      PERSON_KEYRING_DIR: join(dirname(this.jwksPath), 'keys'),
       AUTH_JWKS_URL: '',
       WORKER_BUNDLE_PATH: this.bundle,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',

@@ -121,6 +121,13 @@ describe('authorisation matrix: every operation × role × scope over HTTP', () 
       return { method: 'POST', path, body: { facts: { hasLegalStay: true, age: 'adult' } } };
     if (operation === 'grantAccess')
       return { method: 'POST', path, body: { role: 'ngo', party: 'matrix-probe' } };
+    // The person: a change on version 0 (a later one is 409 PERSON_VERSION_CONFLICT: still through), a note,
+    // an erasure (after it, changes are 409 PERSON_ERASED).
+    if (operation === 'recordPerson')
+      return { method: 'PATCH', path, body: { version: 0, identity: { givenNames: 'Matrix' } } };
+    if (operation === 'addCaseNote') return { method: 'POST', path, body: { text: 'matrix probe' } };
+    if (operation === 'erasePerson')
+      return { method: 'POST', path, body: { reason: 'data-subject-request' } };
     if ((AGENCY_COMMAND_TYPES as readonly string[]).includes(operation)) {
       return { method: 'POST', path, body: SAMPLE_BODIES[operation as AgencyCommandType] };
     }

@@ -106,6 +106,7 @@ export async function startGateway(target: {
     // One line per request at info would drown the test output; tests of the request log set it.
     LOG_LEVEL: 'warn',
     AUTH_JWKS_PATH: keys.jwksPath,
+    PERSON_KEYRING_DIR: join(keysDir, 'person-keys'),
     ...target.gatewayEnv,
   });
   const { WorkerModule, PathwayWorkerRunner } = await import('../../apps/worker/src/worker.module.js');

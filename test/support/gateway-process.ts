@@ -39,6 +39,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
         DATABASE_URL: inject('databaseUrl'),
         GATEWAY_PORT: String(port),
         AUTH_JWKS_PATH: keys.jwksPath,
+        PERSON_KEYRING_DIR: join(keysDir, 'person-keys'),
         TEMPORAL_TASK_QUEUE: `gateway-process-${Date.now()}`,
         ...env,
       },

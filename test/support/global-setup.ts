@@ -6,6 +6,8 @@ declare module 'vitest' {
     temporalAddress: string;
     kafkaBrokers: string;
     databaseUrl: string;
+    /** The servers' data and logs (Temporal's SQLite file, Kafka's log segments, PostgreSQL's files). */
+    dataDir: string;
   }
 }
 
@@ -19,15 +21,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let temporalAddress = process.env['TEST_TEMPORAL_ADDRESS'];
   let kafkaBrokers = process.env['TEST_KAFKA_BROKERS'];
   let databaseUrl = process.env['TEST_DATABASE_URL'];
-  if (!temporalAddress || !kafkaBrokers || !databaseUrl) {
+  let dataDir = process.env['TEST_DATA_DIR'];
+  if (!temporalAddress || !kafkaBrokers || !databaseUrl || !dataDir) {
     servers = await startTestServers();
     temporalAddress = servers.temporalAddress;
     kafkaBrokers = servers.kafkaBrokers;
     databaseUrl = servers.databaseUrl;
+    dataDir = servers.dataDir;
   }
   project.provide('temporalAddress', temporalAddress);
   project.provide('kafkaBrokers', kafkaBrokers);
   project.provide('databaseUrl', databaseUrl);
+  project.provide('dataDir', dataDir);
   return async () => {
     await servers?.stop();
     servers = undefined;

@@ -23,6 +23,8 @@ export interface TestServers {
   readonly temporalAddress: string;
   readonly kafkaBrokers: string;
   readonly databaseUrl: string;
+  /** Where the three servers keep their data and logs (the canary test scans it byte for byte). */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function startTestServers(): Promise<TestServers> {
     temporalAddress: `127.0.0.1:${temporalPort}`,
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
     databaseUrl,
+    dataDir,
     stop,
   };
   log(

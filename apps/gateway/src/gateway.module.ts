@@ -12,7 +12,8 @@ import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { createTokenVerifier } from '../../../libs/auth/src/index.js';
 import type { GatewayConfig } from '../../../libs/config/src/index.js';
-import type { PathwayCases } from '../../../libs/contracts/src/index.js';
+import type { CaseNote, PathwayCases, PersonRecord } from '../../../libs/contracts/src/index.js';
+import { LocalKeyring, PersonVault, ensureLocalKeyring } from '../../../libs/personal-data/src/index.js';
 import { createPool, migrateDatabase, type Pool } from '../../../libs/database/src/index.js';
 import {
   EVENT_PUBLISHER,
@@ -37,7 +38,16 @@ import { HealthController } from './health/health.controller.js';
 import { GatewayMetrics, MetricsController } from './metrics/gateway-metrics.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { requestLogParams } from './http/request-log.js';
-import { DATABASE, GATEWAY_CONFIG, KAFKA, PATHWAY_CASES, TEMPORAL_CLIENT, TOKEN_VERIFIER } from './tokens.js';
+import {
+  DATABASE,
+  GATEWAY_CONFIG,
+  KAFKA,
+  PATHWAY_CASES,
+  PERSON_VAULT,
+  TEMPORAL_CLIENT,
+  TOKEN_VERIFIER,
+} from './tokens.js';
+import { PersonService } from './agency/person.service.js';
 
 const PROVIDERS: Provider[] = [
   {
@@ -70,6 +80,15 @@ const PROVIDERS: Provider[] = [
       return createPool(config.DATABASE_URL, { applicationName: 'victim-pathway-gateway' });
     },
     inject: [GATEWAY_CONFIG],
+  },
+  {
+    provide: PERSON_VAULT,
+    useFactory: async (config: GatewayConfig, pool: Pool): Promise<PersonVault<PersonRecord, CaseNote>> => {
+      // Embedded default: the local keyring, made once (a KMS implements the same port when deployed).
+      await ensureLocalKeyring(config.PERSON_KEYRING_DIR);
+      return new PersonVault(pool, await LocalKeyring.load(config.PERSON_KEYRING_DIR));
+    },
+    inject: [GATEWAY_CONFIG, DATABASE],
   },
   {
     provide: EVENT_PUBLISHER,
@@ -114,6 +133,7 @@ const PROVIDERS: Provider[] = [
   Drain,
   IdempotencyKeyStore,
   CaseGatewayService,
+  PersonService,
 ];
 
 /**

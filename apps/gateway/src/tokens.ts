@@ -4,3 +4,4 @@ export const KAFKA = Symbol('Kafka');
 export const TOKEN_VERIFIER = Symbol('TokenVerifier');
 export const DATABASE = Symbol('Database');
 export const PATHWAY_CASES = Symbol('PathwayCases');
+export const PERSON_VAULT = Symbol('PersonVault');

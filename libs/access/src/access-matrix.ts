@@ -1,5 +1,6 @@
 import {
   AGENCY_COMMAND_TYPES,
+  NOTE_READERS,
   ROLES,
   type AgencyCommandType,
   type Role,
@@ -19,6 +20,11 @@ export const CASE_OPERATIONS = [
   'listDeadlines',
   'grantAccess',
   'revokeAccess',
+  'viewPerson',
+  'recordPerson',
+  'addCaseNote',
+  'exportPerson',
+  'erasePerson',
 ] as const;
 export type CaseOperation = (typeof CASE_OPERATIONS)[number];
 export type Operation = CaseOperation | AgencyCommandType;
@@ -72,6 +78,14 @@ export function accessMatrixFor(policies: readonly Policy[]): {
     // operator, and register a child's guardian.
     grantAccess: ['cmm', 'dis'],
     revokeAccess: ['cmm', 'dis'],
+    // The person behind the case (docs/personal-data.md): every role reads what its work needs (the auditor
+    // only which sections exist); every role that works with the person records its sections; notes are
+    // written by those who support the person day to day; CMM answers a subject-access request and erases.
+    viewPerson: EVERY_ROLE,
+    recordPerson: EVERY_ROLE.filter((role) => role !== 'auditor' && role !== 'court'),
+    addCaseNote: NOTE_READERS,
+    exportPerson: ['cmm'],
+    erasePerson: ['cmm'],
     recordInterview: ['cmm', 'ngo'],
     submitForIdentification: ['cmm', 'ngo'],
     decideIdentification: ['cmm', 'dis', 'siri'],

@@ -111,6 +111,15 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
   GATEWAY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
   GATEWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /**
+   * The master keyring that wraps each case's data key (ADR 0014): a local file made on first start, only its
+   * owner can read it. The default is the project's `.data/keys` wherever the app is started from.
+   */
+  PERSON_KEYRING_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default(() => join(projectRoot(), '.data', 'keys')),
 });
 
 /** A port, or 0 for "off". */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_REF_PATTERN } from '../../domain/src/index.js';
 import { ROLES, SUBJECT_PATTERN, PARTY_PATTERN } from './access.contract.js';
+import { PERSON_SECTIONS } from './person.contract.js';
 import { distributedTracingExtension } from './tracing.contract.js';
 
 /**
@@ -30,6 +31,8 @@ export const accessRecordDataSchema = z.strictObject({
   route: z.string(),
   /** The case acted on or read; for an open, the case it opened. */
   caseRef: z.string().regex(CASE_REF_PATTERN).optional(),
+  /** For a read or change of the person's data: which sections were answered or changed (never the values). */
+  personSections: z.array(z.enum([...PERSON_SECTIONS, 'notes'])).optional(),
 });
 export type AccessRecordData = z.infer<typeof accessRecordDataSchema>;
 

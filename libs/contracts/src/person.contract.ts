@@ -164,3 +164,58 @@ export class SectionsNotPermittedError extends Error {
     this.name = 'SectionsNotPermittedError';
   }
 }
+
+/** A note as answered: who wrote it (role and organisation), when, and which note it corrects. */
+export const noteViewSchema = z
+  .strictObject({
+    seq: z.number().int().min(1),
+    at: z.iso.datetime({ offset: false }),
+    author: z.strictObject({ role: z.string(), org: z.string() }),
+    corrects: z.number().int().min(1).optional(),
+    text: z.string(),
+  })
+  .meta({
+    id: 'CaseNote',
+    description: 'A case note; a correction is a new note naming the one it corrects.',
+  });
+
+const erasureSchema = z
+  .strictObject({
+    at: z.iso.datetime({ offset: false }),
+    byRole: z.string(),
+    byOrg: z.string(),
+    reason: z.string(),
+  })
+  .meta({ id: 'PersonErasure', description: 'When, by whom and why the person’s data was erased.' });
+
+/** The person as a role may see it (`GET /<role>/cases/{caseRef}/person`). */
+export const personViewSchema = z
+  .strictObject({
+    caseRef: z.string(),
+    state: z.enum(['none', 'held', 'erased']),
+    version: z.number().int().min(0).describe('The version to name in your next change (0: no record yet).'),
+    updatedAt: z.iso.datetime({ offset: false }).optional(),
+    updatedBy: z.strictObject({ role: z.string(), org: z.string() }).optional(),
+    present: z
+      .array(z.enum(PERSON_SECTIONS))
+      .describe('Every section the record holds, also those you do not see.'),
+    sections: personRecordSchema.describe('The sections your role may see (docs/personal-data.md).'),
+    notes: z.array(noteViewSchema).optional().describe('To the roles that read notes.'),
+    erasure: erasureSchema.optional(),
+  })
+  .meta({ id: 'PersonView', description: 'The person behind the case, as your role may see it.' });
+
+/** A subject-access export (GDPR Art. 15): the person and the case in one document. */
+export const personExportSchema = z
+  .strictObject({
+    exportedAt: z.iso.datetime({ offset: false }),
+    basis: z.string(),
+    person: personViewSchema,
+    case: z.record(z.string(), z.unknown()).describe('The case as CMM sees it (the CaseView).'),
+  })
+  .meta({ id: 'PersonExport', description: 'Everything the system holds about the person and the case.' });
+
+/** An erasure request: why (a data-subject request, or the end of the retention period). */
+export const erasureBodySchema = z.strictObject({
+  reason: z.enum(['data-subject-request', 'retention-period-ended']),
+});

@@ -90,6 +90,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cmm/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["cmm_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["cmm_recordPerson"];
+        trace?: never;
+    };
+    "/cmm/cases/{caseRef}/person/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a case note (a correction is a new note naming the one it corrects) */
+        post: operations["cmm_addCaseNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cmm/cases/{caseRef}/person/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the system holds about the person and the case, in one document (GDPR Art. 15) */
+        get: operations["cmm_exportPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cmm/cases/{caseRef}/person/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase the person’s data (crypto-shredding): the case keeps its process facts
+         * @description Destroys the case’s data key and its sealed rows: every copy of the person’s data (backups included) becomes unreadable. Dates, stages, decisions and deadlines stay. Erasing again answers the first erasure.
+         */
+        post: operations["cmm_erasePerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cmm/cases/{caseRef}/record-interview": {
         parameters: {
             query?: never;
@@ -369,6 +447,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dis/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["dis_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["dis_recordPerson"];
+        trace?: never;
+    };
     "/dis/cases/{caseRef}/decide-identification": {
         parameters: {
             query?: never;
@@ -556,6 +658,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/siri/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["siri_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["siri_recordPerson"];
+        trace?: never;
+    };
     "/siri/cases/{caseRef}/decide-identification": {
         parameters: {
             query?: never;
@@ -643,6 +769,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/police/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["police_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["police_recordPerson"];
         trace?: never;
     };
     "/police/cases/{caseRef}/change-legal-status": {
@@ -815,6 +965,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/prosecution/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["prosecution_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["prosecution_recordPerson"];
+        trace?: never;
+    };
     "/prosecution/cases/{caseRef}/conclude-criminal-case": {
         parameters: {
             query?: never;
@@ -951,6 +1125,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/court/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["court_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/court/cases/{caseRef}/court-grants-status": {
         parameters: {
             query?: never;
@@ -1068,6 +1262,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/iom/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["iom_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["iom_recordPerson"];
         trace?: never;
     };
     "/iom/cases/{caseRef}/start-family-tracing": {
@@ -1223,6 +1441,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/drc/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["drc_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["drc_recordPerson"];
+        trace?: never;
+    };
     "/return-agency/cases/{caseRef}": {
         parameters: {
             query?: never;
@@ -1274,6 +1516,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/return-agency/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["return-agency_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["return-agency_recordPerson"];
+        trace?: never;
+    };
     "/ngo/cases": {
         parameters: {
             query?: never;
@@ -1323,6 +1589,47 @@ export interface paths {
         get: operations["ngo_listDeadlines"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ngo/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["ngo_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["ngo_recordPerson"];
+        trace?: never;
+    };
+    "/ngo/cases/{caseRef}/person/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a case note (a correction is a new note naming the one it corrects) */
+        post: operations["ngo_addCaseNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1448,6 +1755,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/shelter/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["shelter_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["shelter_recordPerson"];
+        trace?: never;
+    };
+    "/shelter/cases/{caseRef}/person/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a case note (a correction is a new note naming the one it corrects) */
+        post: operations["shelter_addCaseNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/shelter/cases/{caseRef}/request-extension": {
         parameters: {
             query?: never;
@@ -1553,6 +1901,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/municipality/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["municipality_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["municipality_recordPerson"];
+        trace?: never;
+    };
     "/municipality/cases/{caseRef}/appoint-guardian": {
         parameters: {
             query?: never;
@@ -1642,6 +2014,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/red-cross/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["red-cross_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["red-cross_recordPerson"];
+        trace?: never;
+    };
     "/red-cross/cases/{caseRef}/start-family-tracing": {
         parameters: {
             query?: never;
@@ -1704,6 +2100,47 @@ export interface paths {
         get: operations["guardian_listDeadlines"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/guardian/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["guardian_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record or change sections of the person record (on the version you read)
+         * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
+         */
+        patch: operations["guardian_recordPerson"];
+        trace?: never;
+    };
+    "/guardian/cases/{caseRef}/person/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a case note (a correction is a new note naming the one it corrects) */
+        post: operations["guardian_addCaseNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1778,6 +2215,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auditor/cases/{caseRef}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the person behind the case: the sections your role needs (docs/personal-data.md)
+         * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
+         */
+        get: operations["auditor_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/directory": {
         parameters: {
             query?: never;
@@ -1833,6 +2290,92 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A case note; a correction is a new note naming the one it corrects. */
+        CaseNote: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            author: {
+                role: string;
+                org: string;
+            };
+            corrects?: number;
+            text: string;
+        };
+        /** @description When, by whom and why the person’s data was erased. */
+        PersonErasure: {
+            /** Format: date-time */
+            at: string;
+            byRole: string;
+            byOrg: string;
+            reason: string;
+        };
+        /** @description The person behind the case, as your role may see it. */
+        PersonView: {
+            caseRef: string;
+            /** @enum {string} */
+            state: "none" | "held" | "erased";
+            /** @description The version to name in your next change (0: no record yet). */
+            version: number;
+            /** Format: date-time */
+            updatedAt?: string;
+            updatedBy?: {
+                role: string;
+                org: string;
+            };
+            /** @description Every section the record holds, also those you do not see. */
+            present: ("identity" | "birth" | "nationality" | "language" | "contact" | "accommodation")[];
+            /** @description The sections your role may see (docs/personal-data.md). */
+            sections: {
+                identity?: {
+                    givenNames: string;
+                    familyName?: string;
+                    aliases?: string[];
+                    /** @enum {string} */
+                    sex?: "female" | "male" | "other" | "unknown";
+                };
+                birth?: {
+                    /** @constant */
+                    kind: "exact";
+                    /** Format: date */
+                    date: string;
+                } | {
+                    /** @constant */
+                    kind: "estimated";
+                    claimedAge: number;
+                    estimatedYear?: number;
+                };
+                nationality?: {
+                    nationalities: string[];
+                };
+                language?: {
+                    languages: string[];
+                    interpreterNeeded: boolean;
+                };
+                contact?: {
+                    safePhone: string;
+                };
+                accommodation?: {
+                    shelter: string;
+                    /** Format: date */
+                    since?: string;
+                };
+            };
+            /** @description To the roles that read notes. */
+            notes?: components["schemas"]["CaseNote"][];
+            erasure?: components["schemas"]["PersonErasure"];
+        };
+        /** @description Everything the system holds about the person and the case. */
+        PersonExport: {
+            /** Format: date-time */
+            exportedAt: string;
+            basis: string;
+            person: components["schemas"]["PersonView"];
+            /** @description The case as CMM sees it (the CaseView). */
+            case: {
+                [key: string]: unknown;
+            };
+        };
         /** @description RFC 9457 problem details (`application/problem+json`). */
         Problem: {
             /** @description `urn:problem:victim-pathway:<code>` */
@@ -2083,6 +2626,50 @@ export interface components {
             role: "police" | "prosecution" | "court" | "iom" | "drc" | "return-agency" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian";
             party: string;
         };
+        RecordPersonRequest: {
+            version: number;
+            identity?: {
+                givenNames: string;
+                familyName?: string;
+                aliases?: string[];
+                /** @enum {string} */
+                sex?: "female" | "male" | "other" | "unknown";
+            } | null;
+            birth?: ({
+                /** @constant */
+                kind: "exact";
+                /** Format: date */
+                date: string;
+            } | {
+                /** @constant */
+                kind: "estimated";
+                claimedAge: number;
+                estimatedYear?: number;
+            }) | null;
+            nationality?: {
+                nationalities: string[];
+            } | null;
+            language?: {
+                languages: string[];
+                interpreterNeeded: boolean;
+            } | null;
+            contact?: {
+                safePhone: string;
+            } | null;
+            accommodation?: {
+                shelter: string;
+                /** Format: date */
+                since?: string;
+            } | null;
+        };
+        AddCaseNoteRequest: {
+            text: string;
+            corrects?: number;
+        };
+        ErasePersonRequest: {
+            /** @enum {string} */
+            reason: "data-subject-request" | "retention-period-ended";
+        };
         RecordInterviewRequest: Record<string, never>;
         SubmitForIdentificationRequest: Record<string, never>;
         DecideIdentificationRequest: {
@@ -2192,7 +2779,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The token’s role is not this gateway’s (WRONG_ROLE), or the role may not do this (OPERATION_NOT_PERMITTED). */
+        /** @description The token’s role is not this gateway’s (WRONG_ROLE), the role may not do this (OPERATION_NOT_PERMITTED), or may not record these sections of the person (SECTION_NOT_PERMITTED). */
         Status403: {
             headers: {
                 [name: string]: unknown;
@@ -2210,7 +2797,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Not possible now (NOT_IN_STAGE, CASE_CLOSED, DEADLINE_PASSED, APPLICATION_PENDING, NO_PENDING_APPLICATION, GRANT_NOT_FOUND). */
+        /** @description Not possible now (NOT_IN_STAGE, CASE_CLOSED, DEADLINE_PASSED, APPLICATION_PENDING, NO_PENDING_APPLICATION, GRANT_NOT_FOUND; PERSON_VERSION_CONFLICT: the person record changed since you read it; PERSON_ERASED). */
         Status409: {
             headers: {
                 [name: string]: unknown;
@@ -2237,7 +2824,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Refused by a rule (e.g. EXTENSION_BEYOND_CAP, WRONG_AUTHORITY, INVESTIGATION_ENDED, ACTOR_NOT_PERMITTED; with its rule and details), or IDEMPOTENCY_KEY_REUSED: nothing changed. */
+        /** @description Refused by a rule (e.g. EXTENSION_BEYOND_CAP, WRONG_AUTHORITY, INVESTIGATION_ENDED, ACTOR_NOT_PERMITTED; with its rule and details), IDEMPOTENCY_KEY_REUSED, or NOTE_NOT_FOUND: nothing changed. */
         Status422: {
             headers: {
                 [name: string]: unknown;
@@ -2483,6 +3070,182 @@ export interface operations {
             403: components["responses"]["Status403"];
             404: components["responses"]["Status404"];
             409: components["responses"]["Status409"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_addCaseNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCaseNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The note, numbered in the case. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNote"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            422: components["responses"]["Status422"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_exportPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export (access-logged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonExport"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_erasePerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErasePersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Erased (or erased before): the erasure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
             503: components["responses"]["Status503"];
         };
     };
@@ -3159,6 +3922,75 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    dis_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    dis_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
     dis_decideIdentification: {
         parameters: {
             query?: never;
@@ -3586,6 +4418,75 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    siri_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    siri_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
     siri_decideIdentification: {
         parameters: {
             query?: never;
@@ -3806,6 +4707,75 @@ export interface operations {
             400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    police_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    police_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
             503: components["responses"]["Status503"];
         };
     };
@@ -4194,6 +5164,75 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    prosecution_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    prosecution_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
     prosecution_concludeCriminalCase: {
         parameters: {
             query?: never;
@@ -4495,6 +5534,37 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    court_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
     court_courtGrantsStatus: {
         parameters: {
             query?: never;
@@ -4751,6 +5821,75 @@ export interface operations {
             400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    iom_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    iom_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
             503: components["responses"]["Status503"];
         };
     };
@@ -5097,6 +6236,75 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    drc_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    drc_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
     "return-agency_viewCase": {
         parameters: {
             query?: never;
@@ -5185,6 +6393,75 @@ export interface operations {
             400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_viewPerson": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_recordPerson": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
             503: components["responses"]["Status503"];
         };
     };
@@ -5324,6 +6601,114 @@ export interface operations {
             400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_addCaseNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCaseNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The note, numbered in the case. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNote"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            422: components["responses"]["Status422"];
             503: components["responses"]["Status503"];
         };
     };
@@ -5586,6 +6971,114 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    shelter_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    shelter_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    shelter_addCaseNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCaseNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The note, numbered in the case. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNote"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            422: components["responses"]["Status422"];
+            503: components["responses"]["Status503"];
+        };
+    };
     shelter_requestExtension: {
         parameters: {
             query?: never;
@@ -5800,6 +7293,75 @@ export interface operations {
             400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    municipality_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    municipality_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
             503: components["responses"]["Status503"];
         };
     };
@@ -6026,6 +7588,75 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    "red-cross_viewPerson": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "red-cross_recordPerson": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
     "red-cross_startFamilyTracing": {
         parameters: {
             query?: never;
@@ -6159,6 +7790,114 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    guardian_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    guardian_recordPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordPersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    guardian_addCaseNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCaseNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The note, numbered in the case. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNote"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            409: components["responses"]["Status409"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            422: components["responses"]["Status422"];
+            503: components["responses"]["Status503"];
+        };
+    };
     guardian_applyForAsylum: {
         parameters: {
             query?: never;
@@ -6289,6 +8028,37 @@ export interface operations {
             400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    auditor_viewPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person as your role may see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
             503: components["responses"]["Status503"];
         };
     };

@@ -4,6 +4,7 @@ import {
   Get,
   HttpCode,
   Inject,
+  Patch,
   Post,
   Req,
   Res,
@@ -19,6 +20,7 @@ import { requireJsonBody } from '../http/http-edges.js';
 import { isAct, routeOf, type RouteKind } from '../http/agency-routes.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { CaseGatewayService, type CaseAnswer } from './case-gateway.service.js';
+import { PersonService } from './person.service.js';
 
 const caseRefOf = (request: AuthenticatedRequest): CaseRef =>
   parseOrThrow(caseRefSchema, request.params['caseRef']) as CaseRef;
@@ -58,7 +60,10 @@ const Kind = (kind: RouteKind): MethodDecorator => SetMetadata(ROUTE_KIND, kind)
 @Controller(':role')
 @UseGuards(AccessGuard)
 export class AgencyController {
-  constructor(@Inject(CaseGatewayService) private readonly cases: CaseGatewayService) {}
+  constructor(
+    @Inject(CaseGatewayService) private readonly cases: CaseGatewayService,
+    @Inject(PersonService) private readonly persons: PersonService,
+  ) {}
 
   @Post('cases')
   @Kind('openCase')
@@ -98,6 +103,52 @@ export class AgencyController {
   revokeAccess(@Req() request: AuthenticatedRequest): Promise<unknown> {
     const grant = { role: request.params['grantRole'], party: request.params['party'] };
     return this.cases.changeAccess(request.principal, caseRefOf(request), 'revoke', grant);
+  }
+
+  @Get('cases/:caseRef/person')
+  @Kind('viewPerson')
+  viewPerson(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    return this.persons.view(request.principal, caseRefOf(request), response);
+  }
+
+  @Patch('cases/:caseRef/person')
+  @Kind('recordPerson')
+  recordPerson(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    requireJsonBody(request);
+    return this.persons.record(request.principal, caseRefOf(request), request.body, response);
+  }
+
+  @Post('cases/:caseRef/person/notes')
+  @Kind('addCaseNote')
+  addCaseNote(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    requireJsonBody(request);
+    return this.persons.addNote(request.principal, caseRefOf(request), request.body, response);
+  }
+
+  @Get('cases/:caseRef/person/export')
+  @Kind('exportPerson')
+  exportPerson(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    return this.persons.export(request.principal, caseRefOf(request), response);
+  }
+
+  @Post('cases/:caseRef/person/erasure')
+  @HttpCode(200)
+  @Kind('erasePerson')
+  erasePerson(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    requireJsonBody(request);
+    return this.persons.erase(request.principal, caseRefOf(request), request.body);
   }
 
   @Post('cases/:caseRef/:act')

@@ -195,6 +195,11 @@ export class CaseGatewayService {
     return this.forRole(principal, await this.caseInScope(principal, caseRef));
   }
 
+  /** Throws 404 unless the case exists and is in the caller's scope (the person routes check this first). */
+  async checkInScope(principal: Principal, caseRef: CaseRef): Promise<void> {
+    await this.caseInScope(principal, caseRef);
+  }
+
   /**
    * An agency act as a Temporal Update. With an Idempotency-Key, the key is bound to this request (the
    * caller's organisation, the act, the case and the body): the same request again has one effect and gets

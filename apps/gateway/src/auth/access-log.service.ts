@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PERSON_SECTIONS_LOCAL, type PersonSectionName } from '../http/person-sections.js';
 import {
   Inject,
   Injectable,
@@ -135,6 +136,9 @@ export class AccessLogService implements OnApplicationBootstrap, OnApplicationSh
         method: request.method,
         route,
         ...(caseRef ? { caseRef } : {}),
+        ...(Array.isArray(response.locals[PERSON_SECTIONS_LOCAL])
+          ? { personSections: response.locals[PERSON_SECTIONS_LOCAL] as PersonSectionName[] }
+          : {}),
       },
     };
   }

@@ -2,7 +2,7 @@ import { AGENCY_COMMAND_TYPES, ROLES, kebab, type Role } from '../../../../libs/
 import type { Response } from 'express';
 import { OPERATIONS, mayPerform, type Operation } from '../../../../libs/access/src/index.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** One HTTP route of one role's gateway. */
 export interface AgencyRoute {
@@ -29,6 +29,16 @@ function methodAndPath(operation: Operation): { method: HttpMethod; path: string
       return { method: 'POST', path: 'cases/:caseRef/access-grants' };
     case 'revokeAccess':
       return { method: 'DELETE', path: 'cases/:caseRef/access-grants/:grantRole/:party' };
+    case 'viewPerson':
+      return { method: 'GET', path: 'cases/:caseRef/person' };
+    case 'recordPerson':
+      return { method: 'PATCH', path: 'cases/:caseRef/person' };
+    case 'addCaseNote':
+      return { method: 'POST', path: 'cases/:caseRef/person/notes' };
+    case 'exportPerson':
+      return { method: 'GET', path: 'cases/:caseRef/person/export' };
+    case 'erasePerson':
+      return { method: 'POST', path: 'cases/:caseRef/person/erasure' };
     default:
       return { method: 'POST', path: `cases/:caseRef/${kebab(operation)}` };
   }

@@ -2,8 +2,8 @@ import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { sendProblem } from './problem-details.filter.js';
 
-/** The methods this API answers at all; anything else (TRACE, PUT, PATCH, CONNECT …) is 405 everywhere. */
-const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS']);
+/** The methods this API answers at all (PATCH: the person record); anything else (TRACE, PUT, CONNECT …) is 405. */
+const SERVED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS']);
 
 export interface KnownRoute {
   readonly method: string;

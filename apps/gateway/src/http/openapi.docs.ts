@@ -43,6 +43,27 @@ export const OPERATION_DOCS: {
       'Give a role’s party access to the case: assign an NGO or shelter, link a police unit, hand over to IOM, register a guardian',
   },
   revokeAccess: { summary: 'Withdraw a grant' },
+  viewPerson: {
+    summary: 'Read the person behind the case: the sections your role needs (docs/personal-data.md)',
+    description:
+      'Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.',
+  },
+  recordPerson: {
+    summary: 'Record or change sections of the person record (on the version you read)',
+    description:
+      'The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.',
+  },
+  addCaseNote: {
+    summary: 'Add a case note (a correction is a new note naming the one it corrects)',
+  },
+  exportPerson: {
+    summary: 'Everything the system holds about the person and the case, in one document (GDPR Art. 15)',
+  },
+  erasePerson: {
+    summary: 'Erase the person’s data (crypto-shredding): the case keeps its process facts',
+    description:
+      'Destroys the case’s data key and its sealed rows: every copy of the person’s data (backups included) becomes unreadable. Dates, stages, decisions and deadlines stay. Erasing again answers the first erasure.',
+  },
   recordInterview: { summary: 'Record an identification interview (evidence only, R2)' },
   submitForIdentification: {
     summary: 'Submit the case to the competent authority for its decision (R1, R2)',

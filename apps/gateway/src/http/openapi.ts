@@ -14,8 +14,14 @@ import {
   acceptedSchema,
   actSchemas,
   caseloadEntrySchema,
+  caseNoteSchema,
   caseViewSchema,
   directorySchema,
+  erasureBodySchema,
+  noteViewSchema,
+  personChangeSchema,
+  personExportSchema,
+  personViewSchema,
   listCasesQuerySchema,
   listDeadlinesQuerySchema,
   problemSchema,
@@ -99,6 +105,9 @@ function requestSchemas(): Record<string, Json> {
   const bodies: Array<[Operation, Json]> = [
     ['openCase', bodySchema(referralSchema, false)],
     ['grantAccess', bodySchema(grantBodySchema, false)],
+    ['recordPerson', bodySchema(personChangeSchema, false)],
+    ['addCaseNote', bodySchema(caseNoteSchema, false)],
+    ['erasePerson', bodySchema(erasureBodySchema, false)],
     ...AGENCY_COMMAND_TYPES.map((act): [Operation, Json] => [
       act,
       bodySchema(actSchemas[act], isVictimAct(act)),
@@ -136,14 +145,14 @@ const ERRORS: Record<string, string> = {
   '401':
     'No valid bearer token (TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_EXPIRED, TOKEN_INVALID, CLAIMS_INVALID).',
   '403':
-    'The token’s role is not this gateway’s (WRONG_ROLE), or the role may not do this (OPERATION_NOT_PERMITTED).',
+    'The token’s role is not this gateway’s (WRONG_ROLE), the role may not do this (OPERATION_NOT_PERMITTED), or may not record these sections of the person (SECTION_NOT_PERMITTED).',
   '404': 'No case with this reference in your scope (CASE_NOT_FOUND): unknown and foreign cases look alike.',
   '409':
-    'Not possible now (NOT_IN_STAGE, CASE_CLOSED, DEADLINE_PASSED, APPLICATION_PENDING, NO_PENDING_APPLICATION, GRANT_NOT_FOUND).',
+    'Not possible now (NOT_IN_STAGE, CASE_CLOSED, DEADLINE_PASSED, APPLICATION_PENDING, NO_PENDING_APPLICATION, GRANT_NOT_FOUND; PERSON_VERSION_CONFLICT: the person record changed since you read it; PERSON_ERASED).',
   '413': 'The body is larger than 64 kB (PAYLOAD_TOO_LARGE).',
   '415': 'The body is not application/json (UNSUPPORTED_MEDIA_TYPE): a form post is never applied.',
   '422':
-    'Refused by a rule (e.g. EXTENSION_BEYOND_CAP, WRONG_AUTHORITY, INVESTIGATION_ENDED, ACTOR_NOT_PERMITTED; with its rule and details), or IDEMPOTENCY_KEY_REUSED: nothing changed.',
+    'Refused by a rule (e.g. EXTENSION_BEYOND_CAP, WRONG_AUTHORITY, INVESTIGATION_ENDED, ACTOR_NOT_PERMITTED; with its rule and details), IDEMPOTENCY_KEY_REUSED, or NOTE_NOT_FOUND: nothing changed.',
   '503':
     'Temporal or its workers did not answer in time (SERVICE_UNAVAILABLE), or the access record could not be stored (ACCESS_LOG_UNAVAILABLE): nothing was disclosed. `Retry-After` says when to try again; retry an act with the same Idempotency-Key.',
 };
@@ -249,6 +258,54 @@ function operationOf(route: AgencyRoute): Json {
           ...errors('400', ...AUTH, '404', '409', '503'),
         },
       };
+    case 'viewPerson':
+      return {
+        ...base,
+        parameters: [CASE_REF, REQUEST_ID],
+        responses: {
+          '200': { description: 'The person as your role may see it.', ...json(ref('PersonView')) },
+          ...errors('400', ...AUTH, '404', '503'),
+        },
+      };
+    case 'recordPerson':
+      return {
+        ...base,
+        parameters: [CASE_REF, REQUEST_ID],
+        requestBody: requestBodyOf('recordPerson'),
+        responses: {
+          '200': { description: 'Recorded: the person as your role may see it.', ...json(ref('PersonView')) },
+          ...errors('400', ...AUTH, '404', '409', '413', '415', '503'),
+        },
+      };
+    case 'addCaseNote':
+      return {
+        ...base,
+        parameters: [CASE_REF, REQUEST_ID],
+        requestBody: requestBodyOf('addCaseNote'),
+        responses: {
+          '201': { description: 'The note, numbered in the case.', ...json(ref('CaseNote')) },
+          ...errors('400', ...AUTH, '404', '409', '413', '415', '422', '503'),
+        },
+      };
+    case 'exportPerson':
+      return {
+        ...base,
+        parameters: [CASE_REF, REQUEST_ID],
+        responses: {
+          '200': { description: 'The export (access-logged).', ...json(ref('PersonExport')) },
+          ...errors('400', ...AUTH, '404', '503'),
+        },
+      };
+    case 'erasePerson':
+      return {
+        ...base,
+        parameters: [CASE_REF, REQUEST_ID],
+        requestBody: requestBodyOf('erasePerson'),
+        responses: {
+          '200': { description: 'Erased (or erased before): the erasure.', ...json(ref('PersonView')) },
+          ...errors('400', ...AUTH, '404', '413', '415', '503'),
+        },
+      };
     default: {
       if (!isAct(operation)) throw new Error(`no document for ${operation as string}`);
       return {
@@ -330,6 +387,9 @@ export function openApiDocument(): Json {
     caseloadEntrySchema,
     directorySchema,
     readinessSchema,
+    personViewSchema,
+    personExportSchema,
+    noteViewSchema,
   ]) {
     if (z.globalRegistry.get(schema)?.id === undefined)
       throw new Error('an answer schema has no component id');
