@@ -147,6 +147,12 @@ describe('the person behind a case: recorded, read by need to know, exported, er
     });
     expect(recorded.status).toBe(200);
     expect(recorded.body).toMatchObject({ state: 'held', version: 1 });
+    // The case view says a record is held and which sections, never a value.
+    const caseView = await call<{ person?: unknown }>('police', 'GET', `/cases/${caseRef}`);
+    expect(caseView.body.person).toEqual({
+      state: 'held',
+      present: ['identity', 'birth', 'nationality', 'language', 'contact', 'accommodation'],
+    });
 
     const police = (await person('police')).body;
     expect(Object.keys(police.sections).sort()).toEqual(['birth', 'identity', 'nationality']);
@@ -276,6 +282,13 @@ describe('the person behind a case: recorded, read by need to know, exported, er
       erasure: { byRole: 'cmm', reason: 'data-subject-request' },
     });
     expect((await person('police')).body.state).toBe('erased');
+    // The case view says the person was erased, when and on whose decision.
+    const caseView = await call<{ person?: unknown }>('ngo', 'GET', `/cases/${caseRef}`);
+    expect(caseView.body.person).toMatchObject({
+      state: 'erased',
+      present: [],
+      erasure: { byRole: 'cmm', byOrg: 'cmm', reason: 'data-subject-request' },
+    });
     const again = await call<{ code: string }>('cmm', 'PATCH', `/cases/${caseRef}/person`, {
       version: 0,
       identity: { givenNames: 'Again' },

@@ -158,6 +158,22 @@ export interface CaseView {
   readonly support?: readonly SupportOfferView[];
   /** For each running deadline: who is reminded when, what happens at it, who is escalated to, in words. */
   readonly nextSteps?: readonly NextStep[];
+  /**
+   * Whether a person record is held, which sections it has, or when and on whose decision it was erased (the
+   * gateway adds it from the person vault; never the values: read those at `…/person`).
+   */
+  readonly person?: PersonSummary;
+}
+
+export interface PersonSummary {
+  readonly state: 'none' | 'held' | 'erased';
+  readonly present: readonly string[];
+  readonly erasure?: {
+    readonly at: string;
+    readonly byRole: string;
+    readonly byOrg: string;
+    readonly reason: string;
+  };
 }
 
 /** One kind of support on offer now (R8), with its providers; never conditional on cooperation (R9). */

@@ -178,6 +178,18 @@ export const caseViewSchema = z
     undeliverable: z.array(z.object({ key: z.string(), type: z.string(), at: instantText })).optional(),
     support: z.array(supportOfferSchema).optional(),
     nextSteps: z.array(nextStepSchema).optional(),
+    person: z
+      .object({
+        state: z.enum(['none', 'held', 'erased']),
+        present: z.array(z.string()),
+        erasure: z
+          .object({ at: instantText, byRole: z.string(), byOrg: z.string(), reason: z.string() })
+          .optional(),
+      })
+      .optional()
+      .describe(
+        'Whether the case holds a person record and which sections, or when and on whose decision it was erased; never the values (read `…/person`).',
+      ),
   })
   .meta({ id: 'CaseView', description: 'A case as the caller’s role may see it (need to know).' });
 

@@ -2560,6 +2560,19 @@ export interface components {
             }[];
             support?: components["schemas"]["SupportOffer"][];
             nextSteps?: components["schemas"]["NextStep"][];
+            /** @description Whether the case holds a person record and which sections, or when and on whose decision it was erased; never the values (read `…/person`). */
+            person?: {
+                /** @enum {string} */
+                state: "none" | "held" | "erased";
+                present: string[];
+                erasure?: {
+                    /** Format: date-time */
+                    at: string;
+                    byRole: string;
+                    byOrg: string;
+                    reason: string;
+                };
+            };
         };
         /** @description Opened, but not yet readable: read it at `Location` later. */
         CaseAccepted: {

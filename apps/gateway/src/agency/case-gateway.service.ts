@@ -30,8 +30,12 @@ import {
   type AccessChangeArgs,
   type ActArgs,
   type AgencyCommandType,
+  type CaseNote,
   type CaseloadEntry,
   type CaseView,
+  type PersonRecord,
+  type PersonSummary,
+  PERSON_SECTIONS,
   type PathwayCases,
   type Principal,
   type RecordedAccessGrant,
@@ -52,7 +56,8 @@ import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { withSupportAndNextSteps } from './case-view.enrich.js';
 import { IdempotencyKeyStore } from './idempotency-key.store.js';
 import { bindIdempotencyKey, updateIdOf } from './idempotency.js';
-import { GATEWAY_CONFIG, PATHWAY_CASES } from '../tokens.js';
+import { GATEWAY_CONFIG, PATHWAY_CASES, PERSON_VAULT } from '../tokens.js';
+import type { PersonVault } from '../../../../libs/personal-data/src/index.js';
 
 /**
  * The HTTP status of each refusal: 409 for "not now" (the case is not in a state for it), 422 for "not
@@ -121,6 +126,7 @@ export class CaseGatewayService {
     @Inject(PATHWAY_CASES) private readonly cases: PathwayCases,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(IdempotencyKeyStore) private readonly keys: IdempotencyKeyStore,
+    @Inject(PERSON_VAULT) private readonly persons: PersonVault<PersonRecord, CaseNote>,
   ) {}
 
   /**
@@ -192,7 +198,21 @@ export class CaseGatewayService {
   }
 
   async view(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
-    return this.forRole(principal, await this.caseInScope(principal, caseRef));
+    const view = this.forRole(principal, await this.caseInScope(principal, caseRef));
+    const person = await this.personSummary(caseRef);
+    return person ? { ...view, person } : view;
+  }
+
+  /**
+   * Whether the case holds a person record (and which sections), or when and by whom it was erased: names
+   * and dates only. The database out of reach leaves it out rather than withholding the case's deadlines.
+   */
+  private async personSummary(caseRef: CaseRef): Promise<PersonSummary | undefined> {
+    const held = await this.persons.read(caseRef).catch(() => undefined);
+    if (held === undefined) return undefined;
+    if (held.state === 'erased') return { state: 'erased', present: [], erasure: held.erasure };
+    if (held.state === 'none') return { state: 'none', present: [] };
+    return { state: 'held', present: PERSON_SECTIONS.filter((s) => held.record[s] !== undefined) };
   }
 
   /** Throws 404 unless the case exists and is in the caller's scope (the person routes check this first). */
