@@ -11,6 +11,7 @@ import {
 import { createKafka } from '../../libs/messaging/src/index.js';
 import { startGateway, type RunningGateway } from '../support/gateway-harness.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
+import { assertMatchesAsyncApi } from '../support/asyncapi-validator.js';
 import { KafkaReader } from '../support/kafka-reader.js';
 
 /**
@@ -297,6 +298,36 @@ describe('the person behind a case: recorded, read by need to know, exported, er
     // The case itself is untouched.
     const after = await call<{ stage: string; caseRef: string }>('cmm', 'GET', `/cases/${caseRef}`);
     expect([after.status, after.body.stage]).toEqual([200, stageBefore]);
+  });
+
+  it('tells the agencies holding a grant that the record changed and that it was erased, never what it is', async () => {
+    const erasedId = `${caseRef}/person/erased`;
+    const read = await reader.waitFor((messages) =>
+      [AUDIT_TOPIC, agencyTopic('police'), agencyTopic('ngo')].every((topic) =>
+        messages.some((m) => m.topic === topic && m.event.id === erasedId),
+      ),
+    );
+    const ofPerson = read.filter(
+      (m) => m.event.subject === caseRef && m.event.type.startsWith('dk.pathway.person-'),
+    );
+    for (const message of ofPerson) assertMatchesAsyncApi(message.topic, message.event);
+    const onPolice = ofPerson.filter((m) => m.topic === agencyTopic('police')).map((m) => m.event.id);
+    expect(onPolice).toEqual([
+      `${caseRef}/person/v1`,
+      `${caseRef}/person/note-1`,
+      `${caseRef}/person/note-2`,
+      erasedId,
+    ]);
+    const erased = ofPerson.find((m) => m.topic === AUDIT_TOPIC && m.event.id === erasedId);
+    expect(erased?.event).toMatchObject({
+      type: 'dk.pathway.person-erased.v1',
+      data: { caseRef, by: 'cmm', reason: 'data-subject-request' },
+    });
+    expect(ofPerson.find((m) => m.event.id === `${caseRef}/person/v1`)?.event.data).toMatchObject({
+      sections: ['identity', 'birth', 'nationality', 'language', 'contact', 'accommodation'],
+      version: 1,
+      by: 'cmm',
+    });
   });
 
   it('canary: none of the values is in Temporal’s, Kafka’s or PostgreSQL’s files, on any topic or in the log; the control is', async () => {

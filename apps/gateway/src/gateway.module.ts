@@ -47,6 +47,7 @@ import {
   TEMPORAL_CLIENT,
   TOKEN_VERIFIER,
 } from './tokens.js';
+import { PersonEvents } from './agency/person-events.js';
 import { PersonService } from './agency/person.service.js';
 
 const PROVIDERS: Provider[] = [
@@ -133,6 +134,7 @@ const PROVIDERS: Provider[] = [
   Drain,
   IdempotencyKeyStore,
   CaseGatewayService,
+  PersonEvents,
   PersonService,
 ];
 

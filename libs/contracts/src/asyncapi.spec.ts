@@ -90,8 +90,14 @@ describe('AsyncAPI document', () => {
     expect(messagesOf('guardian')).toContain('CaseReferredMinimised');
   });
 
-  it('declares on each channel only what the routing can send there (recipientsOf’s own table)', () => {
-    const messagesOf = (id: string) => Object.keys(generated.channels[id]?.messages ?? {});
+  it('declares on each channel only what the routing can send there (recipientsOf’s own table), and the person events', () => {
+    // The person events (ADR 0014) go to every agency that may hold a grant on a case, and to the audit stream.
+    const PERSON = ['PersonRecordChanged', 'PersonErased'];
+    const messagesOf = (id: string) =>
+      Object.keys(generated.channels[id]?.messages ?? {}).filter((m) => !PERSON.includes(m));
+    for (const [id, channel] of Object.entries(generated.channels)) {
+      if (id !== 'accessLog') expect(Object.keys(channel.messages).slice(-2), id).toEqual(PERSON);
+    }
     // The police follow identifications they referred, permits they applied for, departures and closures.
     expect(messagesOf('police')).toEqual([
       'IdentificationDecided',
@@ -108,10 +114,10 @@ describe('AsyncAPI document', () => {
     expect(messagesOf('ngo')).toEqual(['IdentificationDecided', 'VictimStatusGrantedByCourt', 'CaseClosed']);
     expect(messagesOf('shelter')).toEqual([]);
     expect(messagesOf('audit')).toHaveLength(PATHWAY_EVENT_TYPES.length + 1);
-    for (const [id, channel] of Object.entries(generated.channels)) {
+    for (const id of Object.keys(generated.channels)) {
       const audience = id === 'accessLog' ? undefined : id === 'audit' ? 'audit' : (id as AgencyId);
       if (audience === undefined) continue;
-      const declared = Object.keys(channel.messages).map((m) => m.replace(/Minimised$/, ''));
+      const declared = messagesOf(id).map((m) => m.replace(/Minimised$/, ''));
       expect(declared, id).toEqual([
         ...PATHWAY_EVENT_TYPES.filter((type) => carries(audience, type)),
         ...(remindedOn(audience) ? ['DeadlineReminder'] : []),

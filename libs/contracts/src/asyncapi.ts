@@ -23,6 +23,12 @@ import {
 } from './events.contract.js';
 import { ACCESS_LOG_TOPIC, ACCESS_RECORD_TYPE, accessRecordSchema } from './access-log.contract.js';
 import { AUDIT_TOPIC, agencyTopic } from './topics.contract.js';
+import {
+  PERSON_ERASED_TYPE,
+  PERSON_RECORD_CHANGED_TYPE,
+  personErasedDataSchema,
+  personRecordChangedDataSchema,
+} from './person.contract.js';
 
 /**
  * The AsyncAPI 3.0.0 description of the Kafka topics, generated from the topics and the event contracts
@@ -205,6 +211,22 @@ const DESCRIPTION = `Events of the victim pathway service: what happened in each
 - **Minimisation per topic.** Some events hold status facts (legal stay, criminal charge, age, asylum, municipality). An agency topic receives those fields only where the agency has a task for them; elsewhere the event is sent as its \`…Minimised\` message, without them. The audit stream receives everything in full.
 - **Instants** are ISO-8601 in UTC with \`Z\`.`;
 
+/** The person events (ADR 0014): published by the gateway, never carrying a value of the person's data. */
+const PERSON_MESSAGES: Readonly<
+  Record<string, { readonly type: string; readonly summary: string; readonly schema: z.ZodType }>
+> = {
+  PersonRecordChanged: {
+    type: PERSON_RECORD_CHANGED_TYPE,
+    summary: `The person record of the case changed, or a note was added: which sections and the version, never a value (CloudEvents type \`${PERSON_RECORD_CHANGED_TYPE}\`). Read the record at \`GET /<role>/cases/{caseRef}/person\`, as your role may see it.`,
+    schema: personRecordChangedDataSchema,
+  },
+  PersonErased: {
+    type: PERSON_ERASED_TYPE,
+    summary: `The person's data was erased from the case (a data-subject request, or the end of the retention period): delete any copy you hold (CloudEvents type \`${PERSON_ERASED_TYPE}\`).`,
+    schema: personErasedDataSchema,
+  },
+};
+
 /** Builds the AsyncAPI 3.0.0 document (plain JSON data, deterministic). */
 export function buildAsyncApiDocument(): JsonObject {
   const messages: JsonObject = {};
@@ -230,11 +252,16 @@ export function buildAsyncApiDocument(): JsonObject {
     if (remindedOn(target.audience)) {
       channelMessages[REMINDER_MESSAGE_ID] = { $ref: `#/components/messages/${REMINDER_MESSAGE_ID}` };
     }
+    const routed = Object.keys(channelMessages).length;
+    // The person events go to the audit stream, the coordinator and every agency holding a grant on the case.
+    for (const id of Object.keys(PERSON_MESSAGES)) {
+      channelMessages[id] = { $ref: `#/components/messages/${id}` };
+    }
     channels[target.channelId] = {
       address: target.topic,
       title: target.topic,
       description:
-        Object.keys(channelMessages).length > 0
+        routed > 0
           ? target.description
           : `${target.description} Under the policies this service ships nothing is routed here; the topic exists for a policy that gives this agency a task.`,
       messages: channelMessages,
@@ -272,6 +299,11 @@ export function buildAsyncApiDocument(): JsonObject {
     summary: `The gateway publishes to ${ACCESS_LOG_TOPIC}.`,
     messages: [{ $ref: `#/channels/accessLog/messages/${ACCESS_RECORD_MESSAGE_ID}` }],
   };
+
+  for (const [id, { type, summary, schema }] of Object.entries(PERSON_MESSAGES)) {
+    messages[id] = message(id, type, summary, undefined);
+    schemas[`${id}Data`] = jsonSchema(schema);
+  }
 
   messages[REMINDER_MESSAGE_ID] = message(
     REMINDER_MESSAGE_ID,

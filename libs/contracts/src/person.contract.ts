@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { partySchema, type Role } from './access.contract.js';
+import { EVENT_SOURCE, cloudEventSchema, type CloudEvent } from './events.contract.js';
 
 /**
  * The person behind a case (issue 13): the only personal data the system holds. It lives sealed in the person
@@ -219,3 +220,55 @@ export const personExportSchema = z
 export const erasureBodySchema = z.strictObject({
   reason: z.enum(['data-subject-request', 'retention-period-ended']),
 });
+
+/**
+ * What the agencies are told about the person (never the values): that the record changed (which sections,
+ * the version), that a note was added, or that the person's data was erased. Published by the gateway from
+ * an outbox written in the vault's own transaction, to the audit stream, the coordinator and every agency
+ * holding a grant on the case — also after the case has closed (erasure at the end of a retention period).
+ */
+export const PERSON_RECORD_CHANGED_TYPE = 'dk.pathway.person-record-changed.v1';
+export const PERSON_ERASED_TYPE = 'dk.pathway.person-erased.v1';
+
+export const personRecordChangedDataSchema = z.strictObject({
+  caseRef: z.string(),
+  at: z.iso.datetime({ offset: false }),
+  /** The role that changed it. */
+  by: z.string(),
+  sections: z.array(z.enum([...PERSON_SECTIONS, 'notes'])).min(1),
+  /** The record's version after a change of sections. */
+  version: z.number().int().min(1).optional(),
+  /** The note added (a correction names the one it corrects in the note itself). */
+  noteSeq: z.number().int().min(1).optional(),
+});
+export type PersonRecordChangedData = z.infer<typeof personRecordChangedDataSchema>;
+
+export const personErasedDataSchema = z.strictObject({
+  caseRef: z.string(),
+  at: z.iso.datetime({ offset: false }),
+  by: z.string(),
+  reason: z.enum(['data-subject-request', 'retention-period-ended']),
+});
+export type PersonErasedData = z.infer<typeof personErasedDataSchema>;
+
+/** The CloudEvent of a person event, its data checked against its strict contract (ids, never values). */
+export function personEvent(
+  type: typeof PERSON_RECORD_CHANGED_TYPE | typeof PERSON_ERASED_TYPE,
+  id: string,
+  data: PersonRecordChangedData | PersonErasedData,
+): CloudEvent {
+  const checked =
+    type === PERSON_ERASED_TYPE
+      ? personErasedDataSchema.parse(data)
+      : personRecordChangedDataSchema.parse(data);
+  return cloudEventSchema.parse({
+    specversion: '1.0',
+    id,
+    source: EVENT_SOURCE,
+    type,
+    subject: checked.caseRef,
+    time: checked.at,
+    datacontenttype: 'application/json',
+    data: checked,
+  });
+}

@@ -17,6 +17,7 @@ export {
   VersionConflictError,
   type Actor,
   type Erasure,
+  type Transaction,
   type VaultNote,
   type VaultRecord,
 } from './person-vault.js';

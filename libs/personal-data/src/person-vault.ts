@@ -2,6 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import { newDataKey, openJson, sealJson } from './envelope.js';
 import { UnknownMasterKeyError, type MasterKeyring } from './keyring.js';
 
+/** A statement runner inside the vault's transaction (for an outbox row written with the change). */
+export type Transaction = Pick<PoolClient, 'query'>;
+
 /** Who did something to a person's data: a caseworker's role, organisation and opaque subject. */
 export interface Actor {
   readonly role: string;
@@ -120,6 +123,7 @@ export class PersonVault<Record, Note> {
     change: (current: Record | undefined) => Record,
     by: Actor,
     expectedVersion?: number,
+    alsoInTransaction?: (tx: Transaction, written: { version: number }) => Promise<void>,
   ): Promise<{ version: number; record: Record }> {
     return this.transaction(async (client) => {
       const key = await this.keyFor(client, caseRef);
@@ -142,11 +146,18 @@ export class PersonVault<Record, Note> {
            updated_by_role = $4, updated_by_org = $5`,
         [caseRef, version, sealJson(key, record, personContext(caseRef)), by.role, by.org],
       );
+      await alsoInTransaction?.(client, { version });
       return { version, record };
     });
   }
 
-  async addNote(caseRef: string, note: Note, author: Actor, corrects?: number): Promise<VaultNote<Note>> {
+  async addNote(
+    caseRef: string,
+    note: Note,
+    author: Actor,
+    corrects?: number,
+    alsoInTransaction?: (tx: Transaction, added: { seq: number }) => Promise<void>,
+  ): Promise<VaultNote<Note>> {
     return this.transaction(async (client) => {
       const key = await this.keyFor(client, caseRef);
       const { rows } = await client.query<{ last: number | null; found: boolean }>(
@@ -168,6 +179,7 @@ export class PersonVault<Record, Note> {
           corrects ?? null,
         ],
       );
+      await alsoInTransaction?.(client, { seq });
       return {
         seq,
         at: (inserted.rows[0]?.at ?? new Date()).toISOString(),
@@ -209,7 +221,12 @@ export class PersonVault<Record, Note> {
    * Crypto-shredding: the case's data key is destroyed and its sealed rows deleted, in one transaction; the
    * erasure itself (when, who, why) is kept. Erasing an erased case answers the first erasure.
    */
-  async erase(caseRef: string, by: Actor, reason: string): Promise<{ erasure: Erasure; first: boolean }> {
+  async erase(
+    caseRef: string,
+    by: Actor,
+    reason: string,
+    alsoInTransaction?: (tx: Transaction, erasure: Erasure) => Promise<void>,
+  ): Promise<{ erasure: Erasure; first: boolean }> {
     return this.transaction(async (client) => {
       // A case without a key yet gets a row of its own, so that an erased case stays erased.
       const inserted = await client.query(
@@ -223,6 +240,7 @@ export class PersonVault<Record, Note> {
         const erasure = erasureOf(keyRow);
         if (erasure === undefined) throw new Error('erasure not recorded');
         // Recorded just now (no key had ever been made), or erased before.
+        if (inserted.rowCount === 1) await alsoInTransaction?.(client, erasure);
         return { erasure, first: inserted.rowCount === 1 };
       }
       await client.query('DELETE FROM person_notes WHERE case_ref = $1', [caseRef]);
@@ -236,6 +254,7 @@ export class PersonVault<Record, Note> {
       );
       const erasure = rows[0] ? erasureOf(rows[0]) : undefined;
       if (erasure === undefined) throw new Error('erasure not recorded');
+      await alsoInTransaction?.(client, erasure);
       return { erasure, first: true };
     });
   }

@@ -215,9 +215,12 @@ export class CaseGatewayService {
     return { state: 'held', present: PERSON_SECTIONS.filter((s) => held.record[s] !== undefined) };
   }
 
-  /** Throws 404 unless the case exists and is in the caller's scope (the person routes check this first). */
-  async checkInScope(principal: Principal, caseRef: CaseRef): Promise<void> {
-    await this.caseInScope(principal, caseRef);
+  /**
+   * The case as the workflow holds it, or 404 unless it exists and is in the caller's scope (the person routes
+   * check this first, and tell the agencies holding its grants about a change).
+   */
+  async caseFor(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
+    return this.caseInScope(principal, caseRef);
   }
 
   /**

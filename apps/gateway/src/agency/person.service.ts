@@ -9,6 +9,12 @@ import {
 import type { Response } from 'express';
 import {
   NOTE_READERS,
+  PERSON_ERASED_TYPE,
+  PERSON_RECORD_CHANGED_TYPE,
+  PERSON_SECTIONS,
+  agencyOfRole,
+  personEvent,
+  type CaseView,
   SectionsNotPermittedError,
   applyPersonChange,
   caseNoteSchema,
@@ -20,7 +26,7 @@ import {
   type PersonSection,
   type Principal,
 } from '../../../../libs/contracts/src/index.js';
-import type { CaseRef } from '../../../../libs/domain/src/index.js';
+import type { AgencyId, CaseRef } from '../../../../libs/domain/src/index.js';
 import {
   PersonErasedError,
   UnknownNoteError,
@@ -32,6 +38,7 @@ import {
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { PERSON_VAULT } from '../tokens.js';
 import { CaseGatewayService } from './case-gateway.service.js';
+import { PersonEvents } from './person-events.js';
 import { PERSON_SECTIONS_LOCAL, type PersonSectionName } from '../http/person-sections.js';
 
 /** A note as answered: who wrote it (role and organisation), when, and what it corrects. */
@@ -78,10 +85,11 @@ export class PersonService {
   constructor(
     @Inject(CaseGatewayService) private readonly cases: CaseGatewayService,
     @Inject(PERSON_VAULT) private readonly vault: PersonVault<PersonRecord, CaseNote>,
+    @Inject(PersonEvents) private readonly events: PersonEvents,
   ) {}
 
   async view(principal: Principal, caseRef: CaseRef, response: Response): Promise<PersonView> {
-    await this.cases.checkInScope(principal, caseRef);
+    await this.cases.caseFor(principal, caseRef);
     const view = await this.read(principal, caseRef);
     reading(response, [
       ...(Object.keys(view.sections) as PersonSection[]),
@@ -96,19 +104,36 @@ export class PersonService {
     body: unknown,
     response: Response,
   ): Promise<PersonView> {
-    await this.cases.checkInScope(principal, caseRef);
+    const held = await this.cases.caseFor(principal, caseRef);
     const change = parseOrThrow(personChangeSchema, body);
-    const { version, ...sections } = change;
-    reading(response, Object.keys(sections) as PersonSection[]);
+    const sections = PERSON_SECTIONS.filter((section) => change[section] !== undefined);
     await this.vaultCall(() =>
       this.vault.write(
         caseRef,
         (current) => applyPersonChange(principal.role, current, change),
         principal,
-        version,
+        change.version,
+        (tx, written) =>
+          sections.length === 0
+            ? Promise.resolve()
+            : this.events.stage(
+                tx,
+                personEvent(PERSON_RECORD_CHANGED_TYPE, `${caseRef}/person/v${written.version}`, {
+                  caseRef,
+                  at: new Date().toISOString(),
+                  by: principal.role,
+                  sections,
+                  version: written.version,
+                }),
+                recipientsOf(held),
+              ),
       ),
     );
-    return this.read(principal, caseRef);
+    this.events.kick();
+    const view = await this.read(principal, caseRef);
+    // The access record names the sections changed and those answered.
+    reading(response, [...sections, ...(Object.keys(view.sections) as PersonSection[])]);
+    return view;
   }
 
   async addNote(
@@ -117,10 +142,25 @@ export class PersonService {
     body: unknown,
     response: Response,
   ): Promise<NoteView> {
-    await this.cases.checkInScope(principal, caseRef);
+    const held = await this.cases.caseFor(principal, caseRef);
     const { text, corrects } = parseOrThrow(caseNoteSchema, body);
     reading(response, ['notes']);
-    const note = await this.vaultCall(() => this.vault.addNote(caseRef, { text }, principal, corrects));
+    const note = await this.vaultCall(() =>
+      this.vault.addNote(caseRef, { text }, principal, corrects, (tx, added) =>
+        this.events.stage(
+          tx,
+          personEvent(PERSON_RECORD_CHANGED_TYPE, `${caseRef}/person/note-${added.seq}`, {
+            caseRef,
+            at: new Date().toISOString(),
+            by: principal.role,
+            sections: ['notes'],
+            noteSeq: added.seq,
+          }),
+          recipientsOf(held),
+        ),
+      ),
+    );
+    this.events.kick();
     return noteView(note);
   }
 
@@ -138,9 +178,23 @@ export class PersonService {
   }
 
   async erase(principal: Principal, caseRef: CaseRef, body: unknown): Promise<PersonView> {
-    await this.cases.checkInScope(principal, caseRef);
+    const held = await this.cases.caseFor(principal, caseRef);
     const { reason } = parseOrThrow(erasureBodySchema, body);
-    await this.vaultCall(() => this.vault.erase(caseRef, principal, reason));
+    await this.vaultCall(() =>
+      this.vault.erase(caseRef, principal, reason, (tx, erasure) =>
+        this.events.stage(
+          tx,
+          personEvent(PERSON_ERASED_TYPE, `${caseRef}/person/erased`, {
+            caseRef,
+            at: erasure.at,
+            by: principal.role,
+            reason,
+          }),
+          recipientsOf(held),
+        ),
+      ),
+    );
+    this.events.kick();
     return this.read(principal, caseRef);
   }
 
@@ -218,6 +272,15 @@ export class PersonService {
       throw error;
     }
   }
+}
+
+/** Who is told about the person: the coordinator and every agency holding a grant on the case. */
+function recipientsOf(view: CaseView): AgencyId[] {
+  const granted = (view.access ?? []).flatMap((grant) => {
+    const agency = agencyOfRole(grant.role);
+    return agency === undefined ? [] : [agency];
+  });
+  return [...new Set<AgencyId>(['cmm', ...granted])];
 }
 
 /** The sections a route answered or changed, for its access record (names, never values). */

@@ -18,14 +18,10 @@ import {
   type AccessRecord,
 } from '../../../../libs/contracts/src/index.js';
 import { EVENT_PUBLISHER, type EventPublisher } from '../../../../libs/messaging/src/index.js';
+import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { resolvedRouteOf } from '../http/agency-routes.js';
 import { requestFacts } from '../http/request-facts.js';
 import { DATABASE } from '../tokens.js';
-
-/** Records per relay round, and how long the relay waits between rounds (shorter when kicked). */
-const RELAY_BATCH = 500;
-const RELAY_IDLE_MS = 1_000;
-const RELAY_BACKOFF_MAX_MS = 10_000;
 
 const UNAVAILABLE = {
   code: 'ACCESS_LOG_UNAVAILABLE',
@@ -43,16 +39,28 @@ const UNAVAILABLE = {
 @Injectable()
 export class AccessLogService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AccessLog');
-  private relaying: Promise<void> | undefined;
-  private stopped = false;
-  private wake: (() => void) | undefined;
+  private readonly relay: OutboxRelay<{ seq: string; record: AccessRecord }>;
   /** False after a failed write, until the database answers again: new requests are refused early. */
   private writable = true;
 
   constructor(
     @Inject(DATABASE) private readonly pool: Pool,
-    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
-  ) {}
+    @Inject(EVENT_PUBLISHER) publisher: EventPublisher,
+  ) {
+    this.relay = new OutboxRelay(
+      pool,
+      publisher,
+      {
+        what: 'access records',
+        select: 'select seq, record from access_log_outbox order by seq limit $1 for update skip locked',
+        delete: 'delete from access_log_outbox where seq = any($1::bigint[])',
+        deliveries: ({ record }) => [
+          { topic: ACCESS_LOG_TOPIC, event: record, key: record.data.sub ?? record.data.requestId },
+        ],
+      },
+      this.logger,
+    );
+  }
 
   /**
    * Express middleware: holds the answer of every agency route until its access record is stored. The
@@ -155,89 +163,20 @@ export class AccessLogService implements OnApplicationBootstrap, OnApplicationSh
       this.writable = false;
       throw error;
     }
-    this.wake?.();
+    this.relay.kick();
   }
 
   onApplicationBootstrap(): void {
-    this.relaying = this.relayLoop();
+    this.relay.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.relaying;
-    // One last round, so that a clean stop leaves nothing behind when Kafka is up (bounded).
-    await Promise.race([this.relayOnce().catch(() => 0), new Promise((r) => setTimeout(r, 5_000))]);
+    await this.relay.stop();
   }
 
-  /** Publishes stored records until stopped; backs off while Kafka or the database is away. */
-  private async relayLoop(): Promise<void> {
-    let backoff = 0;
-    while (!this.stopped) {
-      let sent = 0;
-      try {
-        sent = await this.relayOnce();
-        backoff = 0;
-      } catch (error) {
-        backoff = Math.min(RELAY_BACKOFF_MAX_MS, backoff === 0 ? 250 : backoff * 2);
-        this.logger.warn(
-          `access records not published yet (${error instanceof Error ? error.name : 'error'}); retrying in ${backoff} ms`,
-        );
-      }
-      if (sent === RELAY_BATCH && backoff === 0) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoff || RELAY_IDLE_MS);
-        this.wake = () => {
-          clearTimeout(timer);
-          this.wake = undefined;
-          // A kick during a backoff waits for the backoff: no storm against a broker that is down.
-          if (backoff === 0) resolve();
-          else setTimeout(resolve, backoff);
-        };
-      });
-    }
-  }
-
-  /**
-   * One round: takes the oldest stored records (skipping those another gateway is relaying), publishes them,
-   * and deletes them in the same transaction once the broker holds them. A crash in between leaves them
-   * stored: they are published again (same ids).
-   */
-  async relayOnce(): Promise<number> {
-    const client = await this.pool.connect();
-    // A connection cut while the client is held must fail the round, not the process.
-    const ignore = (): void => undefined;
-    client.on('error', ignore);
-    let broken = false;
-    try {
-      await client.query('begin');
-      const { rows } = await client.query<{ seq: string; record: AccessRecord }>(
-        'select seq, record from access_log_outbox order by seq limit $1 for update skip locked',
-        [RELAY_BATCH],
-      );
-      if (rows.length > 0) {
-        await this.publisher.publish(
-          rows.map(({ record }) => ({
-            topic: ACCESS_LOG_TOPIC,
-            event: record,
-            key: record.data.sub ?? record.data.requestId,
-          })),
-        );
-        await client.query('delete from access_log_outbox where seq = any($1::bigint[])', [
-          rows.map((row) => row.seq),
-        ]);
-      }
-      await client.query('commit');
-      return rows.length;
-    } catch (error) {
-      broken = true;
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.off('error', ignore);
-      // A client whose round failed may hold a dead connection: the pool discards it.
-      client.release(broken);
-    }
+  /** One relay round (tests): publishes the oldest stored records; returns how many. */
+  relayOnce(): Promise<number> {
+    return this.relay.relayOnce();
   }
 }
 
