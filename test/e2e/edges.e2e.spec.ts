@@ -451,6 +451,40 @@ describe('the edges hold', () => {
       expect(JSON.stringify(view.body)).not.toContain('"stage"');
       expect(await timeline(ref)).toEqual(before);
     });
+
+    it('while the database is away, the person is neither read nor changed: 503, and the record is as it was after', async () => {
+      const ref = await open();
+      const person = `/cmm/cases/${ref}/person`;
+      const recorded = await system.call('PATCH', person, {
+        token: cmm,
+        body: { version: 0, identity: { givenNames: 'Edgeheld' } },
+      });
+      expect(recorded.status).toBe(200);
+      await databasePath.down();
+      try {
+        const read = await system.call('GET', person, { token: cmm });
+        expect(read.status).toBe(503);
+        expect(JSON.stringify(read.body)).not.toContain('Edgeheld');
+        const change = await system.call('PATCH', person, {
+          token: cmm,
+          body: { version: 1, identity: { givenNames: 'Edgelost' } },
+        });
+        expect(change.status).toBe(503);
+      } finally {
+        await databasePath.up();
+      }
+      await waitFor(
+        'the database back',
+        async () => (await system.call('GET', person, { token: cmm })).status === 200,
+      );
+      const after = await system.call<{ version: number; sections: { identity?: { givenNames?: string } } }>(
+        'GET',
+        person,
+        { token: cmm },
+      );
+      expect(after.body.version).toBe(1);
+      expect(after.body.sections.identity?.givenNames).toBe('Edgeheld');
+    });
   });
 
   describe('outages are answered honestly', () => {
