@@ -206,6 +206,9 @@ export const personViewSchema = z
   })
   .meta({ id: 'PersonView', description: 'The person behind the case, as your role may see it.' });
 
+export type NoteView = z.infer<typeof noteViewSchema>;
+export type PersonView = z.infer<typeof personViewSchema>;
+
 /** A subject-access export (GDPR Art. 15): the person and the case in one document. */
 export const personExportSchema = z
   .strictObject({

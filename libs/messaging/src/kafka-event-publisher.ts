@@ -1,5 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
-import { SpanKind, inSpan, traceparentOf } from '../../observability/src/index.js';
+import { traceparentOf } from '../../contracts/src/index.js';
+import { SpanKind, inSpan } from '../../observability/src/index.js';
 import type { Delivery, EventPublisher } from './event-publisher.port.js';
 
 /**

@@ -14,13 +14,10 @@ export {
 export {
   SpanKind,
   SpanStatusCode,
-  activeTraceparent,
-  contextOfTraceparent,
   inSpan,
   installedTracing,
   pathwayTracer,
   startTracing,
-  traceparentOf,
   type TraceExporterChoice,
   type Tracing,
   type TracingOptions,

@@ -106,4 +106,3 @@ export async function inSpan<T>(
 }
 
 export { SpanKind, SpanStatusCode };
-export { activeTraceparent, contextOfTraceparent, traceparentOf } from '../../contracts/src/index.js';

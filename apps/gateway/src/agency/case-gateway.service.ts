@@ -216,14 +216,6 @@ export class CaseGatewayService {
   }
 
   /**
-   * The case as the workflow holds it, or 404 unless it exists and is in the caller's scope (the person routes
-   * check this first, and tell the agencies holding its grants about a change).
-   */
-  async caseFor(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
-    return this.caseInScope(principal, caseRef);
-  }
-
-  /**
    * An agency act as a Temporal Update. With an Idempotency-Key, the key is bound to this request (the
    * caller's organisation, the act, the case and the body): the same request again has one effect and gets
    * the first answer again (`replayed`); another request with that key is refused (422
@@ -343,8 +335,11 @@ export class CaseGatewayService {
     return fields as Record<string, unknown>;
   }
 
-  /** Reads the case; out of scope is indistinguishable from unknown (404), so scope leaks no existence. */
-  private async caseInScope(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
+  /**
+   * Reads the case as the workflow holds it; out of scope is indistinguishable from unknown (404), so scope
+   * leaks no existence. The person routes check this first, and tell the agencies holding its grants.
+   */
+  async caseInScope(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
     const view = await this.read(() => this.cases.view(caseRef));
     if (!isInScope(principal, view.access ?? [])) throw new NotFoundException(NOT_FOUND);
     return view;

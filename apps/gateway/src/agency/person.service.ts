@@ -22,7 +22,9 @@ import {
   personChangeSchema,
   personForRole,
   type CaseNote,
+  type NoteView,
   type PersonRecord,
+  type PersonView,
   type PersonSection,
   type Principal,
 } from '../../../../libs/contracts/src/index.js';
@@ -31,7 +33,6 @@ import {
   PersonErasedError,
   UnknownNoteError,
   VersionConflictError,
-  type Erasure,
   type PersonVault,
   type VaultNote,
 } from '../../../../libs/personal-data/src/index.js';
@@ -40,32 +41,6 @@ import { PERSON_VAULT } from '../tokens.js';
 import { CaseGatewayService } from './case-gateway.service.js';
 import { PersonEvents } from './person-events.js';
 import { PERSON_SECTIONS_LOCAL, type PersonSectionName } from '../http/person-sections.js';
-
-/** A note as answered: who wrote it (role and organisation), when, and what it corrects. */
-export interface NoteView {
-  readonly seq: number;
-  readonly at: string;
-  readonly author: { readonly role: string; readonly org: string };
-  readonly corrects?: number;
-  readonly text: string;
-}
-
-/** The person as a role may see it. */
-export interface PersonView {
-  readonly caseRef: string;
-  readonly state: 'none' | 'held' | 'erased';
-  /** The version to name in the next change (0: no record yet). */
-  readonly version: number;
-  readonly updatedAt?: string;
-  readonly updatedBy?: { readonly role: string; readonly org: string };
-  /** Every section the record holds, also those your role does not see. */
-  readonly present: readonly PersonSection[];
-  readonly sections: PersonRecord;
-  /** To the roles that read notes. */
-  readonly notes?: readonly NoteView[];
-  /** When, by whom and why the person's data was erased. */
-  readonly erasure?: Erasure;
-}
 
 const noteView = (note: VaultNote<CaseNote>): NoteView => ({
   seq: note.seq,
@@ -89,7 +64,7 @@ export class PersonService {
   ) {}
 
   async view(principal: Principal, caseRef: CaseRef, response: Response): Promise<PersonView> {
-    await this.cases.caseFor(principal, caseRef);
+    await this.cases.caseInScope(principal, caseRef);
     const view = await this.read(principal, caseRef);
     reading(response, [
       ...(Object.keys(view.sections) as PersonSection[]),
@@ -104,7 +79,7 @@ export class PersonService {
     body: unknown,
     response: Response,
   ): Promise<PersonView> {
-    const held = await this.cases.caseFor(principal, caseRef);
+    const held = await this.cases.caseInScope(principal, caseRef);
     const change = parseOrThrow(personChangeSchema, body);
     const sections = PERSON_SECTIONS.filter((section) => change[section] !== undefined);
     await this.vaultCall(() =>
@@ -142,7 +117,7 @@ export class PersonService {
     body: unknown,
     response: Response,
   ): Promise<NoteView> {
-    const held = await this.cases.caseFor(principal, caseRef);
+    const held = await this.cases.caseInScope(principal, caseRef);
     const { text, corrects } = parseOrThrow(caseNoteSchema, body);
     reading(response, ['notes']);
     const note = await this.vaultCall(() =>
@@ -178,7 +153,7 @@ export class PersonService {
   }
 
   async erase(principal: Principal, caseRef: CaseRef, body: unknown): Promise<PersonView> {
-    const held = await this.cases.caseFor(principal, caseRef);
+    const held = await this.cases.caseInScope(principal, caseRef);
     const { reason } = parseOrThrow(erasureBodySchema, body);
     await this.vaultCall(() =>
       this.vault.erase(caseRef, principal, reason, (tx, erasure) =>
@@ -223,7 +198,7 @@ export class PersonService {
       version: held.version,
       updatedAt: held.updatedAt,
       updatedBy: held.updatedBy,
-      present,
+      present: [...present],
       sections,
       ...(notesRead ? { notes: noteViews } : {}),
     };
