@@ -196,6 +196,8 @@ async function main(config: LauncherConfig): Promise<void> {
         host: '127.0.0.1',
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
+        // The UI decodes the payloads through the gateway's codec server (ADR 0015), for a CMM token only.
+        uiCodecEndpoint: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}/cmm/codec`,
         metricsPort: config.TEMPORAL_METRICS_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
         log: say,
@@ -248,6 +250,12 @@ async function main(config: LauncherConfig): Promise<void> {
     AUTH_JWKS_PATH: process.env['AUTH_JWKS_PATH'] ?? join(authDir, 'jwks.json'),
     // The person vault's master keyring (ADR 0014), made by the gateway on first start.
     PERSON_KEYRING_DIR: process.env['PERSON_KEYRING_DIR'] ?? join(dataDir, 'keys'),
+    // Temporal's payload codec keys (ADR 0015), the same for the worker and the gateway.
+    PAYLOAD_KEYRING_DIR: process.env['PAYLOAD_KEYRING_DIR'] ?? join(dataDir, 'keys'),
+    // The local Temporal UI's pages may call the codec server.
+    CODEC_CORS_ORIGINS:
+      process.env['CODEC_CORS_ORIGINS'] ??
+      `http://127.0.0.1:${config.TEMPORAL_UI_PORT},http://localhost:${config.TEMPORAL_UI_PORT}`,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     KAFKA_BROKERS: kafkaBrokers,
@@ -276,6 +284,7 @@ async function main(config: LauncherConfig): Promise<void> {
       `  OpenAPI docs   ${api}/docs   (JSON: ${api}/docs/openapi.json)`,
       `  Health         ${api}/health/ready`,
       `  Temporal UI    ${ui ?? '(external Temporal: set TEMPORAL_UI_URL to show it here)'}`,
+      `                 payloads are sealed; decoded through ${api}/cmm/codec for a CMM token (README: Codec server)`,
       `  Temporal       ${temporalAddress}  (namespace ${config.TEMPORAL_NAMESPACE})`,
       `  Kafka          ${kafkaBrokers}`,
       `  PostgreSQL     ${localPostgres ? `127.0.0.1:${config.POSTGRES_PORT} (database ${EMBEDDED_DATABASE}; password in ${join(dataDir, 'postgres', 'password')})` : 'DATABASE_URL'}`,

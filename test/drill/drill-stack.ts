@@ -218,6 +218,7 @@ export class DrillStack {
       GATEWAY_PORT: String(this.gatewayPort),
       AUTH_JWKS_PATH: this.jwksPath,
       PERSON_KEYRING_DIR: join(dirname(this.jwksPath), 'keys'),
+      PAYLOAD_KEYRING_DIR: join(dirname(this.jwksPath), 'keys'),
       AUTH_JWKS_URL: '',
       WORKER_BUNDLE_PATH: this.bundle,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',

@@ -4,6 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { repoRoot } from '../../scripts/repo-root.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AUDIT_TOPIC, agencyTopic, type CaseView } from '../../libs/contracts/src/index.js';
+import { PayloadKeyring } from '../../libs/personal-data/src/index.js';
+import { AesGcmPayloadCodec } from '../../libs/temporal/src/index.js';
 import { e2eSystem } from '../support/e2e-system.js';
 
 /**
@@ -16,7 +18,13 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
   let temporal: Client;
 
   beforeAll(async () => {
-    temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+    // The gateway and the worker seal Temporal's payloads (ADR 0015): read them with the same keys.
+    temporal = new Client({
+      connection: await Connection.connect({ address: inject('temporalAddress') }),
+      dataConverter: {
+        payloadCodecs: [new AesGcmPayloadCodec(await PayloadKeyring.open(e2e.gateway.payloadKeysDir))],
+      },
+    });
   });
 
   afterAll(async () => {

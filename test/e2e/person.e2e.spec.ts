@@ -101,7 +101,12 @@ describe('the person behind a case: recorded, read by need to know, exported, er
       kafkaBrokers: inject('kafkaBrokers'),
       taskQueue,
     });
-    gateway = await startGatewayProcess({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'debug' });
+    // The same payload keys as the worker's (ADR 0015): the two seal and open each other's payloads.
+    gateway = await startGatewayProcess({
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'debug',
+      PAYLOAD_KEYRING_DIR: worker.payloadKeysDir,
+    });
     const parties: Record<string, string> = {
       cmm: 'cmm',
       police: 'nec-person',

@@ -41,6 +41,10 @@ export interface SignOptions {
 
 export interface RunningGateway {
   readonly baseUrl: string;
+  /** A provider of the running gateway (its composition root, in this process). */
+  get<T>(type: new (...args: never[]) => T): T;
+  /** The payload codec's keys the worker and the gateway share (`testPayloadCodec` opens their payloads). */
+  readonly payloadKeysDir: string;
   /** A real ES256 bearer token signed by the gateway's local keys. */
   token(role: Role, org: string, sub?: string): Promise<string>;
   /** A token with arbitrary claims and header choices, to probe authentication failures. */
@@ -87,12 +91,14 @@ export async function startGateway(target: {
   const keysDir = await mkdtemp(join(tmpdir(), 'pathway-auth-'));
   const keys = await ensureLocalSigningKeys(keysDir);
   const port = await freePort();
+  const payloadKeysDir = join(keysDir, 'payload-keys');
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
   // Each app gets its configuration as a value, validated like the environment is at boot.
   const engine = {
     TEMPORAL_ADDRESS: target.temporalAddress,
     KAFKA_BROKERS: target.kafkaBrokers,
     TEMPORAL_TASK_QUEUE: target.taskQueue,
+    PAYLOAD_KEYRING_DIR: payloadKeysDir,
   };
   const workerConfig = loadConfig(workerEnvSchema, {
     ...engine,
@@ -165,6 +171,8 @@ export async function startGateway(target: {
 
   return {
     baseUrl,
+    payloadKeysDir,
+    get: (type) => gateway.get(type),
     token: (role, org, sub) => localToken(signing, role, org, sub),
     sign: async (claims, options = {}) => {
       const key = options.foreignKey

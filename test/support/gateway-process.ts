@@ -40,6 +40,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
         GATEWAY_PORT: String(port),
         AUTH_JWKS_PATH: keys.jwksPath,
         PERSON_KEYRING_DIR: join(keysDir, 'person-keys'),
+        PAYLOAD_KEYRING_DIR: join(keysDir, 'payload-keys'),
         TEMPORAL_TASK_QUEUE: `gateway-process-${Date.now()}`,
         ...env,
       },

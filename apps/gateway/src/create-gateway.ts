@@ -3,6 +3,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AccessLogService } from './auth/access-log.service.js';
+import { codecCors } from './codec/codec-cors.js';
 import { agencyRoutes } from './http/agency-routes.js';
 import type { GatewayConfig } from '../../../libs/config/src/index.js';
 import { nestLogger } from '../../../libs/observability/src/index.js';
@@ -35,6 +36,8 @@ export async function createGateway(
   });
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
+  // Before the edges below: a preflight of the codec server from the Temporal UI's origin is answered here.
+  app.enableCors(codecCors(config.CODEC_CORS_ORIGINS));
   // No signal hooks here: main.ts drains on SIGTERM before closing the app; tests close it themselves.
   app.use(requestTrace);
   app.use(app.get(Drain).middleware);

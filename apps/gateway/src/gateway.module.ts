@@ -13,7 +13,12 @@ import type { Kafka } from 'kafkajs';
 import { createTokenVerifier } from '../../../libs/auth/src/index.js';
 import type { GatewayConfig } from '../../../libs/config/src/index.js';
 import type { CaseNote, PathwayCases, PersonRecord } from '../../../libs/contracts/src/index.js';
-import { LocalKeyring, PersonVault, ensureLocalKeyring } from '../../../libs/personal-data/src/index.js';
+import {
+  LocalKeyring,
+  PayloadKeyring,
+  PersonVault,
+  ensureLocalKeyring,
+} from '../../../libs/personal-data/src/index.js';
 import { createPool, migrateDatabase, type Pool } from '../../../libs/database/src/index.js';
 import {
   EVENT_PUBLISHER,
@@ -22,6 +27,7 @@ import {
   type EventPublisher,
 } from '../../../libs/messaging/src/index.js';
 import {
+  AesGcmPayloadCodec,
   TemporalPathwayCases,
   closeTemporalClient,
   connectTemporalClient,
@@ -43,25 +49,35 @@ import {
   GATEWAY_CONFIG,
   KAFKA,
   PATHWAY_CASES,
+  PAYLOAD_CODEC,
   PERSON_VAULT,
   TEMPORAL_CLIENT,
   TOKEN_VERIFIER,
 } from './tokens.js';
 import { PersonEvents } from './agency/person-events.js';
 import { PersonService } from './agency/person.service.js';
+import { RetentionSweep } from './agency/retention-sweep.js';
+import { CodecService } from './codec/codec.service.js';
 
 const PROVIDERS: Provider[] = [
   {
     provide: TEMPORAL_CLIENT,
-    useFactory: async (config: GatewayConfig) => {
+    useFactory: async (config: GatewayConfig, codec: AesGcmPayloadCodec) => {
       const client = await connectTemporalClient({
         address: config.TEMPORAL_ADDRESS,
         namespace: config.TEMPORAL_NAMESPACE,
+        payloadCodec: codec,
       });
       // Cases open with their access grants as a search attribute: it must exist before the first one.
       await ensureSearchAttributes(client.connection, config.TEMPORAL_NAMESPACE);
       return client;
     },
+    inject: [GATEWAY_CONFIG, PAYLOAD_CODEC],
+  },
+  {
+    provide: PAYLOAD_CODEC,
+    useFactory: async (config: GatewayConfig) =>
+      new AesGcmPayloadCodec(await PayloadKeyring.open(config.PAYLOAD_KEYRING_DIR)),
     inject: [GATEWAY_CONFIG],
   },
   {
@@ -136,6 +152,8 @@ const PROVIDERS: Provider[] = [
   CaseGatewayService,
   PersonEvents,
   PersonService,
+  RetentionSweep,
+  CodecService,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
+import type { PayloadCodec } from '@temporalio/common';
 import {
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
@@ -54,6 +55,8 @@ export interface PathwayWorkerOptions {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly publisher: EventPublisher;
+  /** Seals every payload the worker sends to Temporal and opens what it reads (ADR 0015). */
+  readonly payloadCodec?: PayloadCodec | undefined;
   /** A prebuilt bundle (production); without it the workflows are bundled from source at start. */
   readonly workflowBundlePath?: string | undefined;
 }
@@ -73,6 +76,7 @@ export async function createPathwayWorker(options: PathwayWorkerOptions): Promis
     taskQueue: options.taskQueue,
     ...workflows,
     ...tracing,
+    ...(options.payloadCodec ? { dataConverter: { payloadCodecs: [options.payloadCodec] } } : {}),
     interceptors: {
       ...tracing.interceptors,
       // Bundled from source (tests): the workflow interceptors go in here; a prebuilt bundle has them.

@@ -19,7 +19,12 @@ import {
   ensureTopics,
   type EventPublisher,
 } from '../../../libs/messaging/src/index.js';
-import { ensureSearchAttributes, reachTemporal } from '../../../libs/temporal/src/index.js';
+import { PayloadKeyring } from '../../../libs/personal-data/src/index.js';
+import {
+  AesGcmPayloadCodec,
+  ensureSearchAttributes,
+  reachTemporal,
+} from '../../../libs/temporal/src/index.js';
 import { createPathwayWorker } from './pathway-worker.js';
 
 export const WORKER_CONFIG = Symbol('WorkerConfig');
@@ -55,6 +60,7 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
       namespace: this.config.TEMPORAL_NAMESPACE,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       publisher: this.publisher,
+      payloadCodec: new AesGcmPayloadCodec(await PayloadKeyring.open(this.config.PAYLOAD_KEYRING_DIR)),
       workflowBundlePath: this.config.WORKER_BUNDLE_PATH,
     });
     this.logger.log(`polling task queue ${this.config.TEMPORAL_TASK_QUEUE}`);

@@ -1,5 +1,6 @@
 import {
   AGENCY_COMMAND_TYPES,
+  CODEC_ROLES,
   NOTE_READERS,
   ROLES,
   type AgencyCommandType,
@@ -25,6 +26,8 @@ export const CASE_OPERATIONS = [
   'addCaseNote',
   'exportPerson',
   'erasePerson',
+  'decodePayloads',
+  'encodePayloads',
 ] as const;
 export type CaseOperation = (typeof CASE_OPERATIONS)[number];
 export type Operation = CaseOperation | AgencyCommandType;
@@ -86,6 +89,9 @@ export function accessMatrixFor(policies: readonly Policy[]): {
     addCaseNote: NOTE_READERS,
     exportPerson: ['cmm'],
     erasePerson: ['cmm'],
+    // Temporal's codec server (ADR 0015): the payloads of Temporal's UI and CLI, opened for CMM only.
+    decodePayloads: CODEC_ROLES,
+    encodePayloads: CODEC_ROLES,
     recordInterview: ['cmm', 'ngo'],
     submitForIdentification: ['cmm', 'ngo'],
     decideIdentification: ['cmm', 'dis', 'siri'],
@@ -158,5 +164,7 @@ export function mayPerform(role: Role, operation: Operation): boolean {
 
 /** Operations that address one existing case (and so are subject to its object scope). */
 export function isCaseScoped(operation: Operation): boolean {
-  return operation !== 'openCase' && operation !== 'listCases' && operation !== 'listDeadlines';
+  return !(
+    ['openCase', 'listCases', 'listDeadlines', 'decodePayloads', 'encodePayloads'] as Operation[]
+  ).includes(operation);
 }

@@ -77,6 +77,15 @@ export const engineEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().trim().min(1).default('victim-pathway'),
   LOG_LEVEL: logLevel.default('info'),
   LOG_FORMAT: logFormat.default('auto'),
+  /**
+   * The keys of Temporal's payload codec (ADR 0015), the same directory for the worker and the gateway: a
+   * local file made on first start, only its owner can read it. The default is the project's `.data/keys`.
+   */
+  PAYLOAD_KEYRING_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default(() => join(projectRoot(), '.data', 'keys')),
   ...tracingEnv,
 });
 
@@ -120,6 +129,29 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
     .trim()
     .min(1)
     .default(() => join(projectRoot(), '.data', 'keys')),
+  /** How often a gateway looks for closed cases whose person data has reached the end of retention; 0: off. */
+  PERSON_RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /**
+   * The Temporal UIs whose pages may call the codec server (`/<role>/codec/*`) from the browser (CORS), as
+   * origins: `http://127.0.0.1:8233[,https://temporal.example.org]`. `npm start` sets its local UI's.
+   */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must list origins: http(s)://host[:port]'),
+      ),
+    ),
 });
 
 /** A port, or 0 for "off". */

@@ -12,3 +12,4 @@ export * from './pathway-cases.port.js';
 export * from './http.contract.js';
 export * from './tracing.contract.js';
 export * from './person.contract.js';
+export * from './codec.contract.js';

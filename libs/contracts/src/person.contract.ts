@@ -223,6 +223,7 @@ export const personExportSchema = z
 export const erasureBodySchema = z.strictObject({
   reason: z.enum(['data-subject-request', 'retention-period-ended']),
 });
+export type ErasureReason = z.infer<typeof erasureBodySchema>['reason'];
 
 /**
  * What the agencies are told about the person (never the values): that the record changed (which sections,

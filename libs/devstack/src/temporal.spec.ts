@@ -34,6 +34,18 @@ describe('temporalDevServerArgs', () => {
     expect(args.join(' ')).toContain('--ui-port 18233 --ui-disable-news-fetch');
   });
 
+  it('points the UI at a codec server when given one', () => {
+    const args = temporalDevServerArgs({
+      ...base,
+      uiPort: 18233,
+      uiCodecEndpoint: 'http://127.0.0.1:3000/cmm/codec',
+    });
+    expect(args.join(' ')).toContain('--ui-codec-endpoint http://127.0.0.1:3000/cmm/codec');
+    expect(temporalDevServerArgs({ ...base, uiCodecEndpoint: 'http://x/cmm/codec' })).not.toContain(
+      '--ui-codec-endpoint',
+    );
+  });
+
   it('serves its metrics on a fixed port when given one', () => {
     const args = temporalDevServerArgs({ ...base, metricsPort: 18234 });
     expect(args.slice(args.indexOf('--metrics-port'), args.indexOf('--metrics-port') + 2)).toEqual([

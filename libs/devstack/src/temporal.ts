@@ -18,6 +18,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Web UI port; undefined = headless. */
   uiPort?: number;
+  /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** The server's Prometheus endpoint (`/metrics`); undefined = a random port (the CLI's default). */
   metricsPort?: number;
   /** Created at launch (besides "default"). */
@@ -34,6 +36,9 @@ export function temporalDevServerArgs(
   const args = ['server', 'start-dev', '--ip', opts.host, '--port', String(opts.port)];
   if (opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
+  if (opts.uiPort !== undefined && opts.uiCodecEndpoint !== undefined) {
+    args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  }
   if (opts.metricsPort !== undefined) args.push('--metrics-port', String(opts.metricsPort));
   args.push(
     '--db-filename',

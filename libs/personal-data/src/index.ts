@@ -21,3 +21,9 @@ export {
   type VaultNote,
   type VaultRecord,
 } from './person-vault.js';
+export {
+  PAYLOAD_KEYS_FILE,
+  PayloadKeyring,
+  UnknownPayloadKeyError,
+  rotatePayloadKeys,
+} from './payload-keyring.js';

@@ -87,6 +87,15 @@ export class PersonVault<Record, Note> {
     private readonly keyring: MasterKeyring,
   ) {}
 
+  /** Whether the case holds a data key (a record or notes sealed with it), without opening anything. */
+  async holdsData(caseRef: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ held: boolean }>(
+      'SELECT wrapped_key IS NOT NULL AS held FROM case_data_keys WHERE case_ref = $1',
+      [caseRef],
+    );
+    return rows[0]?.held === true;
+  }
+
   async read(caseRef: string): Promise<VaultRecord<Record>> {
     const keyRow = await this.keyRow(this.pool, caseRef);
     if (keyRow === undefined) return { state: 'none' };

@@ -1,6 +1,6 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowNotFoundError, type PayloadCodec } from '@temporalio/common';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import {
   SearchAttributeKeys,
@@ -15,6 +15,8 @@ const { temporal } = proto;
 export interface TemporalTarget {
   readonly address: string;
   readonly namespace: string;
+  /** Seals every payload the client sends and opens what it reads (ADR 0015). */
+  readonly payloadCodec?: PayloadCodec | undefined;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function connectTemporalClient(target: TemporalTarget): Promise<Cli
   return new Client({
     connection,
     namespace: target.namespace,
+    ...(target.payloadCodec ? { dataConverter: { payloadCodecs: [target.payloadCodec] } } : {}),
     interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
   });
 }

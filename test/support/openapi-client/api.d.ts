@@ -168,6 +168,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cmm/codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Temporal codec server: open the payloads the Temporal UI or CLI shows (access-logged)
+         * @description Temporal’s codec-server protocol. Give `<gateway>/cmm/codec` to the Temporal UI (Data Encoder, “pass access token”) or to `temporal --codec-endpoint … --codec-auth "Bearer …"`. Payloads sealed by the project’s codec are answered opened; others are answered as they came. Every call is an access record.
+         */
+        post: operations["cmm_decodePayloads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cmm/codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Temporal codec server: seal payloads the Temporal UI or CLI sends (a signal, a query argument) */
+        post: operations["cmm_encodePayloads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cmm/cases/{caseRef}/record-interview": {
         parameters: {
             query?: never;
@@ -2617,6 +2654,17 @@ export interface components {
                 [key: string]: "up" | "down";
             };
         };
+        /** @description A Temporal payload in protobuf JSON (values in base64). */
+        CodecPayload: {
+            metadata?: {
+                [key: string]: string;
+            };
+            data?: string;
+        };
+        /** @description Payloads, as Temporal’s codec-server protocol carries them. */
+        CodecPayloads: {
+            payloads: components["schemas"]["CodecPayload"][];
+        };
         OpenCaseRequest: {
             /**
              * @default first-encounter
@@ -3257,6 +3305,72 @@ export interface operations {
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             404: components["responses"]["Status404"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_decodePayloads: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodecPayloads"];
+            };
+        };
+        responses: {
+            /** @description The payloads, opened where the project’s codec sealed them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_encodePayloads: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodecPayloads"];
+            };
+        };
+        responses: {
+            /** @description The payloads, sealed with the current payload key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
             503: components["responses"]["Status503"];

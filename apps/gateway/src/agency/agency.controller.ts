@@ -21,6 +21,7 @@ import { isAct, routeOf, type RouteKind } from '../http/agency-routes.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { CaseGatewayService, type CaseAnswer } from './case-gateway.service.js';
 import { PersonService } from './person.service.js';
+import { CodecService } from '../codec/codec.service.js';
 
 const caseRefOf = (request: AuthenticatedRequest): CaseRef =>
   parseOrThrow(caseRefSchema, request.params['caseRef']) as CaseRef;
@@ -63,6 +64,7 @@ export class AgencyController {
   constructor(
     @Inject(CaseGatewayService) private readonly cases: CaseGatewayService,
     @Inject(PersonService) private readonly persons: PersonService,
+    @Inject(CodecService) private readonly codec: CodecService,
   ) {}
 
   @Post('cases')
@@ -149,6 +151,22 @@ export class AgencyController {
   erasePerson(@Req() request: AuthenticatedRequest): Promise<unknown> {
     requireJsonBody(request);
     return this.persons.erase(request.principal, caseRefOf(request), request.body);
+  }
+
+  @Post('codec/decode')
+  @HttpCode(200)
+  @Kind('decodePayloads')
+  decodePayloads(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    requireJsonBody(request);
+    return this.codec.decode(request.body);
+  }
+
+  @Post('codec/encode')
+  @HttpCode(200)
+  @Kind('encodePayloads')
+  encodePayloads(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    requireJsonBody(request);
+    return this.codec.encode(request.body);
   }
 
   @Post('cases/:caseRef/:act')

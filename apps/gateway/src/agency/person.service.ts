@@ -22,6 +22,7 @@ import {
   personChangeSchema,
   personForRole,
   type CaseNote,
+  type ErasureReason,
   type NoteView,
   type PersonRecord,
   type PersonView,
@@ -155,6 +156,20 @@ export class PersonService {
   async erase(principal: Principal, caseRef: CaseRef, body: unknown): Promise<PersonView> {
     const held = await this.cases.caseInScope(principal, caseRef);
     const { reason } = parseOrThrow(erasureBodySchema, body);
+    await this.eraseFor(principal, caseRef, reason, held);
+    return this.read(principal, caseRef);
+  }
+
+  /**
+   * Erases the person's data of a case the caller has read (`held`): destroys the key and the sealed rows
+   * and stages the `person-erased` event in the same transaction. Also the retention sweep's path.
+   */
+  async eraseFor(
+    principal: Principal,
+    caseRef: CaseRef,
+    reason: ErasureReason,
+    held: CaseView,
+  ): Promise<void> {
     await this.vaultCall(() =>
       this.vault.erase(caseRef, principal, reason, (tx, erasure) =>
         this.events.stage(
@@ -170,7 +185,11 @@ export class PersonService {
       ),
     );
     this.events.kick();
-    return this.read(principal, caseRef);
+  }
+
+  /** Whether the case holds the person's data (not erased, something recorded). */
+  holdsData(caseRef: CaseRef): Promise<boolean> {
+    return this.vaultCall(() => this.vault.holdsData(caseRef));
   }
 
   private async read(principal: Principal, caseRef: CaseRef): Promise<PersonView> {

@@ -39,6 +39,11 @@ function methodAndPath(operation: Operation): { method: HttpMethod; path: string
       return { method: 'GET', path: 'cases/:caseRef/person/export' };
     case 'erasePerson':
       return { method: 'POST', path: 'cases/:caseRef/person/erasure' };
+    // Temporal's codec-server protocol: the UI and the CLI are given `/<role>/codec` and add the rest.
+    case 'decodePayloads':
+      return { method: 'POST', path: 'codec/decode' };
+    case 'encodePayloads':
+      return { method: 'POST', path: 'codec/encode' };
     default:
       return { method: 'POST', path: `cases/:caseRef/${kebab(operation)}` };
   }

@@ -64,6 +64,14 @@ export const OPERATION_DOCS: {
     description:
       'Destroys the case’s data key and its sealed rows: every copy of the person’s data (backups included) becomes unreadable. Dates, stages, decisions and deadlines stay. Erasing again answers the first erasure.',
   },
+  decodePayloads: {
+    summary: 'Temporal codec server: open the payloads the Temporal UI or CLI shows (access-logged)',
+    description:
+      'Temporal’s codec-server protocol. Give `<gateway>/cmm/codec` to the Temporal UI (Data Encoder, “pass access token”) or to `temporal --codec-endpoint … --codec-auth "Bearer …"`. Payloads sealed by the project’s codec are answered opened; others are answered as they came. Every call is an access record.',
+  },
+  encodePayloads: {
+    summary: 'Temporal codec server: seal payloads the Temporal UI or CLI sends (a signal, a query argument)',
+  },
   recordInterview: { summary: 'Record an identification interview (evidence only, R2)' },
   submitForIdentification: {
     summary: 'Submit the case to the competent authority for its decision (R1, R2)',

@@ -19,6 +19,7 @@ import {
   directorySchema,
   erasureBodySchema,
   noteViewSchema,
+  codecPayloadsSchema,
   personChangeSchema,
   personExportSchema,
   personViewSchema,
@@ -306,6 +307,23 @@ function operationOf(route: AgencyRoute): Json {
           ...errors('400', ...AUTH, '404', '413', '415', '503'),
         },
       };
+    case 'decodePayloads':
+    case 'encodePayloads':
+      return {
+        ...base,
+        parameters: [REQUEST_ID],
+        requestBody: { required: true, ...json(ref('CodecPayloads')) },
+        responses: {
+          '200': {
+            description:
+              operation === 'decodePayloads'
+                ? 'The payloads, opened where the project’s codec sealed them.'
+                : 'The payloads, sealed with the current payload key.',
+            ...json(ref('CodecPayloads')),
+          },
+          ...errors('400', ...AUTH, '413', '415', '503'),
+        },
+      };
     default: {
       if (!isAct(operation)) throw new Error(`no document for ${operation as string}`);
       return {
@@ -390,6 +408,7 @@ export function openApiDocument(): Json {
     personViewSchema,
     personExportSchema,
     noteViewSchema,
+    codecPayloadsSchema,
   ]) {
     if (z.globalRegistry.get(schema)?.id === undefined)
       throw new Error('an answer schema has no component id');

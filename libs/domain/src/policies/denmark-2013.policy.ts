@@ -79,6 +79,13 @@ export const DENMARK_SUPPORT_OFFERS: readonly SupportOffer[] = [
  * No. 430 of 1 May 2013, in force 3 May 2013 (Copenhagen midnight, 22:00 UTC the day before). Unverified:
  * confirm against Lovtidende.
  */
+/**
+ * The person's data is kept 5 years after the case closes, then erased (unverified: our reading of the usual
+ * retention of a Danish public case file; to confirm with CMM's records-management and data-protection
+ * officers, docs/domain.md). The process facts stay.
+ */
+const DENMARK_PERSON_DATA = { retentionAfterClosureDays: 5 * 365 } as const;
+
 export const DENMARK_2013_DATA: PolicyData = {
   version: 'dk-2013.1',
   jurisdiction: 'DK',
@@ -164,6 +171,7 @@ export const DENMARK_2013_DATA: PolicyData = {
   escalation: { to: ['cmm'], checkInGraceDays: 3 },
   supportOffers: DENMARK_SUPPORT_OFFERS,
   agencies: DENMARK_AGENCIES,
+  personData: DENMARK_PERSON_DATA,
 };
 
 export const DENMARK_2013: Policy = loadPolicy(DENMARK_2013_DATA);

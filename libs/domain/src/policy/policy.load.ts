@@ -185,6 +185,16 @@ export function loadPolicy(data: unknown): Policy {
     supportOffers: list(root.supportOffers, 'supportOffers', (v, p) => supportOffer(v, p, known)),
     agencies,
     ...(root.calendar === undefined ? {} : { calendar: calendarPolicy(root.calendar, 'calendar') }),
+    ...(root.personData === undefined
+      ? {}
+      : {
+          personData: {
+            retentionAfterClosureDays: positiveInt(
+              record(root.personData, 'personData').retentionAfterClosureDays,
+              'personData.retentionAfterClosureDays',
+            ),
+          },
+        }),
   };
 
   // R5: the cap is a total including the base period, so it can never be shorter than a base period.

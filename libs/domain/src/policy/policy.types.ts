@@ -48,6 +48,12 @@ export interface Policy {
    * cases count in UTC, as they always did.
    */
   readonly calendar?: CalendarPolicy;
+  /**
+   * How long the person's data (the record and the notes, ADR 0014) is kept after the case closes; at the end
+   * the gateway erases it by crypto-shredding, and the case keeps its process facts. Absent: kept until
+   * erased on request.
+   */
+  readonly personData?: { readonly retentionAfterClosureDays: number };
 }
 
 /** The input shape of `loadPolicy` (the same fields; the loader checks and normalises them). */
