@@ -128,6 +128,9 @@ describe('authorisation matrix: every operation × role × scope over HTTP', () 
     if (operation === 'addCaseNote') return { method: 'POST', path, body: { text: 'matrix probe' } };
     if (operation === 'erasePerson')
       return { method: 'POST', path, body: { reason: 'data-subject-request' } };
+    // Temporal's codec server: an empty batch of payloads.
+    if (operation === 'decodePayloads' || operation === 'encodePayloads')
+      return { method: 'POST', path, body: { payloads: [] } };
     if ((AGENCY_COMMAND_TYPES as readonly string[]).includes(operation)) {
       return { method: 'POST', path, body: SAMPLE_BODIES[operation as AgencyCommandType] };
     }
