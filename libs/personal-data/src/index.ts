@@ -25,5 +25,6 @@ export {
   PAYLOAD_KEYS_FILE,
   PayloadKeyring,
   UnknownPayloadKeyError,
+  type PayloadKeys,
   rotatePayloadKeys,
 } from './payload-keyring.js';

@@ -12,12 +12,23 @@ export class UnknownPayloadKeyError extends Error {
 }
 
 /**
+ * Port: the keys of Temporal's payload codec (ADR 0015). The embedded default reads them from a local file
+ * (`PayloadKeyring`); a KMS adapter keeps its data keys wrapped by the KMS and unwraps each on first use.
+ */
+export interface PayloadKeys {
+  /** The key new payloads are sealed with, and its id (written into each payload's metadata). */
+  readonly current: { readonly id: string; readonly key: Buffer };
+  /** The key of `keyId`, to open a payload sealed with it (rejects when none is held). */
+  key(keyId: string): Promise<Buffer>;
+}
+
+/**
  * The keys of Temporal's payload codec (ADR 0015), shared by the worker and the gateway: a local file only
  * its owner can read (`payload-keys.json`, made on first start). New payloads are sealed with the current
  * key; a payload names its key, so the older keys keep opening old histories after a rotation. A key id this
  * process has not seen (another process rotated since it started) makes it read the file again.
  */
-export class PayloadKeyring {
+export class PayloadKeyring implements PayloadKeys {
   private constructor(
     private readonly path: string,
     private file: KeyFile,

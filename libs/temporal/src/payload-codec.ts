@@ -1,6 +1,6 @@
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { open, seal, type PayloadKeyring } from '../../personal-data/src/index.js';
+import { open, seal, type PayloadKeys } from '../../personal-data/src/index.js';
 
 const { temporal } = proto;
 
@@ -24,7 +24,7 @@ const contextOf = (keyId: string): string => `temporal-payload|${keyId}`;
  * Search attributes are not payloads: they are indexed in the clear and hold no personal data by contract.
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
-  constructor(private readonly keys: PayloadKeyring) {}
+  constructor(private readonly keys: PayloadKeys) {}
 
   encode(payloads: Payload[]): Promise<Payload[]> {
     const { id, key } = this.keys.current;
