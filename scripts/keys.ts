@@ -48,7 +48,9 @@ async function main(command: string | undefined): Promise<number> {
     case 'rewrap': {
       const url = process.env['DATABASE_URL'];
       if (url === undefined || url === '') {
-        console.error('npm run keys -- rewrap: set DATABASE_URL (postgres://user:password@host:port/database)');
+        console.error(
+          'npm run keys -- rewrap: set DATABASE_URL (postgres://user:password@host:port/database)',
+        );
         return 2;
       }
       const pool = createPool(url, { applicationName: 'victim-pathway-keys' });
