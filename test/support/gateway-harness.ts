@@ -85,6 +85,8 @@ export async function startGateway(target: {
   readonly workerProbe?: boolean;
   /** Where the gateway (not the worker) reaches Temporal, e.g. through a TcpProxy to cut its path. */
   readonly gatewayTemporalAddress?: string;
+  /** Settings of both the worker and the gateway (e.g. `PAYLOAD_CODEC`). */
+  readonly engineEnv?: Readonly<Record<string, string>>;
   /** More gateway settings (e.g. `GATEWAY_TEMPORAL_TIMEOUT_MS`). */
   readonly gatewayEnv?: Readonly<Record<string, string>>;
 }): Promise<RunningGateway> {
@@ -99,6 +101,7 @@ export async function startGateway(target: {
     KAFKA_BROKERS: target.kafkaBrokers,
     TEMPORAL_TASK_QUEUE: target.taskQueue,
     PAYLOAD_KEYRING_DIR: payloadKeysDir,
+    ...target.engineEnv,
   };
   const workerConfig = loadConfig(workerEnvSchema, {
     ...engine,

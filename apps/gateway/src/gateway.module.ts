@@ -66,7 +66,7 @@ const PROVIDERS: Provider[] = [
       const client = await connectTemporalClient({
         address: config.TEMPORAL_ADDRESS,
         namespace: config.TEMPORAL_NAMESPACE,
-        payloadCodec: codec,
+        payloadCodec: config.PAYLOAD_CODEC === 'none' ? undefined : codec,
       });
       // Cases open with their access grants as a search attribute: it must exist before the first one.
       await ensureSearchAttributes(client.connection, config.TEMPORAL_NAMESPACE);

@@ -60,7 +60,10 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
       namespace: this.config.TEMPORAL_NAMESPACE,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       publisher: this.publisher,
-      payloadCodec: new AesGcmPayloadCodec(await PayloadKeyring.open(this.config.PAYLOAD_KEYRING_DIR)),
+      payloadCodec:
+        this.config.PAYLOAD_CODEC === 'none'
+          ? undefined
+          : new AesGcmPayloadCodec(await PayloadKeyring.open(this.config.PAYLOAD_KEYRING_DIR)),
       workflowBundlePath: this.config.WORKER_BUNDLE_PATH,
     });
     this.logger.log(`polling task queue ${this.config.TEMPORAL_TASK_QUEUE}`);

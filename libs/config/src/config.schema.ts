@@ -86,6 +86,13 @@ export const engineEnvSchema = z.object({
     .trim()
     .min(1)
     .default(() => join(projectRoot(), '.data', 'keys')),
+  /**
+   * `none` leaves Temporal's payloads in the clear: only to measure the codec's cost (`npm run bench`). The
+   * worker and the gateway of one deployment must agree, or neither can read the other's payloads.
+   */
+  PAYLOAD_CODEC: z
+    .enum(['aes-256-gcm', 'none'], { error: 'must be aes-256-gcm (the default) or none' })
+    .default('aes-256-gcm'),
   ...tracingEnv,
 });
 
