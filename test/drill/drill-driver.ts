@@ -56,6 +56,7 @@ export interface DriverOptions {
 
 const RETRY_CAP_MS = 2_000;
 const OPEN_BODY = { facts: { hasLegalStay: false, age: 'adult' } };
+const PERSON_BODY = { version: 0, identity: { givenNames: 'Drill', familyName: 'Person' } };
 
 /** One step of a case's act sequence (after the open). */
 interface Step {
@@ -98,6 +99,8 @@ export class DrillDriver {
    * stored (every answer but 503 ACCESS_LOG_UNAVAILABLE): each must have a record on the access-log topic.
    */
   readonly answeredRequestIds: string[] = [];
+  /** Cases whose person record the gateway recorded (each must be announced on the audit topic). */
+  readonly personRecorded: string[] = [];
   private nextIndex = 0;
   private attempts = 0;
 
@@ -147,6 +150,15 @@ export class DrillDriver {
     }
     outcome.caseRef = caseRef;
     outcome.done = 1;
+    // The person behind the case (a sealed record; its event goes through the gateway's outbox). A retry
+    // after an answer lost on the way finds the record already at version 1: that is recorded too.
+    const person = await this.request('PATCH', `/cmm/cases/${caseRef}/person`, 'cmm', PERSON_BODY);
+    if (person.status === 200 || codeOf(person) === ' PERSON_VERSION_CONFLICT') {
+      this.personRecorded.push(caseRef);
+    } else {
+      outcome.stoppedBy = `record the person ${String(person.status)}${codeOf(person)}`;
+      return;
+    }
     for (const [n, step] of STEPS.entries()) {
       if (step.policeCasesOnly === true && opener !== 'police') continue;
       const answer = await this.request(
@@ -172,7 +184,7 @@ export class DrillDriver {
 
   /** One request with retries on 503, other 5xx, connection errors and timeouts, with the same key. */
   async request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     role: Role & ('police' | 'cmm' | 'dis'),
     body?: unknown,
@@ -193,7 +205,7 @@ export class DrillDriver {
   }
 
   private async attempt(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     role: 'police' | 'cmm' | 'dis',
     body: unknown,

@@ -12,6 +12,7 @@ import {
   ACCESS_LOG_TOPIC,
   ALL_TOPICS,
   AUDIT_TOPIC,
+  PERSON_RECORD_CHANGED_TYPE,
   agencyTopic,
   type TimelineEntry,
 } from '../../libs/contracts/src/index.js';
@@ -47,6 +48,8 @@ export function eventIdOf(caseRef: string, entry: Pick<TimelineEntry, 'seq' | 't
 export interface TopicsRead {
   readonly copies: Copy[];
   readonly accessRequestIds: Set<string>;
+  /** Cases whose person record change is announced on the audit topic (`person-record-changed`). */
+  readonly personChanged: Set<string>;
 }
 
 /**
@@ -73,7 +76,8 @@ export async function readAllCopies(brokers: string, timeoutMs: number): Promise
   await admin.disconnect();
   const copies: Copy[] = [];
   const accessRequestIds = new Set<string>();
-  if (ends.size === 0) return { copies, accessRequestIds };
+  const personChanged = new Set<string>();
+  if (ends.size === 0) return { copies, accessRequestIds, personChanged };
   const consumer = kafka.consumer({ groupId: `drill-reader-${randomUUID()}`, sessionTimeout: 10_000 });
   const remaining = new Set(ends.keys());
   try {
@@ -93,6 +97,8 @@ export async function readAllCopies(brokers: string, timeoutMs: number): Promise
             } else {
               const copy = parseCopy(topic, partition, offset, value);
               if (copy) copies.push(copy);
+              const changed = topic === AUDIT_TOPIC ? personChangeOf(value) : undefined;
+              if (changed !== undefined) personChanged.add(changed);
             }
             if (offset + 1n >= end) {
               remaining.delete(where);
@@ -113,7 +119,19 @@ export async function readAllCopies(brokers: string, timeoutMs: number): Promise
       ? a.partition - b.partition || Number(a.offset - b.offset)
       : a.topic.localeCompare(b.topic),
   );
-  return { copies, accessRequestIds };
+  return { copies, accessRequestIds, personChanged };
+}
+
+/** The case of a `person-record-changed` event (undefined for any other message). */
+function personChangeOf(value: string | undefined): string | undefined {
+  try {
+    const event = JSON.parse(value ?? '') as { type?: unknown; subject?: unknown };
+    return event.type === PERSON_RECORD_CHANGED_TYPE && typeof event.subject === 'string'
+      ? event.subject
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function accessRequestIdOf(value: string | undefined): string | undefined {

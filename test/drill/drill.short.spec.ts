@@ -34,7 +34,7 @@ describe('fault drills, short form (npm run drill -- --short)', () => {
   ];
 
   for (const [name, title] of drills) {
-    it(`${title}: nothing lost, in order, no failed workflow, no duplicate case, every answer access-logged, no 5xx but 503`, async () => {
+    it(`${title}: nothing lost, in order, no failed workflow, no duplicate case, every answer access-logged, every person record announced, no 5xx but 503`, async () => {
       const result = await runDrill(stack, name, SHORT_PLAN, runId, log);
       results.push(result);
       const report = formatResults([result]);
@@ -42,6 +42,7 @@ describe('fault drills, short form (npm run drill -- --short)', () => {
         { a: SHORT_PLAN.casesA, b: SHORT_PLAN.casesB, c: SHORT_PLAN.casesC, d: SHORT_PLAN.casesD }[name],
       );
       expect(result.events.expected, report).toBeGreaterThan(0);
+      expect(result.person.expected, report).toBeGreaterThan(0);
       expect(
         {
           lost: result.events.lost,
@@ -50,6 +51,7 @@ describe('fault drills, short form (npm run drill -- --short)', () => {
           failedWorkflows: result.workflows.failed,
           duplicateCases: result.workflows.duplicateCases,
           answersWithoutAccessRecord: result.access.missing,
+          personRecordsWithoutEvent: result.person.missing,
           serverErrorsBut503: result.http.serverErrorsBut503(),
         },
         report,
@@ -60,6 +62,7 @@ describe('fault drills, short form (npm run drill -- --short)', () => {
         failedWorkflows: 0,
         duplicateCases: 0,
         answersWithoutAccessRecord: 0,
+        personRecordsWithoutEvent: 0,
         serverErrorsBut503: 0,
       });
       expect(result.misses, report).toEqual([]);

@@ -106,6 +106,8 @@ export interface DrillResult {
   readonly workflows: WorkflowFigures;
   /** Answers the gateway gave (its access record stored) and those whose record never reached the topic. */
   readonly access: { readonly expected: number; readonly missing: number; readonly missingSamples: string[] };
+  /** Person records the gateway recorded, and those whose event never reached the audit topic. */
+  readonly person: { readonly expected: number; readonly missing: number; readonly missingSamples: string[] };
   readonly http: HttpTally;
   readonly crashes: { worker: number; gateway: number };
   readonly seconds: number;
@@ -277,6 +279,7 @@ export async function runDrill(
   const settleEnd = Date.now() + plan.settleLimitMs;
   let events = eventFigures(timelines, []);
   let accessRecorded = new Set<string>();
+  let personAnnounced = new Set<string>();
   let lastDelivered = -1;
   let lastMove = Date.now();
   for (;;) {
@@ -287,13 +290,16 @@ export async function runDrill(
     if (copies !== undefined) {
       events = eventFigures(timelines, copies.copies);
       accessRecorded = copies.accessRequestIds;
+      personAnnounced = copies.personChanged;
     }
     const accessMissing = driver.answeredRequestIds.filter((id) => !accessRecorded.has(id)).length;
-    if (events.delivered + accessRecorded.size !== lastDelivered) {
-      lastDelivered = events.delivered + accessRecorded.size;
+    const personMissing = driver.personRecorded.filter((ref) => !personAnnounced.has(ref)).length;
+    const delivered = events.delivered + accessRecorded.size + personAnnounced.size;
+    if (delivered !== lastDelivered) {
+      lastDelivered = delivered;
       lastMove = Date.now();
     }
-    if (events.lost === 0 && events.unroutable === 0 && accessMissing === 0) break;
+    if (events.lost === 0 && events.unroutable === 0 && accessMissing === 0 && personMissing === 0) break;
     // Nothing to wait for when nothing can arrive any more: bounded by a quiet period and a limit.
     if (Date.now() > settleEnd || Date.now() - lastMove > plan.settleQuietMs) break;
     await delay(3_000);
@@ -310,6 +316,13 @@ export async function runDrill(
     missingSamples: accessMissing.slice(0, 5),
   };
   if (access.missing > 0) misses.push(`${access.missing} answers without an access record`);
+  const personMissing = driver.personRecorded.filter((ref) => !personAnnounced.has(ref));
+  const person = {
+    expected: driver.personRecorded.length,
+    missing: personMissing.length,
+    missingSamples: personMissing.slice(0, 5),
+  };
+  if (person.missing > 0) misses.push(`${person.missing} person records without their event`);
   if (events.lost > 0) misses.push(`${events.lost} lost`);
   if (events.outOfOrder > 0) misses.push(`${events.outOfOrder} out of order`);
   if (events.unexpected > 0) misses.push(`${events.unexpected} agency copies the routing does not name`);
@@ -334,6 +347,7 @@ export async function runDrill(
     events,
     workflows,
     access,
+    person,
     http: driver.http,
     crashes,
     seconds: (performance.now() - started) / 1000,
@@ -400,6 +414,7 @@ export function formatResults(results: readonly DrillResult[]): string {
     'failed wf',
     'dup cases',
     'access records (missing)',
+    'person events (missing)',
     'app crashes',
     'HTTP answers by status',
     'longest',
@@ -417,6 +432,7 @@ export function formatResults(results: readonly DrillResult[]): string {
     String(r.workflows.failed),
     String(r.workflows.duplicateCases),
     `${r.access.expected} (${r.access.missing})`,
+    `${r.person.expected} (${r.person.missing})`,
     `w${r.crashes.worker} g${r.crashes.gateway}`,
     r.http.summary(),
     `${(r.http.maxMs / 1000).toFixed(1)} s`,
@@ -438,6 +454,8 @@ export function formatResults(results: readonly DrillResult[]): string {
       details.push(`not routed there: ${r.events.unexpectedSamples.join(', ')}`);
     if (r.access.missingSamples.length > 0)
       details.push(`no access record: ${r.access.missingSamples.join(', ')}`);
+    if (r.person.missingSamples.length > 0)
+      details.push(`no person event: ${r.person.missingSamples.join(', ')}`);
     if (r.workflows.failedSamples.length > 0) details.push(`failed: ${r.workflows.failedSamples.join(', ')}`);
     if (r.workflows.missingCases > 0)
       details.push(`${r.workflows.missingCases} cases given without a workflow`);
