@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import type { CloudEvent } from '../libs/contracts/src/index.js';
+import {
+  ACCESS_CHANGED_TYPE,
+  AUDIT_TOPIC,
+  type AccessGrant,
+  type CloudEvent,
+} from '../libs/contracts/src/index.js';
 import { RecordingPublisher } from '../test/support/recording-publisher.js';
 import { DAY, withCase } from '../test/support/pathway-harness.js';
 import { instant } from '../libs/domain/src/index.js';
@@ -67,7 +72,8 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
         if (process.env['RECORD_HISTORIES'] === '1') {
           await mkdir(HISTORIES, { recursive: true });
           await writeFile(
-            `${HISTORIES}victim-pathway.access-grants.json`,
+            // Since access changes are announced (issue 14); the history before that stays committed beside it.
+            `${HISTORIES}victim-pathway.access-grants.announced.json`,
             historyToJSON(await run.handle.fetchHistory()),
           );
         }
@@ -82,6 +88,33 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
         expect(latest.runId).not.toBe(firstRun);
         const carried = await run.env.client.workflow.getHandle(run.caseRef).query(getCase);
         expect(carried.access?.map((g) => `${g.role}:${g.party}`)).toEqual(['police:nec', 'iom:iom-dk']);
+
+        // Every change is announced on the audit stream with the whole list, numbered across the runs.
+        await run.env.client.workflow.getHandle(run.caseRef).executeUpdate(grantAccessUpdate, {
+          args: [{ by: 'dis', grant: { role: 'shelter', party: 'reden' } }],
+        });
+        await expect.poll(() => run.publisher.accessChanges().length, { timeout: 10_000 }).toBe(5);
+        const announced = run.publisher.accessChanges().map((event) => {
+          const data = event.data as { accessSeq: number; change: string; by: string; grants: AccessGrant[] };
+          return [
+            event.id,
+            data.accessSeq,
+            data.change,
+            data.by,
+            data.grants.map((g) => `${g.role}:${g.party}`),
+          ];
+        });
+        expect(announced).toEqual([
+          [`${run.caseRef}/a00001`, 1, 'opened', 'police', ['police:nec']],
+          [`${run.caseRef}/a00002`, 2, 'granted', 'cmm', ['ngo:hopenow', 'police:nec']],
+          [`${run.caseRef}/a00003`, 3, 'granted', 'cmm', ['iom:iom-dk', 'ngo:hopenow', 'police:nec']],
+          [`${run.caseRef}/a00004`, 4, 'revoked', 'cmm', ['iom:iom-dk', 'police:nec']],
+          [`${run.caseRef}/a00005`, 5, 'granted', 'dis', ['iom:iom-dk', 'police:nec', 'shelter:reden']],
+        ]);
+        // The audit stream only: no agency topic gets them.
+        expect(
+          run.publisher.deliveries.filter((d) => d.event.type === ACCESS_CHANGED_TYPE).map((d) => d.topic),
+        ).toEqual(Array(5).fill(AUDIT_TOPIC));
         await run.env.client.workflow.getHandle(run.caseRef).terminate('test done');
       },
       {

@@ -23,7 +23,7 @@ import {
   type CaseView,
   type VictimPathwayInput,
 } from '../libs/contracts/src/index.js';
-import { isActor, toEpochMs, type PathwayCommand } from '../libs/domain/src/index.js';
+import { isActor, isAgencyId, toEpochMs, type PathwayCommand } from '../libs/domain/src/index.js';
 import { IdempotencyKeys } from './pathway/idempotency-keys.js';
 import { LegacyStageClocks } from './pathway/legacy-stage-clocks.js';
 import { PathwayCase } from './pathway/pathway-case.js';
@@ -66,6 +66,10 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
       throw ApplicationFailure.create({ type: code, message: reason, nonRetryable: true });
     }
     pathway.commit(opened, input.referral.by, activeTraceparent());
+    // Who may see the new case: the referring organisation's grant (and any given at intake).
+    if (isAgencyId(input.referral.by)) {
+      pathway.announceAccess('opened', input.referral.by, activeTraceparent());
+    }
   } else {
     pathway.showVisibility();
   }
@@ -80,6 +84,9 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     isClosed: () => pathway.state.stage === 'closed',
     now: () => pathway.now(),
     view: () => pathway.view(),
+    announce: (change, by) => {
+      pathway.announceAccess(change, by, activeTraceparent());
+    },
   });
 
   const flush = () => pathway.outbox.flush(() => pathway.now());

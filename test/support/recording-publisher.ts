@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { CloudEvent } from '../../libs/contracts/src/index.js';
+import { ACCESS_CHANGED_TYPE, type CloudEvent } from '../../libs/contracts/src/index.js';
 import type { EventPublisher } from '../../libs/messaging/src/index.js';
 import { assertMatchesAsyncApi } from './asyncapi-validator.js';
 
@@ -34,8 +34,20 @@ export class RecordingPublisher implements EventPublisher {
     return Promise.resolve();
   }
 
-  /** Distinct events in publication order (each is delivered to several topics). */
+  /**
+   * Distinct events in publication order (each is delivered to several topics): the case's facts and
+   * reminders; the access changes (the read model's scope) are `accessChanges()`.
+   */
   events(): CloudEvent[] {
+    return this.all().filter((event) => event.type !== ACCESS_CHANGED_TYPE);
+  }
+
+  /** The `access-changed` events, in publication order. */
+  accessChanges(): CloudEvent[] {
+    return this.all().filter((event) => event.type === ACCESS_CHANGED_TYPE);
+  }
+
+  private all(): CloudEvent[] {
     if (this.mismatches.length > 0) {
       throw new Error(
         `events that do not match docs/asyncapi.yaml were published:\n${this.mismatches.join('\n')}`,

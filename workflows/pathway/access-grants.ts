@@ -28,18 +28,23 @@ export class AccessGrants {
     return [...this.grants];
   }
 
-  /** Adds a grant unless the case holds it already, and mirrors the grants into the search attribute. */
-  add(grant: AccessGrant, by: AgencyId, at: Instant): void {
-    if (this.indexOf(grant) >= 0) return;
+  /**
+   * Adds a grant unless the case holds it already, and mirrors the grants into the search attribute. True
+   * when the grants changed.
+   */
+  add(grant: AccessGrant, by: AgencyId, at: Instant): boolean {
+    if (this.indexOf(grant) >= 0) return false;
     this.grants.push({ role: grant.role, party: grant.party, by, at });
     this.upsert();
+    return true;
   }
 
-  private revoke(grant: AccessGrant): void {
+  private revoke(grant: AccessGrant): boolean {
     const index = this.indexOf(grant);
-    if (index < 0) return;
+    if (index < 0) return false;
     this.grants.splice(index, 1);
     this.upsert();
+    return true;
   }
 
   private indexOf(grant: AccessGrant): number {
@@ -55,6 +60,8 @@ export class AccessGrants {
     readonly isClosed: () => boolean;
     readonly now: () => Instant;
     readonly view: () => CaseView;
+    /** The grants changed: tell the audit stream (the read model's scope). */
+    readonly announce: (change: 'granted' | 'revoked', by: AgencyId) => void;
   }): void {
     const validate = (args: AccessChangeArgs): void => {
       if (typeof args !== 'object' || !isAgencyId(args.by) || typeof args.grant !== 'object') {
@@ -65,7 +72,7 @@ export class AccessGrants {
     setHandler(
       grantAccessUpdate,
       (args) => {
-        this.add(args.grant, args.by, context.now());
+        if (this.add(args.grant, args.by, context.now())) context.announce('granted', args.by);
         return context.view();
       },
       { validator: validate, description: 'Give a role’s party access to the case (CMM, DIS).' },
@@ -73,7 +80,7 @@ export class AccessGrants {
     setHandler(
       revokeAccessUpdate,
       (args) => {
-        this.revoke(args.grant);
+        if (this.revoke(args.grant)) context.announce('revoked', args.by);
         return context.view();
       },
       {

@@ -1,8 +1,10 @@
 import { patched } from '@temporalio/workflow';
 import {
+  accessChangedEventRequest,
   grantsImpliedBy,
   pathwayEventRequest,
   reminderEventRequest,
+  type AccessChangedData,
   type CaseView,
   type TimelineEntry,
   type VictimPathwayInput,
@@ -21,6 +23,7 @@ import {
   selectPolicy,
   staleRemindersAfter,
   type Acted,
+  type AgencyId,
   type Actor,
   type Applied,
   type Instant,
@@ -30,6 +33,9 @@ import {
   type ScheduledAction,
 } from '../../libs/domain/src/index.js';
 import { AccessGrants } from './access-grants.js';
+
+/** The patch that announces access changes on the audit stream (issue 14: the read model's scope). */
+export const ACCESS_CHANGE_EVENTS = 'access-change-events';
 import { Outbox } from './outbox.js';
 import { CaseVisibility } from './visibility.js';
 
@@ -47,6 +53,7 @@ export class PathwayCase {
   readonly outbox: Outbox;
   readonly grants: AccessGrants;
   private eventSeq: number;
+  private accessSeq: number;
   private readonly taken: Set<string>;
   private readonly timeline: TimelineEntry[];
   private readonly visibility = new CaseVisibility();
@@ -58,6 +65,7 @@ export class PathwayCase {
     const carried = input.carried;
     this.state = carried?.state ?? initialState();
     this.eventSeq = carried?.eventSeq ?? 0;
+    this.accessSeq = carried?.accessSeq ?? 0;
     this.taken = new Set(carried?.firedActionIds ?? []);
     this.timeline = [...(carried?.timeline ?? [])];
     this.outbox = new Outbox(carried ?? {}, changed);
@@ -108,7 +116,10 @@ export class PathwayCase {
       // R18: the municipality DIS names can open the case it must offer an integration plan in.
       if (implied.length > 0 && patched('grants-implied-by-events')) {
         const grantor = 'by' in event && isAgencyId(event.by) ? event.by : this.policy.coordinator;
-        for (const grant of implied) this.grants.add(grant, grantor, this.now());
+        for (const grant of implied) {
+          if (this.grants.add(grant, grantor, this.now()))
+            this.announceAccess('implied', grantor, traceparent);
+        }
       }
     }
     if (this.timeline.length > TIMELINE_KEPT) this.timeline.splice(0, this.timeline.length - TIMELINE_KEPT);
@@ -118,6 +129,25 @@ export class PathwayCase {
     }
     this.changed();
     this.visibility.update(this.state, this.policy);
+  }
+
+  /**
+   * Tells the audit stream who may see the case now (the read model's scope, issue 14): the whole list of
+   * grants, numbered in the case and queued in order with its events. Cases running code from before this
+   * (their histories) do not announce, so they replay as they ran.
+   */
+  announceAccess(change: AccessChangedData['change'], by: AgencyId, traceparent?: string): void {
+    if (!patched(ACCESS_CHANGE_EVENTS)) return;
+    this.accessSeq += 1;
+    const request = accessChangedEventRequest(
+      this.caseRef,
+      this.accessSeq,
+      change,
+      by,
+      this.now(),
+      this.grants.list(),
+    );
+    this.outbox.push(traceparent ? { ...request, traceparent } : request);
   }
 
   /** The schedule's actions not yet taken, earliest first. */
@@ -169,6 +199,7 @@ export class PathwayCase {
       state: this.state,
       firedActionIds: [...this.taken],
       eventSeq: this.eventSeq,
+      ...(this.accessSeq > 0 ? { accessSeq: this.accessSeq } : {}),
       ...this.outbox.carried(),
       timeline: [...this.timeline],
       access: this.grants.list(),

@@ -17,6 +17,8 @@ import {
 import {
   EVENT_SOURCE,
   REMINDER_EVENT_TYPE,
+  ACCESS_CHANGED_TYPE,
+  accessChangedDataSchema,
   cloudEventSchema,
   cloudEventTypeOf,
   reminderDataSchema,
@@ -118,6 +120,7 @@ function messageIdFor(audience: EventAudience, type: PathwayEventType): string {
 
 const REMINDER_MESSAGE_ID = 'DeadlineReminder';
 const ACCESS_RECORD_MESSAGE_ID = 'AccessRecorded';
+const ACCESS_CHANGED_MESSAGE_ID = 'AccessChanged';
 
 /** JSON Schema (draft-07, the base of AsyncAPI 3.0's schema object) of a zod schema's output. */
 function jsonSchema(schema: z.ZodType): JsonObject {
@@ -252,6 +255,11 @@ export function buildAsyncApiDocument(): JsonObject {
     if (remindedOn(target.audience)) {
       channelMessages[REMINDER_MESSAGE_ID] = { $ref: `#/components/messages/${REMINDER_MESSAGE_ID}` };
     }
+    if (target.audience === 'audit') {
+      channelMessages[ACCESS_CHANGED_MESSAGE_ID] = {
+        $ref: `#/components/messages/${ACCESS_CHANGED_MESSAGE_ID}`,
+      };
+    }
     const routed = Object.keys(channelMessages).length;
     // The person events go to the audit stream, the coordinator and every agency holding a grant on the case.
     for (const id of Object.keys(PERSON_MESSAGES)) {
@@ -312,6 +320,14 @@ export function buildAsyncApiDocument(): JsonObject {
     undefined,
   );
   schemas[`${REMINDER_MESSAGE_ID}Data`] = jsonSchema(reminderDataSchema);
+
+  messages[ACCESS_CHANGED_MESSAGE_ID] = message(
+    ACCESS_CHANGED_MESSAGE_ID,
+    ACCESS_CHANGED_TYPE,
+    `Who may see the case now: every grant (role and party code) after a grant was given, withdrawn or implied by an event, numbered \`accessSeq\` in the case (CloudEvents type \`${ACCESS_CHANGED_TYPE}\`, id \`<caseRef>/a<accessSeq>\`). Not a domain event; the audit stream only. A consumer keeps the highest \`accessSeq\`.`,
+    undefined,
+  );
+  schemas[`${ACCESS_CHANGED_MESSAGE_ID}Data`] = jsonSchema(accessChangedDataSchema);
 
   return {
     asyncapi: '3.0.0',

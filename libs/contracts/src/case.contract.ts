@@ -20,6 +20,8 @@ export interface CarriedPathway {
   readonly state: PathwayState;
   readonly firedActionIds: readonly string[];
   readonly eventSeq: number;
+  /** Access changes announced so far (issue 14); absent before the first one. */
+  readonly accessSeq?: number;
   readonly outbox: readonly OutboxEntry[];
   readonly timeline: readonly TimelineEntry[];
   /** Stage clocks (child workflows) running at the hand-over, by name. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { distributedTracingExtension } from './tracing.contract.js';
+import { ROLES, SUBJECT_PATTERN, grantKey, type AccessGrant } from './access.contract.js';
 import { kebab } from './names.contract.js';
 import type { AgencyId } from '../../domain/src/index.js';
 import { PATHWAY_EVENT_TYPES, type PathwayEvent, type PathwayEventType } from '../../domain/src/index.js';
@@ -145,12 +146,67 @@ export interface ReminderEventRequest extends EventRequestBase {
 }
 
 /**
+ * Who may see the case changed (a grant given or withdrawn, or implied by an event): not a domain event —
+ * the pathway is the same — but the read model's scope (issue 14). The whole list after the change, so a
+ * consumer keeps the one with the highest `accessSeq`; role and party codes only, no personal data.
+ */
+export const ACCESS_CHANGED_TYPE = 'dk.pathway.access-changed.v1';
+
+export const accessChangedDataSchema = z.strictObject({
+  caseRef: caseRefSchema,
+  at: instant,
+  /** Numbered in its case from 1, in order; the CloudEvents id is `<caseRef>/a<accessSeq>`. */
+  accessSeq: z.number().int().min(1),
+  change: z.enum(['opened', 'granted', 'revoked', 'implied']),
+  by: agencyIdSchema,
+  grants: z.array(z.strictObject({ role: z.enum(ROLES), party: z.string().regex(SUBJECT_PATTERN) })),
+});
+export type AccessChangedData = z.infer<typeof accessChangedDataSchema>;
+
+/** The grants after an access change, to the audit stream (the read model reads them there). */
+export interface AccessChangedEventRequest extends EventRequestBase {
+  readonly type: typeof ACCESS_CHANGED_TYPE;
+  readonly data: AccessChangedData;
+}
+
+export function accessChangedEventRequest(
+  caseRef: string,
+  accessSeq: number,
+  change: AccessChangedData['change'],
+  by: AgencyId,
+  at: string,
+  grants: readonly AccessGrant[],
+): AccessChangedEventRequest {
+  return {
+    caseRef,
+    key: `a${String(accessSeq).padStart(5, '0')}`,
+    type: ACCESS_CHANGED_TYPE,
+    time: at,
+    recipients: [],
+    data: {
+      caseRef,
+      at,
+      accessSeq,
+      change,
+      by,
+      grants: [...grants]
+        .sort((a, b) => grantKey(a).localeCompare(grantKey(b)))
+        .map(({ role, party }) => ({ role, party })),
+    },
+  };
+}
+
+export function isAccessChangedRequest(request: AgencyEventRequest): request is AccessChangedEventRequest {
+  return request.type === ACCESS_CHANGED_TYPE;
+}
+
+/**
  * What a workflow asks the publishing activity to send. `key` is unique per case and step (the event's
  * sequence number in the case, or the reminder's id), so a retried activity or a replayed workflow
  * produces the same CloudEvents id and consumers can drop duplicates. Both kinds are built here, typed by
  * their contract; the activity checks the data again against the strict schema before publishing.
  */
-export type AgencyEventRequest = PathwayEventRequest | ReminderEventRequest;
+export type AgencyEventRequest = PathwayEventRequest | ReminderEventRequest | AccessChangedEventRequest;
 
 export function isReminderRequest(request: AgencyEventRequest): request is ReminderEventRequest {
   return request.type === REMINDER_EVENT_TYPE;
@@ -206,6 +262,7 @@ const domainEventType = z.object({ type: z.enum(PATHWAY_EVENT_TYPES) });
 
 function checkedData(request: AgencyEventRequest, audience: EventAudience): Record<string, unknown> {
   if (isReminderRequest(request)) return reminderDataSchema.parse(request.data);
+  if (isAccessChangedRequest(request)) return accessChangedDataSchema.parse(request.data);
   const { type } = domainEventType.parse(request.data);
   if (cloudEventTypeOf(type) !== request.type) {
     throw new z.ZodError([

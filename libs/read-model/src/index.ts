@@ -1,0 +1,11 @@
+// The caseload read model (issue 14): the audit stream projected into PostgreSQL with the domain's own
+// functions; idempotent by each event's number in its case.
+export {
+  caseRefOf,
+  isChildCase,
+  project,
+  type AuditMessage,
+  type CaseRow,
+  type Projected,
+} from './projection.js';
+export { ReadModelStore } from './read-model-store.js';
