@@ -38,6 +38,8 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     expect((await e2e.gateway.call('GET', '/health/ready')).body).toEqual({
       status: 'ready',
       checks: { temporal: 'up', kafka: 'up', worker: 'up', database: 'up' },
+      // A detail, not a condition: how far the read model's projection is behind the audit stream.
+      readModel: { lagEvents: expect.any(Number), gaps: 0 },
     });
   });
 

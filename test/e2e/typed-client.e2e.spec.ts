@@ -124,7 +124,7 @@ describe('a client generated from docs/openapi.json drives a pathway against the
     for (const row of listed.data ?? []) conforms('CaseloadEntry', row);
     const mine = await dis.GET('/dis/deadlines', { params: { query: { days: 366 } } });
     expect(mine.response.status).toBe(200);
-    for (const row of mine.data ?? []) conforms('CaseloadEntry', row);
+    for (const row of mine.data ?? []) conforms('DeadlineEntry', row);
     const viewed = await iom.GET('/iom/cases/{caseRef}', { params: { path } });
     expect(viewOf(viewed.data).caseRef).toBe(caseRef);
 

@@ -139,8 +139,12 @@ describe('used by the police: permit renewal requests (real dev server, real tim
 
     // "My deadlines": the unit holding the case sees its permit expiry; the other unit does not.
     const mine = await waitForListing(e2e.gateway, e2e.tokens.police, '/police/deadlines?days=200', ref);
-    expect(mine).toMatchObject({ caseRef: ref, stage: 'permit', responsibleAgency: 'police' });
-    expect(Date.parse(mine.nextDeadline!)).toBe(Date.parse(term1End));
+    expect(mine).toMatchObject({
+      caseRef: ref,
+      stage: 'permit',
+      deadline: { kind: 'permit-expiry', responsible: 'police' },
+    });
+    expect(Date.parse(mine.deadline.dueAt)).toBe(Date.parse(term1End));
     const theirs = await e2e.gateway.call<{ caseRef: string }[]>('GET', '/police/deadlines?days=200', {
       token: otherUnit,
     });
@@ -245,11 +249,11 @@ describe('used by the police: permit renewal requests (real dev server, real tim
   });
 });
 
+/** A row of "my deadlines" (`DeadlineEntry`). */
 interface ListingEntry {
   readonly caseRef: string;
-  readonly stage?: string;
-  readonly responsibleAgency?: string;
-  readonly nextDeadline?: string;
+  readonly stage: string;
+  readonly deadline: { readonly kind: string; readonly responsible: string; readonly dueAt: string };
 }
 
 /** Listings read Temporal's visibility store, which follows the case with a short lag: poll generously. */

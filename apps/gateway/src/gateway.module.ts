@@ -51,12 +51,17 @@ import {
   PATHWAY_CASES,
   PAYLOAD_CODEC,
   PERSON_VAULT,
+  READ_MODEL_STORE,
+  CASELOAD_QUERIES,
   TEMPORAL_CLIENT,
   TOKEN_VERIFIER,
 } from './tokens.js';
 import { PersonEvents } from './agency/person-events.js';
 import { PersonService } from './agency/person.service.js';
 import { RetentionSweep } from './agency/retention-sweep.js';
+import { CaseloadService } from './read-model/caseload.service.js';
+import { ReadModelProjector } from './read-model/read-model.projector.js';
+import { CaseloadQueries, ReadModelStore } from '../../../libs/read-model/src/index.js';
 import { CodecService } from './codec/codec.service.js';
 
 const PROVIDERS: Provider[] = [
@@ -153,6 +158,18 @@ const PROVIDERS: Provider[] = [
   PersonEvents,
   PersonService,
   RetentionSweep,
+  CaseloadService,
+  ReadModelProjector,
+  {
+    provide: READ_MODEL_STORE,
+    useFactory: (pool: Pool) => new ReadModelStore(pool),
+    inject: [DATABASE],
+  },
+  {
+    provide: CASELOAD_QUERIES,
+    useFactory: (pool: Pool) => new CaseloadQueries(pool),
+    inject: [DATABASE],
+  },
   CodecService,
 ];
 

@@ -6,3 +6,5 @@ export const DATABASE = Symbol('Database');
 export const PATHWAY_CASES = Symbol('PathwayCases');
 export const PERSON_VAULT = Symbol('PersonVault');
 export const PAYLOAD_CODEC = Symbol('PayloadCodec');
+export const READ_MODEL_STORE = Symbol('ReadModelStore');
+export const CASELOAD_QUERIES = Symbol('CaseloadQueries');

@@ -19,6 +19,7 @@ export const CASE_OPERATIONS = [
   'viewCase',
   'listCases',
   'listDeadlines',
+  'caseloadCounts',
   'grantAccess',
   'revokeAccess',
   'viewPerson',
@@ -77,6 +78,7 @@ export function accessMatrixFor(policies: readonly Policy[]): {
     viewCase: EVERY_ROLE,
     listCases: EVERY_ROLE,
     listDeadlines: EVERY_ROLE,
+    caseloadCounts: EVERY_ROLE,
     // The coordinator and the immigration authority assign NGOs, link police units, hand over to the AVR
     // operator, and register a child's guardian.
     grantAccess: ['cmm', 'dis'],
@@ -165,6 +167,13 @@ export function mayPerform(role: Role, operation: Operation): boolean {
 /** Operations that address one existing case (and so are subject to its object scope). */
 export function isCaseScoped(operation: Operation): boolean {
   return !(
-    ['openCase', 'listCases', 'listDeadlines', 'decodePayloads', 'encodePayloads'] as Operation[]
+    [
+      'openCase',
+      'listCases',
+      'listDeadlines',
+      'caseloadCounts',
+      'decodePayloads',
+      'encodePayloads',
+    ] as Operation[]
   ).includes(operation);
 }

@@ -136,6 +136,14 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
     .trim()
     .min(1)
     .default(() => join(projectRoot(), '.data', 'keys')),
+  /**
+   * Whether this gateway feeds the read model from the audit stream (issue 14). Every gateway does by
+   * default (they share the work as one consumer group); `false` for one that should only answer.
+   */
+  READ_MODEL_PROJECTION: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
   /** How often a gateway looks for closed cases whose person data has reached the end of retention; 0: off. */
   PERSON_RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   /**

@@ -113,7 +113,9 @@ describe('AsyncAPI document', () => {
     ]);
     expect(messagesOf('ngo')).toEqual(['IdentificationDecided', 'VictimStatusGrantedByCourt', 'CaseClosed']);
     expect(messagesOf('shelter')).toEqual([]);
-    expect(messagesOf('audit')).toHaveLength(PATHWAY_EVENT_TYPES.length + 1);
+    // The audit stream: every domain event, the reminders, and who may see each case (issue 14's read model).
+    expect(messagesOf('audit')).toHaveLength(PATHWAY_EVENT_TYPES.length + 2);
+    expect(messagesOf('audit').at(-1)).toBe('AccessChanged');
     for (const id of Object.keys(generated.channels)) {
       const audience = id === 'accessLog' ? undefined : id === 'audit' ? 'audit' : (id as AgencyId);
       if (audience === undefined) continue;
@@ -121,6 +123,7 @@ describe('AsyncAPI document', () => {
       expect(declared, id).toEqual([
         ...PATHWAY_EVENT_TYPES.filter((type) => carries(audience, type)),
         ...(remindedOn(audience) ? ['DeadlineReminder'] : []),
+        ...(audience === 'audit' ? ['AccessChanged'] : []),
       ]);
     }
   });

@@ -26,14 +26,35 @@ const queryInt = (min: number, max: number, fallback: number) =>
     .pipe(z.number().int().min(min).max(max))
     .default(fallback);
 
+/** The opaque cursor of a listing's next page (from its `Link: <…>; rel="next"` answer header). */
+const cursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,512}$/, 'must be the cursor of a `next` link, unchanged')
+  .optional();
+
+/** One value, or the same parameter repeated (`?kind=a&kind=b`); each one of `values`. */
+const oneOrMore = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z
+    .union([z.string(), z.array(z.string()).max(20)])
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .pipe(z.array(z.enum(values, { error: `must be ${what}: ${values.join(', ')}` })))
+    .optional();
+
 export const listCasesQuerySchema = z.strictObject({
   stage: z.enum(STAGES, { error: `must be one of: ${STAGES.join(', ')}` }).optional(),
   limit: queryInt(1, 200, 50),
+  cursor,
 });
 
 export const listDeadlinesQuerySchema = z.strictObject({
-  days: queryInt(1, 366, 14),
+  /** The horizon: deadlines due within this many days from now (the overdue ones included). */
+  days: queryInt(1, 3660, 14),
+  kind: oneOrMore(DEADLINE_KINDS, 'deadline kinds'),
+  stage: oneOrMore(STAGES, 'stages'),
+  /** `true`: only the deadlines already past. */
+  overdue: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
   limit: queryInt(1, 200, 50),
+  cursor,
 });
 
 /** An Idempotency-Key header: 8–128 characters of letters, digits, `.`, `_`, `:` or `-`. */
@@ -201,10 +222,24 @@ export const caseloadEntrySchema = z
   .object({
     caseRef: z.string(),
     stage: z.string().optional(),
+    openedAt: instantText.optional(),
+    policyVersion: z.string().optional(),
+    /** Who must meet the soonest running deadline, and when it is due. */
     responsibleAgency: z.string().optional(),
     nextDeadline: instantText.optional(),
   })
-  .meta({ id: 'CaseloadEntry' });
+  .meta({ id: 'CaseloadEntry', description: 'An open case in your scope (newest first).' });
+
+export const deadlineEntrySchema = z
+  .object({ caseRef: z.string(), stage: z.string(), deadline: deadlineSchema })
+  .meta({
+    id: 'DeadlineEntry',
+    description: 'A running deadline your agency must meet (soonest first), with its case and explanation.',
+  });
+
+export const caseloadCountsSchema = z
+  .object({ total: z.number().int(), stages: z.record(z.string(), z.number().int()) })
+  .meta({ id: 'CaseloadCounts', description: 'Open cases in your scope, per stage.' });
 
 export const directorySchema = z
   .object({
@@ -237,5 +272,7 @@ export const readinessSchema = z
   .object({
     status: z.enum(['ready', 'not-ready']),
     checks: z.record(z.string(), z.enum(['up', 'down'])),
+    /** The read model's projection (issue 14): audit events not read yet, and gaps seen. */
+    readModel: z.object({ lagEvents: z.number().int().optional(), gaps: z.number().int() }).optional(),
   })
   .meta({ id: 'Readiness' });

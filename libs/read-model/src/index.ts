@@ -9,3 +9,15 @@ export {
   type Projected,
 } from './projection.js';
 export { ReadModelStore } from './read-model-store.js';
+export {
+  CaseloadQueries,
+  InvalidCursorError,
+  type CaseEntry,
+  type CaseQuery,
+  type Cursor,
+  type DeadlineEntry,
+  type DeadlineQuery,
+  type Page,
+  type Scope,
+} from './caseload-queries.js';
+export { rebuildReadModel, type RebuildFigures } from './rebuild.js';

@@ -63,7 +63,8 @@ export interface AuditMessage {
  * The projection, as a pure function (issue 14): folds a case's domain events with the domain's own `evolve`
  * and derives its running deadlines with `currentDeadlines` under the case's policy — the same functions the
  * workflow runs, so the read model answers what the case view answers. Idempotent by each event's number in
- * its case: one already applied is a duplicate; one that skips a number is a gap (never applied out of order).
+ * its case: one already applied is a duplicate; one that skips a number is a gap (never applied out of order;
+ * the case is marked until the missing one arrives, as a rebuild brings it).
  * Access changes carry the whole list of grants, numbered on their own; the highest wins.
  */
 export function project(
@@ -77,8 +78,9 @@ export function project(
     const seq = Number(domain[2]);
     const applied = row?.eventSeq ?? 0;
     if (seq <= applied) return { kind: 'duplicate' };
-    if (seq !== applied + 1 || row?.gapAtSeq !== undefined)
-      return { kind: 'gap', caseRef, atSeq: applied + 1 };
+    // A later event first (an earlier one lost, or the read model emptied under a running projection): the
+    // case stays as it was until the missing one comes (a rebuild reads the topic again from its beginning).
+    if (seq !== applied + 1) return { kind: 'gap', caseRef, atSeq: applied + 1 };
     // The audit stream carries each domain event in full (with its case ref): the event itself.
     const event = pathwayEventDataSchema.parse(message.data) as unknown as PathwayEvent;
     const state = evolve(row?.state ?? initialState(), event);

@@ -94,7 +94,7 @@ async function write(client: PoolClient, projected: Projected): Promise<void> {
            (case_ref, stage, policy_version, is_child, opened_at, closed_at, event_seq, state)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (case_ref) DO UPDATE SET stage = $2, policy_version = $3, is_child = $4, opened_at = $5,
-           closed_at = $6, event_seq = $7, state = $8, updated_at = now()`,
+           closed_at = $6, event_seq = $7, state = $8, gap_at_seq = NULL, updated_at = now()`,
         [
           projected.caseRef,
           state.stage,

@@ -8,7 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["cmm_listCases"];
         put?: never;
         /**
@@ -46,8 +49,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["cmm_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cmm/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["cmm_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -402,7 +425,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["dis_listCases"];
         put?: never;
         /**
@@ -440,8 +466,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["dis_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dis/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["dis_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -668,7 +714,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["siri_listCases"];
         put?: never;
         post?: never;
@@ -685,8 +734,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["siri_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/siri/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["siri_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -760,7 +829,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["police_listCases"];
         put?: never;
         /**
@@ -798,8 +870,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["police_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/police/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["police_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -975,7 +1067,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["prosecution_listCases"];
         put?: never;
         post?: never;
@@ -992,8 +1087,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["prosecution_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/prosecution/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["prosecution_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1135,7 +1250,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["court_listCases"];
         put?: never;
         post?: never;
@@ -1152,8 +1270,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["court_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/court/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["court_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1274,7 +1412,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["iom_listCases"];
         put?: never;
         post?: never;
@@ -1291,8 +1432,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["iom_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/iom/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["iom_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1451,7 +1612,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["drc_listCases"];
         put?: never;
         post?: never;
@@ -1468,8 +1632,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["drc_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/drc/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["drc_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1526,7 +1710,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["return-agency_listCases"];
         put?: never;
         post?: never;
@@ -1543,8 +1730,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["return-agency_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/return-agency/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["return-agency_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1584,7 +1791,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["ngo_listCases"];
         put?: never;
         /**
@@ -1622,8 +1832,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["ngo_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ngo/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["ngo_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1765,7 +1995,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["shelter_listCases"];
         put?: never;
         post?: never;
@@ -1782,8 +2015,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["shelter_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shelter/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["shelter_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1911,7 +2164,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["municipality_listCases"];
         put?: never;
         post?: never;
@@ -1928,8 +2184,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["municipality_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/municipality/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["municipality_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2003,7 +2279,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["red-cross_listCases"];
         put?: never;
         /**
@@ -2041,8 +2320,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["red-cross_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/red-cross/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["red-cross_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2116,7 +2415,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["guardian_listCases"];
         put?: never;
         post?: never;
@@ -2133,8 +2435,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["guardian_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/guardian/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["guardian_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2225,7 +2547,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases in your scope, optionally in one stage */
+        /**
+         * Open cases in your scope, newest first, optionally in one stage (paged)
+         * @description From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).
+         */
         get: operations["auditor_listCases"];
         put?: never;
         post?: never;
@@ -2242,8 +2567,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days` */
+        /**
+         * My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)
+         * @description Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.
+         */
         get: operations["auditor_listDeadlines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auditor/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseload: open cases in your scope per stage, and in all */
+        get: operations["auditor_caseloadCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2618,12 +2963,29 @@ export interface components {
             status: "accepted";
             detail: string;
         };
+        /** @description An open case in your scope (newest first). */
         CaseloadEntry: {
             caseRef: string;
             stage?: string;
+            /** Format: date-time */
+            openedAt?: string;
+            policyVersion?: string;
             responsibleAgency?: string;
             /** Format: date-time */
             nextDeadline?: string;
+        };
+        /** @description A running deadline your agency must meet (soonest first), with its case and explanation. */
+        DeadlineEntry: {
+            caseRef: string;
+            stage: string;
+            deadline: components["schemas"]["Deadline"];
+        };
+        /** @description Open cases in your scope, per stage. */
+        CaseloadCounts: {
+            total: number;
+            stages: {
+                [key: string]: number;
+            };
         };
         Directory: {
             policyVersion: string;
@@ -2652,6 +3014,10 @@ export interface components {
             status: "ready" | "not-ready";
             checks: {
                 [key: string]: "up" | "down";
+            };
+            readModel?: {
+                lagEvents?: number;
+                gaps: number;
             };
         };
         /** @description A Temporal payload in protobuf JSON (values in base64). */
@@ -2928,6 +3294,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -2938,9 +3305,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3036,7 +3405,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -3047,16 +3420,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -3843,6 +4244,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -3853,9 +4255,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3951,7 +4355,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -3962,16 +4370,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    dis_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -4490,6 +4926,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -4500,9 +4937,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4519,7 +4958,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -4530,16 +4973,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    siri_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -4703,6 +5174,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -4713,9 +5185,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4811,7 +5285,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -4822,16 +5300,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    police_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -5236,6 +5742,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -5246,9 +5753,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5265,7 +5774,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -5276,16 +5789,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    prosecution_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -5606,6 +6147,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -5616,9 +6158,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5635,7 +6179,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -5646,16 +6194,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    court_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -5896,6 +6472,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -5906,9 +6483,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5925,7 +6504,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -5936,16 +6519,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    iom_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -6308,6 +6919,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -6318,9 +6930,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6337,7 +6951,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -6348,16 +6966,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    drc_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -6468,6 +7114,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -6478,9 +7125,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6497,7 +7146,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -6508,16 +7161,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_caseloadCounts": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -6597,6 +7278,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -6607,9 +7289,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6705,7 +7389,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -6716,16 +7404,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -7043,6 +7759,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -7053,9 +7770,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7072,7 +7791,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -7083,16 +7806,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    shelter_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -7368,6 +8119,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -7378,9 +8130,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7397,7 +8151,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -7408,16 +8166,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    municipality_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -7581,6 +8367,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -7591,9 +8378,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7689,7 +8478,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -7700,16 +8493,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "red-cross_caseloadCounts": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -7862,6 +8683,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -7872,9 +8694,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7891,7 +8715,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -7902,16 +8730,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    guardian_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];
@@ -8103,6 +8959,7 @@ export interface operations {
             query?: {
                 stage?: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -8113,9 +8970,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per open case, newest first (no personal data). */
             200: {
                 headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8132,7 +8991,11 @@ export interface operations {
         parameters: {
             query?: {
                 days?: number;
+                kind?: ("guardian-appointment" | "reflection-period-end" | "restitution-period-end" | "extension-decision" | "permit-expiry" | "permit-renewal-decision" | "check-in" | "monitoring-end" | "departure-follow-up" | "return-follow-up")[];
+                stage?: ("referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed")[];
+                overdue?: "true" | "false";
                 limit?: number;
+                cursor?: string;
             };
             header?: {
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
@@ -8143,16 +9006,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One row per case, from the search attributes (no personal data). */
+            /** @description One row per running deadline, soonest first (no personal data). */
+            200: {
+                headers: {
+                    /** @description The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineEntry"][];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    auditor_caseloadCounts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open cases per stage. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseloadEntry"][];
+                    "application/json": components["schemas"]["CaseloadCounts"];
                 };
             };
-            400: components["responses"]["Status400"];
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             503: components["responses"]["Status503"];

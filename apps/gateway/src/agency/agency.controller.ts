@@ -22,6 +22,7 @@ import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { CaseGatewayService, type CaseAnswer } from './case-gateway.service.js';
 import { PersonService } from './person.service.js';
 import { CodecService } from '../codec/codec.service.js';
+import { CaseloadService, type Listing } from '../read-model/caseload.service.js';
 
 const caseRefOf = (request: AuthenticatedRequest): CaseRef =>
   parseOrThrow(caseRefSchema, request.params['caseRef']) as CaseRef;
@@ -52,6 +53,19 @@ function send(request: AuthenticatedRequest, response: Response, answer: CaseAns
 const Kind = (kind: RouteKind): MethodDecorator => SetMetadata(ROUTE_KIND, kind);
 
 /**
+ * A listing's page: the rows as the body, and the next page (same filters, its cursor) in a `Link` header
+ * (RFC 8288), absent on the last page.
+ */
+function paged<T>(request: AuthenticatedRequest, response: Response, listing: Listing<T>): readonly T[] {
+  if (listing.nextCursor !== undefined) {
+    const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+    query.set('cursor', listing.nextCursor);
+    response.setHeader('Link', `<${request.path}?${query.toString()}>; rel="next"`);
+  }
+  return listing.items;
+}
+
+/**
  * Every agency's gateway: `/<role>/…`, one route per kind of operation. Which role may do what is the
  * access matrix's (`libs/access`), applied by the guard through the route table (`http/agency-routes.ts`,
  * every role × operation with its literal path); the OpenAPI document is written from the same table
@@ -65,6 +79,7 @@ export class AgencyController {
     @Inject(CaseGatewayService) private readonly cases: CaseGatewayService,
     @Inject(PersonService) private readonly persons: PersonService,
     @Inject(CodecService) private readonly codec: CodecService,
+    @Inject(CaseloadService) private readonly caseload: CaseloadService,
   ) {}
 
   @Post('cases')
@@ -76,14 +91,26 @@ export class AgencyController {
 
   @Get('cases')
   @Kind('listCases')
-  listCases(@Req() request: AuthenticatedRequest): Promise<unknown> {
-    return this.cases.listCases(request.principal, request.query);
+  async listCases(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    return paged(request, response, await this.caseload.cases(request.principal, request.query));
   }
 
   @Get('deadlines')
   @Kind('listDeadlines')
-  listDeadlines(@Req() request: AuthenticatedRequest): Promise<unknown> {
-    return this.cases.listDeadlines(request.principal, request.query);
+  async listDeadlines(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    return paged(request, response, await this.caseload.deadlines(request.principal, request.query));
+  }
+
+  @Get('caseload')
+  @Kind('caseloadCounts')
+  caseloadCounts(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    return this.caseload.counts(request.principal);
   }
 
   @Get('cases/:caseRef')

@@ -9,7 +9,6 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import {
-  caseListQuery,
   grantBodySchema,
   initialGrants,
   isInScope,
@@ -24,14 +23,11 @@ import {
   CaseServiceUnavailableError,
   actSchemas,
   agencyOfRole,
-  listCasesQuerySchema,
-  listDeadlinesQuerySchema,
   referralSchema,
   type AccessChangeArgs,
   type ActArgs,
   type AgencyCommandType,
   type CaseNote,
-  type CaseloadEntry,
   type CaseView,
   type PersonRecord,
   type PersonSummary,
@@ -266,31 +262,6 @@ export class CaseGatewayService {
       grant: parseOrThrow(grantBodySchema, grant),
     };
     return this.forRole(principal, await this.read(() => this.cases.changeAccess(caseRef, change, args)));
-  }
-
-  /** Open cases in the caller's scope, optionally in one stage. */
-  async listCases(principal: Principal, query: unknown): Promise<CaseloadEntry[]> {
-    const { stage, limit } = parseOrThrow(listCasesQuerySchema, query);
-    return this.read(() => this.cases.list(caseListQuery(principal, stage ? { stage } : {}), limit));
-  }
-
-  /**
-   * "My deadlines": open cases in scope whose next deadline falls within `days` and is the caller's agency's
-   * to meet (the auditor sees every agency's), soonest first.
-   */
-  async listDeadlines(principal: Principal, query: unknown): Promise<CaseloadEntry[]> {
-    const { days, limit } = parseOrThrow(listDeadlinesQuerySchema, query);
-    const agency = agencyOfRole(principal.role);
-    const entries = await this.read(() =>
-      this.cases.list(
-        caseListQuery(principal, {
-          ...(agency ? { responsibleAgency: agency } : {}),
-          nextDeadlineBefore: new Date(Date.now() + days * 86_400_000).toISOString(),
-        }),
-        limit,
-      ),
-    );
-    return entries.sort((a, b) => (a.nextDeadline ?? '').localeCompare(b.nextDeadline ?? ''));
   }
 
   /** The view a role may see, with what the domain says for people (support, next steps). */

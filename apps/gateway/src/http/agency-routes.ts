@@ -25,6 +25,8 @@ function methodAndPath(operation: Operation): { method: HttpMethod; path: string
       return { method: 'GET', path: 'cases' };
     case 'listDeadlines':
       return { method: 'GET', path: 'deadlines' };
+    case 'caseloadCounts':
+      return { method: 'GET', path: 'caseload' };
     case 'grantAccess':
       return { method: 'POST', path: 'cases/:caseRef/access-grants' };
     case 'revokeAccess':

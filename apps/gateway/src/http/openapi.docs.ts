@@ -34,10 +34,18 @@ export const OPERATION_DOCS: {
     summary:
       'The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline',
   },
-  listCases: { summary: 'Open cases in your scope, optionally in one stage' },
-  listDeadlines: {
-    summary: 'My deadlines: open cases in scope whose next deadline is your agency’s and falls within `days`',
+  listCases: {
+    summary: 'Open cases in your scope, newest first, optionally in one stage (paged)',
+    description:
+      'From the read model (the audit stream projected into PostgreSQL, usually a second or less behind an act). Pages of `limit`; the next page is the `Link: <…>; rel="next"` answer header (an opaque `cursor`).',
   },
+  listDeadlines: {
+    summary:
+      'My deadlines: every running deadline your agency must meet (a guardian: every deadline of their children’s cases), soonest first (paged)',
+    description:
+      'Every deadline, not only each case’s soonest: filter by `kind`, `stage`, the horizon `days` (due within that many days, the overdue ones included) and `overdue=true`. From the read model; pages of `limit`, the next page in the `Link: <…>; rel="next"` header. The auditor sees every agency’s.',
+  },
+  caseloadCounts: { summary: 'The caseload: open cases in your scope per stage, and in all' },
   grantAccess: {
     summary:
       'Give a role’s party access to the case: assign an NGO or shelter, link a police unit, hand over to IOM, register a guardian',

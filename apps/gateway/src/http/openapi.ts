@@ -14,6 +14,8 @@ import {
   acceptedSchema,
   actSchemas,
   caseloadEntrySchema,
+  caseloadCountsSchema,
+  deadlineEntrySchema,
   caseNoteSchema,
   caseViewSchema,
   directorySchema,
@@ -175,6 +177,11 @@ const IDEMPOTENCY_KEY = { $ref: '#/components/parameters/IdempotencyKey' };
 const CASE_REF = { $ref: '#/components/parameters/CaseRef' };
 const REPLAYED = { $ref: '#/components/headers/IdempotentReplayed' };
 const LOCATION = { $ref: '#/components/headers/Location' };
+/** The next page of a listing (RFC 8288), absent on the last page. */
+const NEXT_LINK = {
+  description: 'The next page: `<…?cursor=…>; rel="next"` (same filters); absent on the last page.',
+  schema: { type: 'string' },
+};
 
 function operationOf(route: AgencyRoute): Json {
   const { role, operation } = route;
@@ -224,10 +231,26 @@ function operationOf(route: AgencyRoute): Json {
         ],
         responses: {
           '200': {
-            description: 'One row per case, from the search attributes (no personal data).',
-            ...json({ type: 'array', items: ref('CaseloadEntry') }),
+            description:
+              operation === 'listCases'
+                ? 'One row per open case, newest first (no personal data).'
+                : 'One row per running deadline, soonest first (no personal data).',
+            headers: { Link: NEXT_LINK },
+            ...json({
+              type: 'array',
+              items: ref(operation === 'listCases' ? 'CaseloadEntry' : 'DeadlineEntry'),
+            }),
           },
           ...errors('400', ...AUTH, '503'),
+        },
+      };
+    case 'caseloadCounts':
+      return {
+        ...base,
+        parameters: [REQUEST_ID],
+        responses: {
+          '200': { description: 'Open cases per stage.', ...json(ref('CaseloadCounts')) },
+          ...errors(...AUTH, '503'),
         },
       };
     case 'grantAccess':
@@ -403,6 +426,8 @@ export function openApiDocument(): Json {
     caseViewSchema,
     acceptedSchema,
     caseloadEntrySchema,
+    deadlineEntrySchema,
+    caseloadCountsSchema,
     directorySchema,
     readinessSchema,
     personViewSchema,

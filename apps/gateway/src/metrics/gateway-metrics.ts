@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AccessLogService } from '../auth/access-log.service.js';
+import { ReadModelProjector } from '../read-model/read-model.projector.js';
 import { requestFacts } from '../http/request-facts.js';
 
 /**
@@ -16,7 +17,10 @@ export class GatewayMetrics {
   private readonly requests: Histogram<'method' | 'route' | 'status'>;
   private readonly authenticationFailures: Counter<'code'>;
 
-  constructor(@Inject(AccessLogService) accessLog: AccessLogService) {
+  constructor(
+    @Inject(AccessLogService) accessLog: AccessLogService,
+    @Inject(ReadModelProjector) projector: ReadModelProjector,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
     this.requests = new Histogram({
       name: 'gateway_http_request_duration_seconds',
@@ -39,6 +43,26 @@ export class GatewayMetrics {
         // The database out of reach: keep the last value (readiness reports the database itself).
         const backlog = await accessLog.backlog().catch(() => undefined);
         if (backlog !== undefined) this.set(backlog);
+      },
+    });
+    // The read model (issue 14): how long an event takes from the broker to the caseload listings, and how
+    // many the projection has still to read.
+    const lag = new Histogram({
+      name: 'gateway_read_model_lag_seconds',
+      help: 'From an audit event reaching the broker to its projection into the read model',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+    projector.observeDelays((seconds) => {
+      lag.observe(seconds);
+    });
+    new Gauge({
+      name: 'gateway_read_model_lag_events',
+      help: 'Audit events the read model projection has not read yet (all partitions)',
+      registers: [this.registry],
+      async collect() {
+        const { lagEvents } = await projector.progress();
+        if (lagEvents !== undefined) this.set(lagEvents);
       },
     });
   }
