@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { ApplicationFailure } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import {
   ACCESS_CHANGED_TYPE,
@@ -14,6 +15,8 @@ import { DAY, withCase } from '../test/support/pathway-harness.js';
 import { instant } from '../libs/domain/src/index.js';
 import { getCase, grantAccessUpdate, revokeAccessUpdate } from './victim-pathway.workflow.js';
 
+const { temporal } = proto;
+const WORKFLOW_TASK_COMPLETED = temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
 const HISTORIES = fileURLToPath(new URL('../test/replay/histories/', import.meta.url));
 const ADULT_WITHOUT_STAY = {
   by: 'police',
@@ -72,8 +75,9 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
         if (process.env['RECORD_HISTORIES'] === '1') {
           await mkdir(HISTORIES, { recursive: true });
           await writeFile(
-            // Since access changes are announced (issue 14); the history before that stays committed beside it.
-            `${HISTORIES}victim-pathway.access-grants.announced.json`,
+            // Access changes announced and an act's events in one activity (issue 14); the histories from
+            // before each stay committed beside it.
+            `${HISTORIES}victim-pathway.access-grants.batched.json`,
             historyToJSON(await run.handle.fetchHistory()),
           );
         }
@@ -136,11 +140,11 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
         expect(decided.stage).toBe('reflection-period');
         await run.skipTo(instant((await run.now()) + DAY));
         const view = await run.handle.query(getCase);
-        expect(view.undeliverable).toEqual([
-          expect.objectContaining({
-            key: 'e00002-InterviewRecorded',
-            type: 'dk.pathway.interview-recorded.v1',
-          }),
+        // The act's events go out in one call (issue 14): a publish refused for good sets aside the act's
+        // events — here the interview and the stage change it caused — and nothing of the acts after it.
+        expect(view.undeliverable?.map((e) => e.key)).toEqual([
+          'e00002-InterviewRecorded',
+          'e00003-StageChanged',
         ]);
         const published = run.events().map((e) => e.type);
         expect(published).toContain('dk.pathway.period-started.v1');
@@ -150,5 +154,25 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
       },
       { publisher },
     );
+  });
+
+  it('one publish per act: a case through identification costs one activity per act', async () => {
+    await withCase('batches', ADULT_WITHOUT_STAY, async (run) => {
+      await run.act('recordInterview', { by: 'cmm' });
+      await run.act('submitForIdentification', { by: 'cmm' });
+      await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
+      await expect.poll(() => run.events().some((e) => e.type === 'dk.pathway.period-started.v1')).toBe(true);
+      const events = (await run.handle.fetchHistory()).events ?? [];
+      const count = (type: number) => events.filter((e) => e.eventType === type).length;
+      const activities = events
+        .filter((e) => e.activityTaskScheduledEventAttributes)
+        .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+      // The referral (the case referred and who may see it), the interview, the submission, the decision.
+      expect(activities).toEqual(Array(4).fill('publishAgencyEvents'));
+      process.stdout.write(
+        `[batches] through identification: ${activities.length} activities, ${count(WORKFLOW_TASK_COMPLETED)} workflow tasks, ${events.length} history events, ${run.events().length} events published\n`,
+      );
+      await run.handle.terminate('test done');
+    });
   });
 });

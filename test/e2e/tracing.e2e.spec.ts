@@ -92,8 +92,8 @@ describe('traces: one trace from an agency’s HTTP act to the CloudEvent its co
     const names = chain.map((span) => span.name);
     expect(names).toEqual([
       expect.stringMatching(/^send .*pathway\.audit\.v1/),
-      'RunActivity:publishAgencyEvent',
-      'StartActivity:publishAgencyEvent',
+      'RunActivity:publishAgencyEvents',
+      'StartActivity:publishAgencyEvents',
       expect.stringMatching(/^HandleUpdate:/),
       expect.stringMatching(/^StartWorkflowUpdate:/),
       'POST /cmm/cases/:caseRef/submit-for-identification',

@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import { ActivityFailure, log, metricMeter, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, log, metricMeter, patched, proxyActivities } from '@temporalio/workflow';
 import {
   NON_RETRYABLE_ERRORS,
   contextOfTraceparent,
@@ -8,7 +8,12 @@ import {
   type UndeliverableEvent,
 } from '../../libs/contracts/src/index.js';
 
-const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
+/** The patch that publishes an act's events in one activity (issue 14). */
+export const PUBLISH_BATCHES = 'publish-batches';
+/** At most this many events per activity (a queue that grew during an outage goes out in several). */
+const BATCH_MAX = 50;
+
+const { publishAgencyEvent, publishAgencyEvents } = proxyActivities<PathwayActivities>({
   startToCloseTimeout: '30 seconds',
   // The activity heartbeats while it waits on the broker: a worker killed mid-publish is noticed in 10 s.
   heartbeatTimeout: '10 seconds',
@@ -20,7 +25,7 @@ const { publishAgencyEvent } = proxyActivities<PathwayActivities>({
 });
 
 /**
- * The case's events on their way out, in order, through `publishAgencyEvent`. An act arriving while the
+ * The case's events on their way out, in order, through `publishAgencyEvents` (an act's events in one call; runs recorded before, one `publishAgencyEvent` per event). An act arriving while the
  * outbox flushes appends to the same queue. Broker trouble is retried by the activity for as long as it
  * lasts. An event the activity refuses for good (it breaks its contract: a bug, not an outage) is set aside
  * and named in the case view, and the case goes on: one bad event must not stop a person's deadlines.
@@ -59,6 +64,13 @@ export class Outbox {
 
   async flush(at: () => string): Promise<void> {
     while (this.queue.length > 0) {
+      // Since issue 14 an act's events go out in one activity.
+      if (patched(PUBLISH_BATCHES)) {
+        await this.publishBatch(at);
+        continue;
+      }
+      // Runs recorded before: one activity per event, exactly as they ran (the same awaits, so the same
+      // order of commands against the Updates of the same task on replay).
       const entry = this.queue[0];
       if (entry === undefined) break;
       const { traceparent, ...request } = entry;
@@ -66,18 +78,42 @@ export class Outbox {
         await context.with(contextOfTraceparent(traceparent), () => publishAgencyEvent(request));
       } catch (error) {
         if (!(error instanceof ActivityFailure)) throw error;
-        this.setAside.push({ key: request.key, type: request.type, at: at() });
-        // Not recorded while replaying: one count per event set aside (alert on any).
-        metricMeter
-          .createCounter('pathway_events_set_aside', undefined, 'Events whose publication failed for good')
-          .add(1, { type: request.type });
-        log.error('event set aside: its publication failed for good', {
-          key: request.key,
-          type: request.type,
-        });
+        this.setAsideEvent(request, at);
       }
       this.queue.shift();
     }
+  }
+
+  /**
+   * The events at the head of the queue that share one trace (one act's, or one timer's), at most
+   * `BATCH_MAX`, in one `publishAgencyEvents`: every copy to every topic in one send, in order.
+   */
+  private async publishBatch(at: () => string): Promise<void> {
+    const traceparent = this.queue[0]?.traceparent;
+    let size = 1;
+    while (size < this.queue.length && size < BATCH_MAX && this.queue[size]?.traceparent === traceparent) {
+      size += 1;
+    }
+    const batch = this.queue.slice(0, size).map(({ traceparent: _traceparent, ...request }) => request);
+    try {
+      const { refused } = await context.with(contextOfTraceparent(traceparent), () =>
+        publishAgencyEvents(batch),
+      );
+      for (const event of refused) this.setAsideEvent(event, at);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      for (const event of batch) this.setAsideEvent(event, at);
+    }
+    this.queue.splice(0, size);
+  }
+
+  private setAsideEvent(event: { readonly key: string; readonly type: string }, at: () => string): void {
+    this.setAside.push({ key: event.key, type: event.type, at: at() });
+    // Not recorded while replaying: one count per event set aside (alert on any).
+    metricMeter
+      .createCounter('pathway_events_set_aside', undefined, 'Events whose publication failed for good')
+      .add(1, { type: event.type });
+    log.error('event set aside: its publication failed for good', { key: event.key, type: event.type });
   }
 
   /** What continues into the next run. */

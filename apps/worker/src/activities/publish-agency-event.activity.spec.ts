@@ -132,3 +132,71 @@ describe('publishAgencyEvent', () => {
     expect(publisher.deliveries).toHaveLength(0);
   });
 });
+
+describe('publishAgencyEvents (issue 14: one act, one call)', () => {
+  const interview = arrived({
+    caseRef,
+    key: 'e00002-InterviewRecorded',
+    type: 'dk.pathway.interview-recorded.v1',
+    time: at,
+    data: { caseRef, type: 'InterviewRecorded', at, by: 'cmm' },
+    recipients: ['cmm'],
+  });
+  const decided = arrived({
+    caseRef,
+    key: 'e00003-IdentificationDecided',
+    type: 'dk.pathway.identification-decided.v1',
+    time: at,
+    data: { caseRef, type: 'IdentificationDecided', at, by: 'dis', outcome: 'identified' },
+    recipients: ['cmm', 'police'],
+  });
+
+  it('sends every copy of every event in one publish, in order, with the same ids as one by one', async () => {
+    let sends = 0;
+    const publisher = new RecordingPublisher();
+    const counting = {
+      publish: (deliveries: Parameters<RecordingPublisher['publish']>[0]) => {
+        sends += 1;
+        return publisher.publish(deliveries);
+      },
+      close: () => publisher.close(),
+    };
+    expect(await createActivities({ publisher: counting }).publishAgencyEvents([interview, decided])).toEqual(
+      {
+        refused: [],
+      },
+    );
+    expect(sends).toBe(1);
+    expect(publisher.deliveries.map((d) => `${d.topic} ${d.event.id}`)).toEqual([
+      `pathway.cmm.v1 ${caseRef}/e00002-InterviewRecorded`,
+      `pathway.audit.v1 ${caseRef}/e00002-InterviewRecorded`,
+      `pathway.cmm.v1 ${caseRef}/e00003-IdentificationDecided`,
+      `pathway.police.v1 ${caseRef}/e00003-IdentificationDecided`,
+      `pathway.audit.v1 ${caseRef}/e00003-IdentificationDecided`,
+    ]);
+  });
+
+  it('names an event that breaks its contract (never its values) and sends the others', async () => {
+    const publisher = new RecordingPublisher();
+    const broken = arrived({
+      caseRef,
+      key: 'e00004-InterviewRecorded',
+      type: 'dk.pathway.interview-recorded.v1',
+      time: at,
+      data: { caseRef, type: 'InterviewRecorded', at, by: 'ngo', interviewee: 'Jane Doe' },
+      recipients: ['cmm'],
+    });
+    const answer = await createActivities({ publisher }).publishAgencyEvents([interview, broken, decided]);
+    expect(answer.refused).toEqual([
+      {
+        key: 'e00004-InterviewRecorded',
+        type: 'dk.pathway.interview-recorded.v1',
+        reason: expect.stringMatching(/interviewee/),
+      },
+    ]);
+    expect(JSON.stringify(answer)).not.toMatch(/Jane/);
+    expect(new Set(publisher.deliveries.map((d) => d.event.id))).toEqual(
+      new Set([`${caseRef}/e00002-InterviewRecorded`, `${caseRef}/e00003-IdentificationDecided`]),
+    );
+  });
+});

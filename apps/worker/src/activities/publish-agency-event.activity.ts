@@ -7,6 +7,7 @@ import {
   type CloudEvent,
   type EventAudience,
   type PathwayActivities,
+  type PublishedBatch,
 } from '../../../../libs/contracts/src/index.js';
 import type { EventPublisher } from '../../../../libs/messaging/src/index.js';
 
@@ -53,16 +54,22 @@ export function createActivities(deps: ActivityDeps): PathwayActivities {
     undefined,
     'Publish attempts that failed (retried while the broker is away; `invalid` ones are set aside)',
   );
+  const publish = async (deliveries: readonly Delivery[]): Promise<void> => {
+    const started = performance.now();
+    try {
+      await beating(deps.heartbeat, deps.publisher.publish(deliveries));
+    } catch (error) {
+      failures?.add(1, { reason: 'broker' });
+      latency?.record((performance.now() - started) / 1000, { outcome: 'failed' });
+      throw error;
+    }
+    latency?.record((performance.now() - started) / 1000, { outcome: 'published' });
+  };
   return {
     async publishAgencyEvent(request: AgencyEventRequest): Promise<void> {
-      const audiences: EventAudience[] = [...new Set(request.recipients), 'audit'];
-      let deliveries: Array<{ topic: string; event: CloudEvent }>;
+      let deliveries: Delivery[];
       try {
-        // Each topic gets the event minimised for its readers, under the same deterministic id.
-        deliveries = audiences.map((audience) => ({
-          topic: audience === 'audit' ? AUDIT_TOPIC : agencyTopic(audience),
-          event: toCloudEventFor(request, audience),
-        }));
+        deliveries = deliveriesOf(request);
       } catch (error) {
         failures?.add(1, { reason: 'invalid' });
         throw ApplicationFailure.nonRetryable(
@@ -70,17 +77,36 @@ export function createActivities(deps: ActivityDeps): PathwayActivities {
           'InvalidEventError',
         );
       }
-      const started = performance.now();
-      try {
-        await beating(deps.heartbeat, deps.publisher.publish(deliveries));
-      } catch (error) {
-        failures?.add(1, { reason: 'broker' });
-        latency?.record((performance.now() - started) / 1000, { outcome: 'failed' });
-        throw error;
+      await publish(deliveries);
+    },
+
+    async publishAgencyEvents(requests: readonly AgencyEventRequest[]): Promise<PublishedBatch> {
+      const deliveries: Delivery[] = [];
+      const refused: Array<{ key: string; type: string; reason: string }> = [];
+      for (const request of requests) {
+        try {
+          deliveries.push(...deliveriesOf(request));
+        } catch (error) {
+          failures?.add(1, { reason: 'invalid' });
+          refused.push({ key: request.key, type: request.type, reason: describeIssues(error) });
+        }
       }
-      latency?.record((performance.now() - started) / 1000, { outcome: 'published' });
+      // One send for the act's events, every copy, in order (one case's events share a partition per topic).
+      if (deliveries.length > 0) await publish(deliveries);
+      return { refused };
     },
   };
+}
+
+type Delivery = { readonly topic: string; readonly event: CloudEvent };
+
+/** Each topic gets the event minimised for its readers, under the same deterministic id (throws if invalid). */
+function deliveriesOf(request: AgencyEventRequest): Delivery[] {
+  const audiences: EventAudience[] = [...new Set(request.recipients), 'audit'];
+  return audiences.map((audience) => ({
+    topic: audience === 'audit' ? AUDIT_TOPIC : agencyTopic(audience),
+    event: toCloudEventFor(request, audience),
+  }));
 }
 
 /** Names the failing fields without echoing their values (they could hold personal data). */
