@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Consumer, Producer } from 'kafkajs';
+import { inject, it } from 'vitest';
+import { AUDIT_TOPIC } from '../libs/contracts/src/index.js';
+import { createKafka, ensureTopics } from '../libs/messaging/src/index.js';
+import { startGateway } from '../test/support/gateway-harness.js';
+import { rawAct, rawFloorWorkflow, type RawActivities } from './raw-floor.workflows.js';
+
+/**
+ * Issue 14's benchmark, first figures: the project against the raw floor of its own stack, on the same
+ * servers in one run, interleaved request by request. Prints each figure beside its target and the ratio;
+ * asserts nothing.
+ *   - an act over HTTP until its CloudEvent reaches a consumer, vs a raw Update whose handler awaits one
+ *     activity producing one message with kafkajs (acks=all) read by a consumer;
+ *   - opening a case over HTTP vs a raw `workflow.start`.
+ */
+const N = Number(process.env['BENCH_REQUESTS'] ?? 150);
+const RAW_TOPIC = 'bench.raw-floor.v1';
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Resolves when a message with `id` (key) has been read; messages read are remembered by id. */
+class Arrivals {
+  private readonly seen = new Map<string, number>();
+  private readonly waiting = new Map<string, (at: number) => void>();
+
+  record(id: string): void {
+    const at = performance.now();
+    const resolve = this.waiting.get(id);
+    if (resolve) {
+      this.waiting.delete(id);
+      resolve(at);
+    } else this.seen.set(id, at);
+  }
+
+  arrival(id: string): Promise<number> {
+    const at = this.seen.get(id);
+    if (at !== undefined) return Promise.resolve(at);
+    return new Promise((resolve) => this.waiting.set(id, resolve));
+  }
+}
+
+async function reader(
+  consumer: Consumer,
+  topic: string,
+  arrivals: Arrivals,
+  idOf: (value: string) => string | undefined,
+) {
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: false });
+  let joined!: () => void;
+  const ready = new Promise<void>((resolve) => (joined = resolve));
+  consumer.on(consumer.events.GROUP_JOIN, () => joined());
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      const id = idOf(message.value?.toString() ?? '');
+      if (id !== undefined) arrivals.record(id);
+      return Promise.resolve();
+    },
+  });
+  await ready;
+}
+
+it('act and open latency against the raw floor', { timeout: 1_800_000 }, async () => {
+  const kafka = createKafka(
+    { brokers: inject('kafkaBrokers').split(','), clientId: 'bench-floor' },
+    { silent: true },
+  );
+  await ensureTopics(kafka, [RAW_TOPIC], { partitions: 3 });
+  const producer: Producer = kafka.producer();
+  await producer.connect();
+  const taskQueue = `bench-raw-${Date.now()}`;
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const activities: RawActivities = {
+    produce: async (id) => {
+      await producer.send({ topic: RAW_TOPIC, acks: -1, messages: [{ key: id, value: id }] });
+    },
+  };
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowsPath: fileURLToPath(new URL('./raw-floor.workflows.ts', import.meta.url)),
+    activities,
+  });
+  const running = worker.run();
+  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+  const system = await startGateway({
+    temporalAddress: inject('temporalAddress'),
+    kafkaBrokers: inject('kafkaBrokers'),
+    taskQueue: `bench-project-${Date.now()}`,
+  });
+  const rawArrivals = new Arrivals();
+  const projectArrivals = new Arrivals();
+  const rawConsumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}` });
+  const auditConsumer = kafka.consumer({ groupId: `bench-audit-${randomUUID()}` });
+  try {
+    await reader(rawConsumer, RAW_TOPIC, rawArrivals, (value) => value);
+    await reader(auditConsumer, AUDIT_TOPIC, projectArrivals, (value) => {
+      try {
+        return (JSON.parse(value) as { id?: string }).id;
+      } catch {
+        return undefined;
+      }
+    });
+    const cmm = await system.token('cmm', 'cmm');
+    const { caseRef } = await system.open(cmm, 'cmm', { facts: { hasLegalStay: false, age: 'adult' } });
+    const raw = await client.workflow.start(rawFloorWorkflow, {
+      taskQueue,
+      workflowId: `raw-${randomUUID()}`,
+    });
+
+    // Each recordInterview is one event, numbered next in the case: its CloudEvents id is known in advance.
+    let seq = (
+      await system.call<{ timeline: { seq: number }[] }>('GET', `/cmm/cases/${caseRef}`, { token: cmm })
+    ).body.timeline.length;
+    const projectAct = async (): Promise<number> => {
+      const started = performance.now();
+      const answer = await system.act(cmm, 'cmm', caseRef, 'recordInterview');
+      if (answer.status !== 200) throw new Error(`act answered ${answer.status}`);
+      const timeline = (answer.body as { timeline: { seq: number; type: string }[] }).timeline;
+      const mine = timeline.filter((e) => e.seq > seq);
+      seq = timeline.at(-1)?.seq ?? seq;
+      const last = mine.at(-1);
+      if (last === undefined) throw new Error('the act made no event');
+      const id = `${caseRef}/e${String(last.seq).padStart(5, '0')}-${last.type}`;
+      return (await projectArrivals.arrival(id)) - started;
+    };
+    const rawActOnce = async (): Promise<number> => {
+      const id = randomUUID();
+      const started = performance.now();
+      await raw.executeUpdate(rawAct, { args: [id] });
+      return (await rawArrivals.arrival(id)) - started;
+    };
+    const projectOpen = async (): Promise<number> => {
+      const started = performance.now();
+      await system.open(cmm, 'cmm', { facts: { hasLegalStay: false, age: 'adult' } });
+      return performance.now() - started;
+    };
+    const rawStart = async (): Promise<number> => {
+      const started = performance.now();
+      const handle = await client.workflow.start(rawFloorWorkflow, {
+        taskQueue,
+        workflowId: `raw-${randomUUID()}`,
+      });
+      const elapsed = performance.now() - started;
+      await handle.terminate('bench').catch(() => undefined);
+      return elapsed;
+    };
+
+    const interleaved = async (a: () => Promise<number>, b: () => Promise<number>) => {
+      for (let i = 0; i < 15; i += 1) {
+        await a();
+        await b();
+      }
+      const times: [number[], number[]] = [[], []];
+      for (let i = 0; i < N; i += 1) {
+        if (i % 2 === 0) {
+          times[0].push(await a());
+          times[1].push(await b());
+        } else {
+          times[1].push(await b());
+          times[0].push(await a());
+        }
+      }
+      return times.map((t) => [...t].sort((x, y) => x - y)) as [number[], number[]];
+    };
+    const f = (ms: number) => ms.toFixed(1).padStart(7);
+    const line = (label: string, project: number[], floor: number[], target: number) => {
+      const ratio = percentile(project, 50) / percentile(floor, 50);
+      return [
+        `  ${label}`,
+        `    project  p50 ${f(percentile(project, 50))} ms  p99 ${f(percentile(project, 99))} ms`,
+        `    raw      p50 ${f(percentile(floor, 50))} ms  p99 ${f(percentile(floor, 99))} ms`,
+        `    ratio at p50 ×${ratio.toFixed(2)}   target ≤ ×${target.toFixed(1)}   ${ratio <= target ? 'met' : 'NOT met'}`,
+      ].join('\n');
+    };
+    const [actProject, actRaw] = await interleaved(projectAct, rawActOnce);
+    const [openProject, openRaw] = await interleaved(projectOpen, rawStart);
+    process.stdout.write(
+      [
+        '',
+        `the project against the raw floor, ${N} each, sequential, interleaved (gateway + worker in this process; real Temporal dev server and Kafka)`,
+        line(
+          'act over HTTP → its CloudEvent at a consumer, vs a raw Update + activity + kafkajs (acks=all) → consumer',
+          actProject,
+          actRaw,
+          1.5,
+        ),
+        line('open a case over HTTP, vs a raw workflow.start', openProject, openRaw, 1.5),
+        '',
+      ].join('\n'),
+    );
+    await raw.terminate('bench').catch(() => undefined);
+  } finally {
+    await rawConsumer.disconnect().catch(() => undefined);
+    await auditConsumer.disconnect().catch(() => undefined);
+    await system.close();
+    worker.shutdown();
+    await running;
+    await producer.disconnect();
+    await client.connection.close();
+    await connection.close();
+  }
+});
