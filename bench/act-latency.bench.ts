@@ -55,7 +55,9 @@ async function reader(
   await consumer.subscribe({ topics: [topic], fromBeginning: false });
   let joined!: () => void;
   const ready = new Promise<void>((resolve) => (joined = resolve));
-  consumer.on(consumer.events.GROUP_JOIN, () => joined());
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined();
+  });
   await consumer.run({
     eachMessage: ({ message }) => {
       const id = idOf(message.value?.toString() ?? '');
