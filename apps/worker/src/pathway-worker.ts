@@ -57,6 +57,8 @@ export interface PathwayWorkerOptions {
   readonly publisher: EventPublisher;
   /** Seals every payload the worker sends to Temporal and opens what it reads (ADR 0015). */
   readonly payloadCodec?: PayloadCodec | undefined;
+  /** Cases kept in memory between their tasks (default: the SDK's, from the machine's memory). */
+  readonly maxCachedWorkflows?: number | undefined;
   /** A prebuilt bundle (production); without it the workflows are bundled from source at start. */
   readonly workflowBundlePath?: string | undefined;
 }
@@ -82,6 +84,7 @@ export async function createPathwayWorker(options: PathwayWorkerOptions): Promis
       // Bundled from source (tests): the workflow interceptors go in here; a prebuilt bundle has them.
       ...(options.workflowBundlePath ? {} : { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] }),
     },
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     // On SIGTERM a publish in flight gets this long to finish before it is cancelled (and retried elsewhere).
     shutdownGraceTime: '10 seconds',
     activities: createActivities({

@@ -65,6 +65,7 @@ export class PathwayWorkerRunner implements OnApplicationShutdown {
           ? undefined
           : new AesGcmPayloadCodec(await PayloadKeyring.open(this.config.PAYLOAD_KEYRING_DIR)),
       workflowBundlePath: this.config.WORKER_BUNDLE_PATH,
+      maxCachedWorkflows: this.config.WORKER_MAX_CACHED_WORKFLOWS,
     });
     this.logger.log(`polling task queue ${this.config.TEMPORAL_TASK_QUEUE}`);
     this.running = this.worker.run();
