@@ -27,6 +27,11 @@ export function createPool(
   });
   // An idle client losing its connection (the server restarting) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor one that is checked out (a transaction in progress, a lock held): its query fails, and the pool
+  // drops it on release (it is no longer queryable). Seen when the read model's projection was mid-apply.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 

@@ -1,4 +1,5 @@
 import {
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
   type Client,
@@ -18,6 +19,7 @@ import {
   grantAccessUpdate,
   grantKey,
   idempotencyRecordQuery,
+  openedViewUpdate,
   revokeAccessUpdate,
   type AccessChangeArgs,
   type ActArgs,
@@ -49,22 +51,24 @@ export class TemporalPathwayCases implements PathwayCases {
     private readonly options: TemporalPathwayCasesOptions,
   ) {}
 
-  async open(input: VictimPathwayInput): Promise<'opened' | 'exists'> {
+  async open(input: VictimPathwayInput): Promise<{ readonly opened: CaseView } | 'exists'> {
+    // Update-with-start: the start and the first view in one round trip (no query after the first task).
+    const startWorkflowOperation = new WithStartWorkflowOperation(WorkflowTypes.victimPathway, {
+      workflowId: input.caseRef,
+      taskQueue: this.options.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...caseStartMetadata(input),
+      typedSearchAttributes: [
+        { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
+      ],
+    });
     try {
-      await this.withDeadline(() =>
-        this.client.workflow.start(WorkflowTypes.victimPathway, {
-          workflowId: input.caseRef,
-          taskQueue: this.options.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          ...caseStartMetadata(input),
-          typedSearchAttributes: [
-            { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
-          ],
-        }),
+      const opened = await this.withDeadline(() =>
+        this.client.workflow.executeUpdateWithStart(openedViewUpdate, { startWorkflowOperation }),
       );
-      return 'opened';
+      return { opened };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return 'exists';
       throw this.translate(error);
