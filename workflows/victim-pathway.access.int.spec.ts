@@ -155,10 +155,16 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
 
   it('one publish per act: a case through identification costs one activity per act', async () => {
     await withCase('batches', ADULT_WITHOUT_STAY, async (run) => {
+      // Each act's events published before the next act (else two acts' queued events may share a call).
+      const published = (type: string) =>
+        expect.poll(() => run.events().some((e) => e.type === type)).toBe(true);
+      await published('dk.pathway.case-referred.v1');
       await run.act('recordInterview', { by: 'cmm' });
+      await published('dk.pathway.interview-recorded.v1');
       await run.act('submitForIdentification', { by: 'cmm' });
+      await published('dk.pathway.identification-requested.v1');
       await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
-      await expect.poll(() => run.events().some((e) => e.type === 'dk.pathway.period-started.v1')).toBe(true);
+      await published('dk.pathway.period-started.v1');
       const events = (await run.handle.fetchHistory()).events ?? [];
       const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
       const activities = events

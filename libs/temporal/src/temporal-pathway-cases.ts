@@ -1,5 +1,4 @@
 import {
-  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
   type Client,
@@ -19,7 +18,6 @@ import {
   grantAccessUpdate,
   grantKey,
   idempotencyRecordQuery,
-  openedViewUpdate,
   revokeAccessUpdate,
   type AccessChangeArgs,
   type ActArgs,
@@ -51,24 +49,22 @@ export class TemporalPathwayCases implements PathwayCases {
     private readonly options: TemporalPathwayCasesOptions,
   ) {}
 
-  async open(input: VictimPathwayInput): Promise<{ readonly opened: CaseView } | 'exists'> {
-    // Update-with-start: the start and the first view in one round trip (no query after the first task).
-    const startWorkflowOperation = new WithStartWorkflowOperation(WorkflowTypes.victimPathway, {
-      workflowId: input.caseRef,
-      taskQueue: this.options.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      ...caseStartMetadata(input),
-      typedSearchAttributes: [
-        { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
-      ],
-    });
+  async open(input: VictimPathwayInput): Promise<'opened' | 'exists'> {
     try {
-      const opened = await this.withDeadline(() =>
-        this.client.workflow.executeUpdateWithStart(openedViewUpdate, { startWorkflowOperation }),
+      await this.withDeadline(() =>
+        this.client.workflow.start(WorkflowTypes.victimPathway, {
+          workflowId: input.caseRef,
+          taskQueue: this.options.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...caseStartMetadata(input),
+          typedSearchAttributes: [
+            { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
+          ],
+        }),
       );
-      return { opened };
+      return 'opened';
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return 'exists';
       throw this.translate(error);

@@ -158,7 +158,7 @@ export class CaseGatewayService {
       at,
     }));
     const input: VictimPathwayInput = { caseRef, referral, access, ...(idempotency ? { idempotency } : {}) };
-    let opened: { readonly opened: CaseView } | 'exists';
+    let opened: 'opened' | 'exists';
     try {
       opened = await this.cases.open(input);
     } catch (error) {
@@ -179,7 +179,18 @@ export class CaseGatewayService {
       const view = await this.read(() => this.cases.view(caseRef));
       return { status: 201, caseRef, view: this.forRole(principal, view), replayed: true };
     }
-    return { status: 201, caseRef, view: this.forRole(principal, opened.opened), replayed: false };
+    try {
+      return {
+        status: 201,
+        caseRef,
+        view: this.forRole(principal, await this.cases.view(caseRef)),
+        replayed: false,
+      };
+    } catch (error) {
+      // Started, but no worker answered in time: the case exists; say so, so that no retry opens another.
+      if (error instanceof CaseServiceUnavailableError) return { status: 202, caseRef, replayed: false };
+      throw this.http(error);
+    }
   }
 
   async view(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
