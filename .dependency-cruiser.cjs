@@ -21,10 +21,11 @@ module.exports = {
       from: { path: '^(apps/[^/]+|libs/[^/]+|workflows|scripts|test|bench)/' },
       to: {
         path: '^libs/[^/]+/src/',
-        // Second entry points: the domain's test fixtures, and the AsyncAPI builder (kept out of the
-        // workflow bundle, which loads the contracts' index).
+        // Second entry points: the domain's test fixtures, the AsyncAPI builder, and the contracts the
+        // workflow sandbox needs (its own entry, so the gateway's schemas stay out of the sandbox).
         pathNot: [
           '^libs/[^/]+/src/index\\.ts$',
+          '^libs/contracts/src/workflow\\.ts$',
           '^$1/',
           '^libs/[^/]+/src/testing/',
           '^libs/contracts/src/asyncapi\\.ts$',

@@ -22,7 +22,7 @@ import {
   type AgencyCommandType,
   type CaseView,
   type VictimPathwayInput,
-} from '../libs/contracts/src/index.js';
+} from '../libs/contracts/src/workflow.js';
 import { isActor, isAgencyId, toEpochMs, type PathwayCommand } from '../libs/domain/src/index.js';
 import { IdempotencyKeys } from './pathway/idempotency-keys.js';
 import { LegacyStageClocks } from './pathway/legacy-stage-clocks.js';

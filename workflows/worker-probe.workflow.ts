@@ -1,5 +1,5 @@
 import { condition, setHandler } from '@temporalio/workflow';
-import { workerProbeQuery } from '../libs/contracts/src/index.js';
+import { workerProbeQuery } from '../libs/contracts/src/workflow.js';
 
 /**
  * The readiness probe's witness that a worker is serving the task queue now: a query to it is answered

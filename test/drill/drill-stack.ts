@@ -46,6 +46,11 @@ export interface DrillStackOptions {
   readonly log: Log;
   /** Keep the scratch directory (servers' data and logs) after stop, for a look at the logs. */
   readonly keep?: boolean;
+  /**
+   * Run the apps from their sources through tsx (the default), or from `dist/` as production runs them
+   * (`npm run build` first; the benchmark's memory figures are taken so).
+   */
+  readonly appsFrom?: 'source' | 'build';
 }
 
 const APP_STOP_GRACE_MS = 15_000;
@@ -82,10 +87,12 @@ export class DrillStack {
     const scratch = await mkdtemp(join(tmpdir(), 'victim-pathway-drill-'));
     const stack = new DrillStack(scratch, options);
     stack.keep = options.keep === true;
+    stack.appsFrom = options.appsFrom ?? 'source';
     return stack;
   }
 
   private keep = false;
+  private appsFrom: 'source' | 'build' = 'source';
 
   get temporalAddress(): string {
     return `127.0.0.1:${this.temporalPort}`;
@@ -237,7 +244,10 @@ export class DrillStack {
     const proc = await spawnManaged({
       name,
       command: process.execPath,
-      args: ['--enable-source-maps', '--import', 'tsx', join(repoRoot, 'apps', name, 'src', 'main.ts')],
+      args:
+        this.appsFrom === 'build'
+          ? ['--enable-source-maps', join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')]
+          : ['--enable-source-maps', '--import', 'tsx', join(repoRoot, 'apps', name, 'src', 'main.ts')],
       cwd: repoRoot,
       env,
       logFile: join(this.logDir, `${name}.log`),
@@ -277,6 +287,12 @@ export class DrillStack {
 
   async stopApps(): Promise<void> {
     await Promise.all([this.stopApp('gateway'), this.stopApp('worker')]);
+  }
+
+  /** The app's process id while it runs (for its memory figures). */
+  pidOf(name: AppName): number | undefined {
+    const proc = this.apps[name].proc;
+    return proc === undefined || proc.hasExited() ? undefined : proc.pid;
   }
 
   crashes(): Record<AppName, number> {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { DefaultLogger, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import {
   WORKFLOW_INTERCEPTOR_MODULES,
+  WORKFLOW_PRELOAD_MODULES,
   defaultWorkflowsPath,
   tracingWorkerOptions,
 } from '../../apps/worker/src/pathway-worker.js';
@@ -17,6 +18,7 @@ async function load(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
     workflowsPath: defaultWorkflowsPath(),
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    preloadModules: [...WORKFLOW_PRELOAD_MODULES],
     logger: new DefaultLogger('WARN'),
   });
 }

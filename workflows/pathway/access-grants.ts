@@ -8,7 +8,7 @@ import {
   type AccessGrant,
   type CaseView,
   type RecordedAccessGrant,
-} from '../../libs/contracts/src/index.js';
+} from '../../libs/contracts/src/workflow.js';
 import { isAgencyId, type AgencyId, type Instant } from '../../libs/domain/src/index.js';
 import { refuse } from './refusals.js';
 

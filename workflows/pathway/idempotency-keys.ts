@@ -1,5 +1,5 @@
 import { currentUpdateInfo } from '@temporalio/workflow';
-import type { ActEnvelope, CarriedPathway, IdempotencyRecord } from '../../libs/contracts/src/index.js';
+import type { ActEnvelope, CarriedPathway, IdempotencyRecord } from '../../libs/contracts/src/workflow.js';
 
 const IDEMPOTENCY_KEYS_KEPT = 500;
 

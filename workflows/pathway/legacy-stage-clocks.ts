@@ -1,5 +1,5 @@
 import { ParentClosePolicy, getExternalWorkflowHandle, setHandler, startChild } from '@temporalio/workflow';
-import type { CarriedPathway } from '../../libs/contracts/src/index.js';
+import type { CarriedPathway } from '../../libs/contracts/src/workflow.js';
 import type { DeadlineKind, PathwayState, ScheduledAction } from '../../libs/domain/src/index.js';
 
 type Stage = PathwayState['stage'];

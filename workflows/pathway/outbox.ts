@@ -6,7 +6,7 @@ import {
   type OutboxEntry,
   type PathwayActivities,
   type UndeliverableEvent,
-} from '../../libs/contracts/src/index.js';
+} from '../../libs/contracts/src/workflow.js';
 
 /** The patch that publishes an act's events in one activity (issue 14). */
 export const PUBLISH_BATCHES = 'publish-batches';

@@ -8,7 +8,7 @@ import {
   type CaseView,
   type TimelineEntry,
   type VictimPathwayInput,
-} from '../../libs/contracts/src/index.js';
+} from '../../libs/contracts/src/workflow.js';
 import {
   DENMARK_POLICIES,
   act,

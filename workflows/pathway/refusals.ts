@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { RefusalDetails } from '../../libs/contracts/src/index.js';
+import type { RefusalDetails } from '../../libs/contracts/src/workflow.js';
 import type { Refusal } from '../../libs/domain/src/index.js';
 
 /** An Update validator's refusal: the failure type is the stable code, mapped to HTTP by the gateway. */

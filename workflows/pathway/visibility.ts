@@ -1,5 +1,5 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { SearchAttributeKeys } from '../../libs/contracts/src/index.js';
+import { SearchAttributeKeys } from '../../libs/contracts/src/workflow.js';
 import { currentDeadlines, toEpochMs, type PathwayState, type Policy } from '../../libs/domain/src/index.js';
 
 /**

@@ -13,11 +13,26 @@ import type { EventPublisher } from '../../../libs/messaging/src/index.js';
 import { installedTracing } from '../../../libs/observability/src/index.js';
 import { createActivities } from './activities/publish-agency-event.activity.js';
 
+const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
 /** The workflow sources next to this build: `.ts` when run from source (tests), `.js` from `dist/`. */
 function besideWorkflows(name: string): string {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   return fileURLToPath(new URL(`../../../workflows/${name}${extension}`, import.meta.url));
 }
+
+function besideLibs(path: string): string {
+  return fileURLToPath(new URL(`../../../libs/${path}${extension}`, import.meta.url));
+}
+
+/**
+ * Modules the workflow sandbox evaluates once per worker thread and shares between cases, instead of once for
+ * each case it caches (ADR 0019): the domain, pure data and functions, with luxon. Nothing it loads keeps
+ * state between cases (`workflow-preload.spec.ts` checks the sources), and the SDK deep-freezes it after
+ * loading, so a module that tried would fail, not leak. No zod schema may be in here: zod builds a schema's
+ * methods on first use, which a frozen schema refuses — the sandbox builds no schema at all
+ * (`libs/contracts/src/workflow.ts`).
+ */
+export const WORKFLOW_PRELOAD_MODULES: readonly string[] = [besideLibs('domain/src/index')];
 
 /**
  * Temporal's OpenTelemetry interceptors for the workflows, for runs started traced (bundled with them:
@@ -68,9 +83,13 @@ export function defaultWorkflowsPath(): string {
 }
 
 export async function createPathwayWorker(options: PathwayWorkerOptions): Promise<Worker> {
-  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = options.workflowBundlePath
-    ? { workflowBundle: { codePath: options.workflowBundlePath } }
-    : { workflowsPath: defaultWorkflowsPath() };
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> =
+    options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : {
+          workflowsPath: defaultWorkflowsPath(),
+          bundlerOptions: { preloadModules: [...WORKFLOW_PRELOAD_MODULES] },
+        };
   const tracing = tracingWorkerOptions();
   return Worker.create({
     connection: options.connection,

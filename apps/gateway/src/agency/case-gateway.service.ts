@@ -11,6 +11,7 @@ import {
 import {
   grantBodySchema,
   initialGrants,
+  grantFor,
   isInScope,
   isVictimAct,
   viewForRole,
@@ -54,6 +55,7 @@ import { IdempotencyKeyStore } from './idempotency-key.store.js';
 import { bindIdempotencyKey, updateIdOf } from './idempotency.js';
 import { GATEWAY_CONFIG, PATHWAY_CASES, PERSON_VAULT } from '../tokens.js';
 import type { PersonVault } from '../../../../libs/personal-data/src/index.js';
+import { SpanKind, inSpan } from '../../../../libs/observability/src/index.js';
 
 /**
  * The HTTP status of each refusal: 409 for "not now" (the case is not in a state for it), 422 for "not
@@ -224,28 +226,47 @@ export class CaseGatewayService {
     body: unknown,
     idempotencyKey: string | undefined,
   ): Promise<CaseAnswer> {
-    // Scope first: a case out of scope answers 404 whatever the body, like an unknown one.
-    await this.caseInScope(principal, caseRef);
-    const { onBehalfOfVictim, ...rest } = this.withoutActor(body, isVictimAct(act));
-    // R6: an act the victim makes through an agency records both: the victim acts, the agency helped.
-    const actor =
-      onBehalfOfVictim === true
-        ? { by: 'victim', via: this.agency(principal) }
-        : { by: this.agency(principal) };
-    const args: ActArgs<AgencyCommandType> = parseOrThrow(actSchemas[act], { ...rest, ...actor });
+    // Scope first: a case out of scope answers 404 whatever the body, like an unknown one. A national role
+    // (CMM, DIS) has every case in scope: its act goes straight to the case, which answers 404 itself when it
+    // does not exist; only a body that fails validation asks first whether the case exists (404 before 400).
+    const scoped = grantFor(principal) !== undefined;
+    if (scoped) await this.caseInScope(principal, caseRef);
+    let args: ActArgs<AgencyCommandType>;
+    try {
+      const { onBehalfOfVictim, ...rest } = this.withoutActor(body, isVictimAct(act));
+      // R6: an act the victim makes through an agency records both: the victim acts, the agency helped.
+      const actor =
+        onBehalfOfVictim === true
+          ? { by: 'victim', via: this.agency(principal) }
+          : { by: this.agency(principal) };
+      args = parseOrThrow(actSchemas[act], { ...rest, ...actor });
+    } catch (invalid) {
+      if (!scoped) await this.caseInScope(principal, caseRef);
+      throw invalid;
+    }
     const idempotency =
       idempotencyKey === undefined
         ? undefined
         : bindIdempotencyKey(principal, idempotencyKey, { operation: act, caseRef, body });
-    if (idempotency !== undefined) await this.keys.claim(idempotency);
-    const { receipt, ...view } = await this.read(() =>
-      this.cases.act(
-        caseRef,
-        act,
-        { ...args, ...(idempotency ? { idempotency } : {}) },
-        idempotency ? updateIdOf(idempotency) : undefined,
-      ),
-    );
+    const claimed =
+      idempotency === undefined
+        ? undefined
+        : await inSpan('idempotency claim', { kind: SpanKind.INTERNAL }, () => this.keys.claim(idempotency));
+    const { receipt, ...view } = await this.read(async () => {
+      try {
+        return await this.cases.act(
+          caseRef,
+          act,
+          { ...args, ...(idempotency ? { idempotency } : {}) },
+          idempotency ? updateIdOf(idempotency) : undefined,
+        );
+      } catch (error) {
+        // No such case: the key this request bound is let go, so a 404 leaves nothing behind.
+        if (error instanceof CaseNotFoundError && idempotency !== undefined && claimed === 'bound')
+          await this.keys.release(idempotency);
+        throw error;
+      }
+    });
     const replayed = idempotency !== undefined && receipt?.requestId !== idempotency.requestId;
     return { status: 200, caseRef, view: this.forRole(principal, view), replayed };
   }
@@ -311,7 +332,9 @@ export class CaseGatewayService {
    * leaks no existence. The person routes check this first, and tell the agencies holding its grants.
    */
   async caseInScope(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
-    const view = await this.read(() => this.cases.view(caseRef));
+    const view = await inSpan('scope check', { kind: SpanKind.INTERNAL }, () =>
+      this.read(() => this.cases.view(caseRef)),
+    );
     if (!isInScope(principal, view.access ?? [])) throw new NotFoundException(NOT_FOUND);
     return view;
   }

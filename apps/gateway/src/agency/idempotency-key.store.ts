@@ -26,21 +26,27 @@ export class IdempotencyKeyStore implements OnApplicationBootstrap, OnApplicatio
 
   constructor(@Inject(DATABASE) private readonly pool: Pool) {}
 
-  /** Binds the key to this request, or checks that it is the request the key is bound to (422 if not). */
-  async claim(record: IdempotencyRecord): Promise<void> {
+  /**
+   * Binds the key to this request (`bound`), or checks that it is the request the key is bound to (`again`;
+   * 422 if it is another).
+   */
+  async claim(record: IdempotencyRecord): Promise<'bound' | 'again'> {
     let bound: string | undefined;
+    let fresh: boolean;
     try {
-      const { rows } = await this.pool.query<{ fingerprint: string }>(
+      const { rows } = await this.pool.query<{ fingerprint: string; fresh: boolean }>(
         `with inserted as (
            insert into idempotency_keys (key, fingerprint) values ($1, $2)
            on conflict (key) do nothing returning fingerprint
          )
-         select fingerprint from inserted
+         select fingerprint, true as fresh from inserted
          union all
-         select fingerprint from idempotency_keys where key = $1 and not exists (select 1 from inserted)`,
+         select fingerprint, false as fresh from idempotency_keys
+          where key = $1 and not exists (select 1 from inserted)`,
         [record.key, record.fingerprint],
       );
       bound = rows[0]?.fingerprint;
+      fresh = rows[0]?.fresh === true;
     } catch {
       throw new ServiceUnavailableException({
         code: 'SERVICE_UNAVAILABLE',
@@ -54,6 +60,20 @@ export class IdempotencyKeyStore implements OnApplicationBootstrap, OnApplicatio
         detail: 'This Idempotency-Key was already used for another request; a new request needs a new key.',
       });
     }
+    return fresh ? 'bound' : 'again';
+  }
+
+  /**
+   * Lets go of a key this request bound, when the request turned out to have no case to act on (best effort:
+   * a key left bound only refuses another request under the same key, for its retention period).
+   */
+  async release(record: IdempotencyRecord): Promise<void> {
+    await this.pool
+      .query(`delete from idempotency_keys where key = $1 and fingerprint = $2`, [
+        record.key,
+        record.fingerprint,
+      ])
+      .catch(() => undefined);
   }
 
   onApplicationBootstrap(): void {

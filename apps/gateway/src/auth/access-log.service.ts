@@ -22,6 +22,7 @@ import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { resolvedRouteOf } from '../http/agency-routes.js';
 import { requestFacts } from '../http/request-facts.js';
 import { DATABASE } from '../tokens.js';
+import { SpanKind, inSpan } from '../../../../libs/observability/src/index.js';
 
 const UNAVAILABLE = {
   code: 'ACCESS_LOG_UNAVAILABLE',
@@ -154,10 +155,12 @@ export class AccessLogService implements OnApplicationBootstrap, OnApplicationSh
   /** Stores a record durably (the relay publishes it). */
   async store(record: AccessRecord): Promise<void> {
     try {
-      await this.pool.query('insert into access_log_outbox (id, record) values ($1, $2)', [
-        record.id,
-        JSON.stringify(record),
-      ]);
+      await inSpan('access-log store', { kind: SpanKind.INTERNAL }, () =>
+        this.pool.query('insert into access_log_outbox (id, record) values ($1, $2)', [
+          record.id,
+          JSON.stringify(record),
+        ]),
+      );
       this.writable = true;
     } catch (error) {
       this.writable = false;

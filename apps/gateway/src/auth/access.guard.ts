@@ -16,6 +16,7 @@ import type { Principal } from '../../../../libs/contracts/src/index.js';
 import { agencyRoute, rememberRoute, type RouteKind } from '../http/agency-routes.js';
 import { TOKEN_VERIFIER } from '../tokens.js';
 import { AccessLogService } from './access-log.service.js';
+import { SpanKind, inSpan } from '../../../../libs/observability/src/index.js';
 
 /** Handler metadata: which kind of agency route the handler serves (`/:role/cases/:caseRef/:act` is 'act'). */
 export const ROUTE_KIND = 'victim-pathway:route-kind';
@@ -58,7 +59,9 @@ export class AccessGuard implements CanActivate {
     }
     rememberRoute(context.switchToHttp().getResponse<Response>(), access);
     // Nothing is done for a request whose access record could not be kept.
-    await this.accessLog.assertWritable(request.method !== 'GET');
+    await inSpan('access-log check', { kind: SpanKind.INTERNAL }, () =>
+      this.accessLog.assertWritable(request.method !== 'GET'),
+    );
     const principal = await this.authenticate(request);
     if (principal.role !== access.role) {
       throw new ForbiddenException({
@@ -79,7 +82,9 @@ export class AccessGuard implements CanActivate {
   private async authenticate(request: AuthenticatedRequest): Promise<Principal> {
     let principal: Principal;
     try {
-      principal = await this.verifier.verify(request.headers.authorization);
+      principal = await inSpan('authenticate', { kind: SpanKind.INTERNAL }, () =>
+        this.verifier.verify(request.headers.authorization),
+      );
     } catch (error) {
       if (error instanceof AuthenticationError) {
         throw new UnauthorizedException({ code: error.code, detail: error.detail });
