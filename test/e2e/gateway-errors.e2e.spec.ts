@@ -262,6 +262,29 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect((second.body as CaseView).timeline).toEqual((first.body as CaseView).timeline);
   });
 
+  it('a national role’s act on an unknown case: 404 whatever the body, and its Idempotency-Key is left free', async () => {
+    // CMM's acts go straight to the case (no scope query first): the answers must stay those of the matrix.
+    const unknownRef = 'PW-000000000000';
+    expectProblem(
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', unknownRef, 'recordInterview', { surprise: true }),
+      404,
+      'CASE_NOT_FOUND',
+    );
+    const key = `unknown-${randomBytes(6).toString('hex')}`;
+    expectProblem(
+      await e2e.gateway.act(e2e.tokens.cmm, 'cmm', unknownRef, 'recordInterview', {}, key),
+      404,
+      'CASE_NOT_FOUND',
+    );
+    // The key bound nothing: CMM may use it for its next request, which is applied.
+    const ref = (
+      await e2e.gateway.open(e2e.tokens.police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })
+    ).caseRef;
+    const applied = await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview', {}, key);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect((await timeline(ref)).filter((e) => e.type === 'InterviewRecorded')).toHaveLength(1);
+  });
+
   it('a referral retried with the same Idempotency-Key answers with the same case; another key opens another', async () => {
     const key = `referral-${randomBytes(6).toString('hex')}`;
     const body = { facts: { hasLegalStay: false, age: 'adult' } };

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { inject, it } from 'vitest';
+import { AUDIT_TOPIC } from '../libs/contracts/src/index.js';
+import { createKafka } from '../libs/messaging/src/index.js';
+import { startTracing } from '../libs/observability/src/index.js';
+import { startGateway } from '../test/support/gateway-harness.js';
+import { percentile } from './support/figures.js';
+
+// Installed before the system starts: the gateway's, the worker's and the workflows' spans end here.
+const exporter = new InMemorySpanExporter();
+const tracing = startTracing({ service: 'bench-breakdown', exporter });
+
+/**
+ * Issue 14, item 7: where one act's time goes, from the traces the system makes anyway. CMM records an
+ * interview over HTTP (with an Idempotency-Key, as a client should), a police unit does the same on its own
+ * case (its scope is granted: one query first); each act is timed until its CloudEvent is read from the audit
+ * topic. Prints p50 per step: the HTTP request and, inside it, authentication, the access-log check, the
+ * scope query, the key's claim, the Temporal Update (and the handler inside the workflow), the access
+ * record's store; after the answer, the publishing activity, the Kafka send, and the consumer's read.
+ * Tracing is on here (it costs a little); the ratio against the raw floor is `act-latency.bench.ts`'s.
+ */
+const N = Number(process.env['BENCH_REQUESTS'] ?? 100);
+
+it('one act, step by step', { timeout: 900_000 }, async () => {
+  const system = await startGateway({
+    temporalAddress: inject('temporalAddress'),
+    kafkaBrokers: inject('kafkaBrokers'),
+    taskQueue: `bench-breakdown-${Date.now()}`,
+  });
+  const kafka = createKafka(
+    { brokers: inject('kafkaBrokers').split(','), clientId: 'bench-breakdown' },
+    { silent: true },
+  );
+  const consumer = kafka.consumer({ groupId: `bench-breakdown-${randomUUID()}` });
+  const arrived = new Map<string, number>();
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [AUDIT_TOPIC], fromBeginning: false });
+    let joined!: () => void;
+    const ready = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      joined();
+    });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        try {
+          const id = (JSON.parse(message.value?.toString() ?? '') as { id?: string }).id;
+          if (id !== undefined) arrived.set(id, performance.now());
+        } catch {
+          // not an event of ours
+        }
+        return Promise.resolve();
+      },
+    });
+    await ready;
+    const unit = `nec-bench-${Date.now()}`;
+    const tokens = {
+      cmm: await system.token('cmm', 'cmm'),
+      police: await system.token('police', unit),
+    };
+    const referral = { facts: { hasLegalStay: false, age: 'adult' } };
+    const cases = {
+      cmm: (await system.open(tokens.cmm, 'cmm', referral)).caseRef,
+      police: (await system.open(tokens.police, 'police', referral)).caseRef,
+    };
+    const endToEnd: Record<'cmm' | 'police', number[]> = { cmm: [], police: [] };
+    const traces: Record<'cmm' | 'police', Set<string>> = { cmm: new Set(), police: new Set() };
+    const act = async (role: 'cmm' | 'police') => {
+      const traceId = randomUUID().replaceAll('-', '');
+      const started = performance.now();
+      const answer = await system.call('POST', `/${role}/cases/${cases[role]}/record-interview`, {
+        token: tokens[role],
+        body: {},
+        headers: { 'idempotency-key': randomUUID(), traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      });
+      if (answer.status !== 200) throw new Error(`act answered ${answer.status}`);
+      const last = (answer.body as { timeline: { seq: number; type: string }[] }).timeline.at(-1);
+      if (last === undefined) throw new Error('no event');
+      const id = `${cases[role]}/e${String(last.seq).padStart(5, '0')}-${last.type}`;
+      while (!arrived.has(id)) await new Promise((r) => setTimeout(r, 1));
+      endToEnd[role].push((arrived.get(id) ?? Number.NaN) - started);
+      traces[role].add(traceId);
+    };
+    for (let i = 0; i < 10; i += 1) {
+      await act('cmm');
+      await act('police');
+    }
+    exporter.reset();
+    for (const role of ['cmm', 'police'] as const) {
+      endToEnd[role] = [];
+      traces[role].clear();
+    }
+    for (let i = 0; i < N; i += 1) {
+      await act('cmm');
+      await act('police');
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    await tracing.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const step = (role: 'cmm' | 'police', match: (span: ReadableSpan) => boolean): string => {
+      const times = spans
+        .filter((span) => traces[role].has(span.spanContext().traceId) && match(span))
+        .map((span) => span.duration[0] * 1000 + span.duration[1] / 1e6)
+        .sort((a, b) => a - b);
+      return times.length === 0 ? '     —' : percentile(times, 50).toFixed(1).padStart(6);
+    };
+    const named = (name: string | RegExp) => (span: ReadableSpan) =>
+      typeof name === 'string' ? span.name === name : name.test(span.name);
+    const rows: [string, (span: ReadableSpan) => boolean][] = [
+      ['HTTP request, whole (until the answer is sent)', named(/^POST \//)],
+      ['  authentication (token verified)', named('authenticate')],
+      ['  access-log check (database reachable)', named('access-log check')],
+      ['  scope check (a query of the case)', named('scope check')],
+      ['  Idempotency-Key claim (database)', named('idempotency claim')],
+      ['  Temporal Update (client: sent until answered)', named(/^StartWorkflowUpdate:/)],
+      ['    its handler in the workflow', named(/^HandleUpdate:/)],
+      ['  access record stored (database)', named('access-log store')],
+      ['publishing activity (after the answer)', named(/^RunActivity:/)],
+      ['  Kafka send, acks=all', named(/^send /)],
+    ];
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    process.stdout.write(
+      [
+        '',
+        `one act (recordInterview with an Idempotency-Key), ${N} each, p50 in ms of each step's span (tracing on)`,
+        `  ${'step'.padEnd(52)}    CMM  police`,
+        ...rows.map(
+          ([label, match]) => `  ${label.padEnd(52)} ${step('cmm', match)}  ${step('police', match)}`,
+        ),
+        `  ${'act over HTTP → its CloudEvent read by a consumer'.padEnd(52)} ${percentile(sorted(endToEnd.cmm), 50).toFixed(1).padStart(6)}  ${percentile(sorted(endToEnd.police), 50).toFixed(1).padStart(6)}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await system.close();
+    await tracing.shutdown();
+  }
+});
