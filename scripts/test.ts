@@ -78,11 +78,14 @@ async function main(): Promise<number> {
     );
     const report = join(scratch, 'vitest.json');
     const code = await run(
-      'vitest: unit, replay, integration, e2e, drill',
+      'vitest: unit, replay, integration, e2e, browser, drill',
       bin('vitest'),
       [
         'run',
-        ...['unit', 'replay', 'integration', 'e2e', 'drill'].flatMap((project) => ['--project', project]),
+        ...['unit', 'replay', 'integration', 'e2e', 'browser', 'drill'].flatMap((project) => [
+          '--project',
+          project,
+        ]),
         '--reporter=default',
         '--reporter=json',
         `--outputFile.json=${report}`,

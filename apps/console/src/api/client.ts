@@ -19,7 +19,10 @@ export class ApiError extends Error {
 /** The answer's problem as an error (openapi-fetch hands back the parsed body of a failure). */
 export function apiError(response: Response, error: unknown): ApiError {
   const problem: Partial<Problem> = typeof error === 'object' && error !== null ? error : {};
-  return new ApiError(response.status, problem.code, problem.detail);
+  // A validation problem says what is wrong field by field: the reasons are the useful part.
+  const reasons = (problem.errors ?? []).map((e) => e.detail);
+  const detail = [problem.detail, ...reasons].filter((part) => part !== undefined).join(' ');
+  return new ApiError(response.status, problem.code, detail === '' ? undefined : detail);
 }
 
 export interface SessionHooks {

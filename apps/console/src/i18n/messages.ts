@@ -51,7 +51,7 @@ const da = {
   firstPage: 'Første side',
   page: (n: number) => `Side ${n}`,
   caseloadTitle: 'Åbne sager pr. fase',
-  caseloadTotal: (n: number) => `${n} åbne sager i alt`,
+  caseloadTotal: (n: number) => (n === 1 ? '1 åben sag i alt' : `${n} åbne sager i alt`),
   noBoardForRole: 'Din rolle har ingen fristoversigt.',
   roles: {
     cmm: 'Center mod Menneskehandel (CMM)',
@@ -143,7 +143,7 @@ const en: Messages = {
   firstPage: 'First page',
   page: (n) => `Page ${n}`,
   caseloadTitle: 'Open cases per stage',
-  caseloadTotal: (n) => `${n} open cases in all`,
+  caseloadTotal: (n) => (n === 1 ? '1 open case in all' : `${n} open cases in all`),
   noBoardForRole: 'Your role has no deadlines board.',
   roles: {
     cmm: 'Danish Centre against Human Trafficking (CMM)',

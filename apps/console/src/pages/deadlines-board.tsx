@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useId, useState, type SubmitEvent } from 'react';
-import { apiError, nextCursor } from '../api/client.js';
+import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
+import { ApiError, apiError, nextCursor } from '../api/client.js';
 import type { components } from '../api/openapi.js';
 import { useLanguage } from '../i18n/language.js';
 import { labelOf, type DeadlineKind, type Role, type Stage } from '../i18n/messages.js';
@@ -15,7 +15,8 @@ export interface BoardFilters {
   readonly overdue: boolean;
 }
 
-const DEFAULT_FILTERS: BoardFilters = { days: 30, overdue: false };
+// Two months ahead: a 30-day reflection period opened today is on the board from its first day.
+const DEFAULT_FILTERS: BoardFilters = { days: 60, overdue: false };
 const PAGE_SIZE = 25;
 
 /** The deadlines of the caller's agency, a page at a time (the `Link: rel="next"` cursor). */
@@ -196,13 +197,24 @@ export function DeadlinesBoard({ role }: { readonly role: Role }) {
   const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const deadlines = useDeadlines(role, filters, cursor);
+  // What was last shown stays while a refused call waits for the user to sign in again (the page is kept).
+  const [shown, setShown] = useState(deadlines.data);
+  if (deadlines.data !== undefined && deadlines.data !== shown) setShown(deadlines.data);
+  const sessionEnded = deadlines.error instanceof ApiError && deadlines.error.status === 401;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A new page: the focus goes to its heading, so that a screen reader announces it.
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
   const now = new Date();
-  const next = deadlines.data?.next;
+  const next = shown?.next;
 
   return (
     <div className="board">
       <section aria-labelledby="board-title" className="panel">
-        <h1 id="board-title">{t.boardTitle}</h1>
+        <h1 id="board-title" tabIndex={-1} ref={heading}>
+          {t.boardTitle}
+        </h1>
         <p>{t.boardIntro(t.roles[role])}</p>
         <Filters
           value={filters}
@@ -213,14 +225,14 @@ export function DeadlinesBoard({ role }: { readonly role: Role }) {
         />
         <div aria-live="polite" className="status">
           {deadlines.isPending && <p>{t.loading}</p>}
-          {deadlines.isError && (
+          {deadlines.isError && !sessionEnded && (
             <p role="alert" className="error">
               {t.loadFailed}
             </p>
           )}
         </div>
-        {deadlines.data !== undefined &&
-          (deadlines.data.entries.length === 0 ? (
+        {shown !== undefined &&
+          (shown.entries.length === 0 ? (
             <p className="empty">{t.noDeadlines}</p>
           ) : (
             <table className="deadlines">
@@ -234,7 +246,7 @@ export function DeadlinesBoard({ role }: { readonly role: Role }) {
                 </tr>
               </thead>
               <tbody>
-                {deadlines.data.entries.map((entry) => (
+                {shown.entries.map((entry) => (
                   <DeadlineRow key={`${entry.caseRef}/${entry.deadline.id}`} entry={entry} now={now} />
                 ))}
               </tbody>

@@ -1,4 +1,4 @@
-import { useId, useState, type SubmitEvent } from 'react';
+import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import { useLanguage } from '../i18n/language.js';
 import type { Role } from '../i18n/messages.js';
@@ -103,9 +103,15 @@ export function SignInForm({ initial }: { readonly initial?: { role: Role; org: 
 export function SignInPage() {
   const { t } = useLanguage();
   const { signedOut } = useSession();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (signedOut) heading.current?.focus();
+  }, [signedOut]);
   return (
     <section aria-labelledby="sign-in-title" className="panel narrow">
-      <h1 id="sign-in-title">{t.signInTitle}</h1>
+      <h1 id="sign-in-title" tabIndex={-1} ref={heading}>
+        {t.signInTitle}
+      </h1>
       {signedOut && (
         <p role="status" className="notice">
           {t.signedOut}
