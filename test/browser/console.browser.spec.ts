@@ -63,38 +63,50 @@ describe.skipIf(executable === undefined)('the caseworker console in a real brow
   let page: Page;
   let caseRef: string;
   let dueAt: string;
+  const opened: string[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium(executable ?? '');
-    // A case with a deadline CMM must meet: identified by DIS, its 30-day reflection period runs (R4).
+    caseRef = await identifiedCase();
+    const mine = (await waitForListing(1)).find((entry) => entry.caseRef === caseRef);
+    if (mine === undefined) throw new Error(`the read model never listed ${caseRef}`);
+    dueAt = mine.deadline.dueAt;
+  }, 120_000);
+
+  /** A case with a deadline CMM must meet: identified by DIS, its 30-day reflection period runs (R4). */
+  async function identifiedCase(): Promise<string> {
     const { gateway, tokens } = e2e;
-    caseRef = (await gateway.open(tokens.cmm, 'cmm', { facts: { hasLegalStay: false, age: 'adult' } }))
-      .caseRef;
+    const referral = { facts: { hasLegalStay: false, age: 'adult' } };
+    const ref = (await gateway.open(tokens.cmm, 'cmm', referral)).caseRef;
+    opened.push(ref);
     for (const [role, token, act, body] of [
       ['cmm', tokens.cmm, 'recordInterview', {}],
       ['cmm', tokens.cmm, 'submitForIdentification', {}],
       ['dis', tokens.dis, 'decideIdentification', { outcome: 'identified' }],
     ] as const) {
-      const answer = await gateway.act(token, role, caseRef, act, body);
+      const answer = await gateway.act(token, role, ref, act, body);
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     }
-    // The board reads the read model, which follows the audit stream: wait until it holds the deadline.
+    return ref;
+  }
+
+  /**
+   * The board reads the read model, which follows the audit stream: waits until CMM's listing holds the
+   * reflection-period deadlines of at least `count` of this file's cases, and returns it.
+   */
+  async function waitForListing(count: number): Promise<DeadlineEntry[]> {
     const until = Date.now() + 30_000;
     for (;;) {
-      const listed = await gateway.call<DeadlineEntry[]>(
+      const listed = await e2e.gateway.call<DeadlineEntry[]>(
         'GET',
         '/cmm/deadlines?days=45&kind=reflection-period-end&limit=200',
-        { token: tokens.cmm },
+        { token: e2e.tokens.cmm },
       );
-      const mine = listed.body.find((entry) => entry.caseRef === caseRef);
-      if (mine !== undefined) {
-        dueAt = mine.deadline.dueAt;
-        break;
-      }
-      if (Date.now() > until) throw new Error(`the read model never listed ${caseRef}`);
+      if (listed.body.filter((entry) => opened.includes(entry.caseRef)).length >= count) return listed.body;
+      if (Date.now() > until) throw new Error(`the read model never listed ${count} of ${opened.join(', ')}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-  }, 120_000);
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -158,6 +170,33 @@ describe.skipIf(executable === undefined)('the caseworker console in a real brow
     expect(await page.getByRole('heading', { name: 'Åbne sager pr. fase' }).count()).toBe(1);
     await screenshot(page, '02-deadlines-board-da');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
+  it('pages through the board with the API’s next-page cursor, and back to the first page', async () => {
+    // More reflection-period deadlines than a page of 10 holds (the run's other cases may add to them).
+    await Promise.all(Array.from({ length: 10 }, () => identifiedCase()));
+    await waitForListing(11);
+    await signIn('cmm', 'cmm');
+    await page.getByLabel('Frist', { exact: true }).selectOption('reflection-period-end');
+    await page.getByLabel('Inden for (dage)').fill('45');
+    await page.getByLabel('Pr. side').selectOption('10');
+    await page.getByRole('button', { name: 'Vis', exact: true }).click();
+    const rows = page.locator('table.deadlines tbody tr');
+    const refsShown = (): Promise<string[]> =>
+      page.locator('table.deadlines tbody th code').allTextContents();
+    await rows.nth(9).waitFor();
+    expect(await rows.count()).toBe(10);
+    const first = await refsShown();
+    await page.getByRole('button', { name: 'Næste side' }).click();
+    await page.getByText('Side 2', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Første side' }).waitFor();
+    const second = await refsShown();
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.filter((ref) => first.includes(ref))).toEqual([]);
+    await screenshot(page, '06-deadlines-board-page-2');
+    await page.getByRole('button', { name: 'Første side' }).click();
+    await page.getByText('Side 1', { exact: true }).waitFor();
+    expect(await refsShown()).toEqual(first);
   });
 
   it('switches to English and back: texts, dates and the page’s lang change', async () => {

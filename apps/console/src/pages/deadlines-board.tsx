@@ -13,11 +13,14 @@ export interface BoardFilters {
   readonly kind?: DeadlineKind;
   readonly days: number;
   readonly overdue: boolean;
+  readonly limit: PageSize;
 }
 
+const PAGE_SIZES = [10, 25, 50, 100] as const;
+type PageSize = (typeof PAGE_SIZES)[number];
+
 // Two months ahead: a 30-day reflection period opened today is on the board from its first day.
-const DEFAULT_FILTERS: BoardFilters = { days: 60, overdue: false };
-const PAGE_SIZE = 25;
+const DEFAULT_FILTERS: BoardFilters = { days: 60, overdue: false, limit: 25 };
 
 /** The deadlines of the caller's agency, a page at a time (the `Link: rel="next"` cursor). */
 function useDeadlines(role: Role, filters: BoardFilters, cursor: string | undefined) {
@@ -32,7 +35,7 @@ function useDeadlines(role: Role, filters: BoardFilters, cursor: string | undefi
         params: {
           query: {
             days: filters.days,
-            limit: PAGE_SIZE,
+            limit: filters.limit,
             ...(filters.stage === undefined ? {} : { stage: [filters.stage] }),
             ...(filters.kind === undefined ? {} : { kind: [filters.kind] }),
             ...(filters.overdue ? { overdue: 'true' } : {}),
@@ -137,6 +140,23 @@ function Filters({
           }}
         />
         <label htmlFor={`${id}-overdue`}>{t.filterOverdue}</label>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-limit`}>{t.filterPageSize}</label>
+        <select
+          id={`${id}-limit`}
+          value={draft.limit}
+          onChange={(event) => {
+            const limit = PAGE_SIZES.find((size) => String(size) === event.target.value);
+            if (limit !== undefined) setDraft({ ...draft, limit });
+          }}
+        >
+          {PAGE_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </select>
       </div>
       <button type="submit">{t.apply}</button>
     </form>
