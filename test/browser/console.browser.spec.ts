@@ -166,7 +166,12 @@ describe.skipIf(executable === undefined)('the caseworker console in a real brow
     expect(await row.locator('time').getAttribute('datetime')).toBe(dueAt);
     expect(await row.textContent()).toMatch(/om (29|30|31) dage/);
     expect(await row.textContent()).toContain('Regel R4');
-    expect(await row.locator('td.why').textContent()).toMatch(/\S{10,}/);
+    // Why, in Danish from the explanation's parts; the API's own sentence (English) under "Regelgrundlag".
+    expect(await row.locator('.why-text').textContent()).toMatch(
+      /^30 dage fra \d{1,2}\. [a-zæøå]+ \d{4} \(R4\); højst 120 dage i alt \(R5\), senest \d{1,2}\. [a-zæøå]+ \d{4}\.$/,
+    );
+    await row.getByText('Regelgrundlag').click();
+    expect(await row.locator('details p').textContent()).toContain('reflection-period-end');
     expect(await page.getByRole('heading', { name: 'Åbne sager pr. fase' }).count()).toBe(1);
     await screenshot(page, '02-deadlines-board-da');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -208,6 +213,9 @@ describe.skipIf(executable === undefined)('the caseworker console in a real brow
     expect(await row.locator('time').textContent()).toBe(englishDate.format(new Date(dueAt)));
     expect(await row.textContent()).toMatch(/in (29|30|31) days/);
     expect(await row.getByText('Reflection period ends').count()).toBe(1);
+    expect(await row.locator('.why-text').textContent()).toMatch(
+      /^30 days from \d{1,2} [A-Z][a-z]+ \d{4} \(R4\)/,
+    );
     await screenshot(page, '03-deadlines-board-en');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Dansk' }).click();

@@ -13,6 +13,8 @@ export interface LanguageContext {
   readonly setLanguage: (language: Language) => void;
   /** `onsdag den 30. juni 2027` / `Wednesday 30 June 2027`, in Copenhagen. */
   readonly formatDate: (iso: string) => string;
+  /** `7. december 2026` / `7 December 2026`, in Copenhagen. */
+  readonly formatDay: (iso: string) => string;
   /** `om 3 dage`, `i morgen`, `for 2 dage siden` / `in 3 days`, by Copenhagen calendar days from `now`. */
   readonly formatRelative: (iso: string, now?: Date) => string;
 }
@@ -47,12 +49,19 @@ export function LanguageProvider({ children }: { readonly children: ReactNode })
       month: 'long',
       year: 'numeric',
     });
+    const day = new Intl.DateTimeFormat(locale, {
+      timeZone: TIME_ZONE,
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    });
     const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
     return {
       language,
       t: MESSAGES[language],
       setLanguage,
       formatDate: (iso) => date.format(new Date(iso)),
+      formatDay: (iso) => day.format(new Date(iso)),
       formatRelative: (iso, now = new Date()) =>
         relative.format(copenhagenDay(new Date(iso)) - copenhagenDay(now), 'day'),
     };

@@ -44,6 +44,15 @@ const da = {
   columnWhen: 'Hvornår',
   columnWhy: 'Hvorfor',
   overdue: 'Forfalden',
+  duration: (amount: number, unit: 'days' | 'months') =>
+    unit === 'days'
+      ? `${amount} ${amount === 1 ? 'dag' : 'dage'}`
+      : `${amount} ${amount === 1 ? 'måned' : 'måneder'}`,
+  whyBase: (duration: string, from: string, rule: string) => `${duration} fra ${from} (${rule})`,
+  whyExtension: (duration: string, rule: string) => `forlænget med ${duration} (${rule})`,
+  whyLimit: (capDays: number, latest: string, rule: string) =>
+    `højst ${capDays} dage i alt (${rule}), senest ${latest}`,
+  ruleBasis: 'Regelgrundlag',
   rule: (rule: string) => `Regel ${rule}`,
   noDeadlines: 'Ingen frister med disse filtre.',
   loading: 'Henter …',
@@ -137,6 +146,14 @@ const en: Messages = {
   columnWhen: 'When',
   columnWhy: 'Why',
   overdue: 'Overdue',
+  duration: (amount, unit) =>
+    unit === 'days'
+      ? `${amount} ${amount === 1 ? 'day' : 'days'}`
+      : `${amount} ${amount === 1 ? 'month' : 'months'}`,
+  whyBase: (duration, from, rule) => `${duration} from ${from} (${rule})`,
+  whyExtension: (duration, rule) => `extended by ${duration} (${rule})`,
+  whyLimit: (capDays, latest, rule) => `at most ${capDays} days in all (${rule}), ${latest} at the latest`,
+  ruleBasis: 'Rule basis',
   rule: (rule) => `Rule ${rule}`,
   noDeadlines: 'No deadlines with these filters.',
   loading: 'Loading …',

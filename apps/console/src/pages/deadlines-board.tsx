@@ -163,6 +163,43 @@ function Filters({
   );
 }
 
+type Explanation = components['schemas']['DeadlineExplanation'];
+
+/** Why the deadline falls when it does, in the reader's language, from the explanation's parts. */
+function Why({ explanation }: { readonly explanation: Explanation }) {
+  const { t, formatDay } = useLanguage();
+  const parts = [
+    t.whyBase(
+      t.duration(explanation.base.amount, explanation.base.unit),
+      formatDay(explanation.startsAt),
+      explanation.rule,
+    ),
+    ...explanation.extensions.map((extension) =>
+      t.whyExtension(t.duration(extension.duration.amount, extension.duration.unit), extension.rule),
+    ),
+    ...(explanation.limit === undefined
+      ? []
+      : [
+          t.whyLimit(
+            explanation.limit.capDays,
+            formatDay(explanation.limit.latestEndsAt),
+            explanation.limit.rule,
+          ),
+        ]),
+  ];
+  return (
+    <>
+      <p className="why-text">{parts.join('; ')}.</p>
+      <details>
+        <summary>{t.ruleBasis}</summary>
+        <p lang="en" className="muted">
+          {explanation.summary}
+        </p>
+      </details>
+    </>
+  );
+}
+
 function DeadlineRow({ entry, now }: { readonly entry: DeadlineEntry; readonly now: Date }) {
   const { t, formatDate, formatRelative } = useLanguage();
   const { deadline } = entry;
@@ -183,7 +220,9 @@ function DeadlineRow({ entry, now }: { readonly entry: DeadlineEntry; readonly n
           {overdue && <span className="badge">{t.overdue}</span>} {formatRelative(deadline.dueAt, now)}
         </div>
       </td>
-      <td className="why">{deadline.explanation.summary}</td>
+      <td className="why">
+        <Why explanation={deadline.explanation} />
+      </td>
     </tr>
   );
 }
