@@ -104,3 +104,20 @@ describe('the console’s edges on the gateway', () => {
     );
   });
 });
+
+describe('with an external token issuer', () => {
+  // Deployed: tokens come from an OIDC issuer's JWKS; the local keys (which the harness still creates) are not
+  // used, and the local sign-in does not exist at all.
+  const e2e = e2eSystem('console-edges-oidc', {
+    gateway: { gatewayEnv: { AUTH_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json' } },
+  });
+
+  it('has no local sign-in: 404 like any unknown path, for every method', async () => {
+    const post = await e2e.gateway.call<{ code: string }>('POST', '/auth/local/token', {
+      body: { role: 'cmm', org: 'cmm' },
+    });
+    expect(post.status).toBe(404);
+    expect(post.body.code).toBe('NOT_FOUND');
+    expect((await e2e.gateway.call('GET', '/auth/local/token')).status).toBe(404);
+  });
+});
