@@ -45,7 +45,11 @@ export class LocalSignInService {
 
   async signIn(body: unknown): Promise<LocalSession> {
     const { role, org } = parseOrThrow(localSignInSchema, body);
-    this.key ??= readLocalSigningKey(keysDirOf(this.config));
+    // Read once; a failed read (the key file being replaced) is tried again on the next sign-in.
+    this.key ??= readLocalSigningKey(keysDirOf(this.config)).catch((error: unknown) => {
+      this.key = undefined;
+      throw error;
+    });
     const { privateJwk, kid } = await this.key;
     const expiresAt = new Date((Math.floor(Date.now() / 1000) + LOCAL_SESSION_SECONDS) * 1000);
     const token = await mintToken({
