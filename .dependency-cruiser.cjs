@@ -44,6 +44,9 @@ module.exports = {
           '(^|/)\\.[^/]+\\.(c|m)?js$',
           '\\.d\\.ts$',
           '^(eslint|vitest)\\.config\\.',
+          // The console's build configuration and its entry point (Vite starts from index.html).
+          '^apps/console/vite\\.config\\.ts$',
+          '^apps/console/src/main\\.tsx$',
           '^scripts/',
           '^apps/[^/]+/src/main\\.ts$',
           '^libs/[^/]+/src/index\\.ts$',

@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
 # The gateway or the worker for the scaled-out topology (docker-compose.yml): build with --build-arg APP=gateway|worker.
+# The gateway serves the caseworker console from dist/console (ADR 0018).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -9,7 +10,7 @@ COPY apps ./apps
 COPY libs ./libs
 COPY workflows ./workflows
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm run build:console && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ARG APP

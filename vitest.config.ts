@@ -64,6 +64,19 @@ export default defineConfig({
         },
       },
       {
+        // The caseworker console in Debian's Chromium (playwright-core) against the real stack (ADR 0018).
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.spec.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/quiet-temporal-runtime.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
         // The short fault drills (`npm run drill -- --short`): their own servers, the apps as child processes.
         extends: true,
         test: {

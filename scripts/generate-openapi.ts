@@ -1,7 +1,8 @@
 /**
  * Writes the gateway's OpenAPI document to `docs/openapi.json` from the code (no servers needed), and the
  * TypeScript types a client generates from it (openapi-typescript) to `test/support/openapi-client/api.d.ts`,
- * which the typed-client test drives a pathway with. `npm run openapi`; a unit test fails when either
+ * which the typed-client test drives a pathway with, and the console's copy of them
+ * (`apps/console/src/api/openapi.d.ts`). `npm run openapi`; a unit test fails when either
  * committed file is out of date.
  */
 import { writeFile } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { repoRoot } from './repo-root.js';
 
 export const OPENAPI_FILE = join(repoRoot, 'docs', 'openapi.json');
 export const OPENAPI_TYPES_FILE = join(repoRoot, 'test', 'support', 'openapi-client', 'api.d.ts');
+/** The caseworker console's copy (ADR 0018): the console compiles against the committed document. */
+export const CONSOLE_API_TYPES_FILE = join(repoRoot, 'apps', 'console', 'src', 'api', 'openapi.d.ts');
 
 export function renderOpenApi(): string {
   return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
@@ -34,6 +37,10 @@ export async function renderOpenApiTypes(document: string = renderOpenApi()): Pr
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const document = renderOpenApi();
   await writeFile(OPENAPI_FILE, document);
-  await writeFile(OPENAPI_TYPES_FILE, await renderOpenApiTypes(document));
-  process.stdout.write(`wrote ${OPENAPI_FILE}\nwrote ${OPENAPI_TYPES_FILE}\n`);
+  const types = await renderOpenApiTypes(document);
+  await writeFile(OPENAPI_TYPES_FILE, types);
+  await writeFile(CONSOLE_API_TYPES_FILE, types);
+  process.stdout.write(
+    `wrote ${OPENAPI_FILE}\nwrote ${OPENAPI_TYPES_FILE}\nwrote ${CONSOLE_API_TYPES_FILE}\n`,
+  );
 }

@@ -37,6 +37,7 @@ import { ensureLocalSigningKeys, localKeysDir } from '../libs/auth/src/index.js'
 import { spawnManaged, type ManagedProcessInternal } from '../libs/devstack/src/index.js';
 import { copyBuildAssets } from './build-assets.js';
 import { bundleWorkflows } from './bundle-workflows.js';
+import { buildConsoleIfStale } from './build-console.js';
 import { repoRoot } from './repo-root.js';
 
 const say = (line: string): void => {
@@ -183,6 +184,8 @@ async function main(config: LauncherConfig): Promise<void> {
 
   const paths = tools.length > 0 ? await provision({ toolsDir, log: say, only: tools }) : undefined;
   await build();
+  // The caseworker console (ADR 0018): the gateway serves dist/console at `/`.
+  await buildConsoleIfStale(say);
 
   const temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
   const kafkaBrokers = config.KAFKA_BROKERS?.join(',') ?? `127.0.0.1:${config.KAFKA_PORT}`;
@@ -280,6 +283,7 @@ async function main(config: LauncherConfig): Promise<void> {
     [
       '',
       `Ready in ${seconds(started)}.`,
+      `  Console        ${api}/   (sign in with a role and an organisation)`,
       `  API            ${api}`,
       `  OpenAPI docs   ${api}/docs   (JSON: ${api}/docs/openapi.json)`,
       `  Health         ${api}/health/ready`,

@@ -44,6 +44,14 @@ interface VitestJson {
 async function main(): Promise<number> {
   const bin = (name: string): string => join(repoRoot, 'node_modules', '.bin', name);
   if ((await run('type-check (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) !== 0) return 1;
+  if (
+    (await run('type-check the console (tsc)', bin('tsc'), [
+      '-p',
+      'apps/console/tsconfig.json',
+      '--noEmit',
+    ])) !== 0
+  )
+    return 1;
   if ((await run('lint (eslint)', bin('eslint'), ['--max-warnings', '0', '.'])) !== 0) return 1;
   if ((await run('boundaries (dependency-cruiser)', bin('tsx'), ['scripts/check-boundaries.ts'])) !== 0)
     return 1;
@@ -70,11 +78,14 @@ async function main(): Promise<number> {
     );
     const report = join(scratch, 'vitest.json');
     const code = await run(
-      'vitest: unit, replay, integration, e2e, drill',
+      'vitest: unit, replay, integration, e2e, browser, drill',
       bin('vitest'),
       [
         'run',
-        ...['unit', 'replay', 'integration', 'e2e', 'drill'].flatMap((project) => ['--project', project]),
+        ...['unit', 'replay', 'integration', 'e2e', 'browser', 'drill'].flatMap((project) => [
+          '--project',
+          project,
+        ]),
         '--reporter=default',
         '--reporter=json',
         `--outputFile.json=${report}`,

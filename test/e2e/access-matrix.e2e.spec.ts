@@ -196,8 +196,9 @@ describe('authorisation matrix: every operation × role × scope over HTTP', () 
       await system.call<{ paths: Record<string, Record<string, unknown>> }>('GET', '/docs/openapi.json')
     ).body;
     const documented = Object.entries(doc.paths)
-      // Health (no token) and the agency directory (any authenticated role) are not agency operations.
-      .filter(([path]) => !path.startsWith('/health') && path !== '/directory')
+      // Health (no token), the agency directory (any authenticated role) and the embedded default's local
+      // sign-in are not agency operations.
+      .filter(([path]) => !path.startsWith('/health') && !path.startsWith('/auth/') && path !== '/directory')
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
     const permitted = agencyRoutes()

@@ -81,12 +81,24 @@ describe('npm start (scripts/start.ts)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  // From a clean clone this launch builds everything first (the apps, the workflow bundle and the console).
   it('starts everything, opens a case over HTTP, stops cleanly on SIGTERM, and keeps the case across a restart', async () => {
     const env = { ...ports, DATA_DIR: dataDir };
     const api = `http://127.0.0.1:${ports['GATEWAY_PORT']}`;
     const first = launch(env);
     await until(first, 'Press Ctrl-C to stop.', 240_000);
     expect(first.output).toContain(`OpenAPI docs   ${api}/docs`);
+    // The caseworker console (ADR 0018): built by the launcher, served at `/`, with the local sign-in.
+    expect(first.output).toContain(`Console        ${api}/`);
+    const consolePage = await fetch(`${api}/`, { headers: { accept: 'text/html' } });
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<div id="root">');
+    const signIn = await fetch(`${api}/auth/local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'cmm', org: 'cmm' }),
+    });
+    expect(signIn.status).toBe(200);
     expect(first.output).toContain(`Temporal UI    http://127.0.0.1:${ports['TEMPORAL_UI_PORT']}`);
 
     expect(first.output).toContain('npm run -s token -- --role cmm --org cmm');
@@ -193,7 +205,7 @@ describe('npm start (scripts/start.ts)', () => {
     expect(((await again.json()) as CaseView).caseRef).toBe(caseRef);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-  });
+  }, 300_000);
 
   it('refuses invalid configuration with one message listing every bad value, exit 2', async () => {
     const run = launch({ GATEWAY_PORT: 'abc', KAFKA_BROKERS: 'not a broker', DATA_DIR: dataDir });

@@ -63,6 +63,8 @@ import { CaseloadService } from './read-model/caseload.service.js';
 import { ReadModelProjector } from './read-model/read-model.projector.js';
 import { CaseloadQueries, ReadModelStore } from '../../../libs/read-model/src/index.js';
 import { CodecService } from './codec/codec.service.js';
+import { LocalSignInController } from './console/local-sign-in.controller.js';
+import { LocalSignInService, localSignInAvailable } from './console/local-sign-in.service.js';
 
 const PROVIDERS: Provider[] = [
   {
@@ -184,8 +186,19 @@ export class GatewayModule implements OnApplicationShutdown {
     return {
       module: GatewayModule,
       imports: [LoggerModule.forRoot(requestLogParams(config, logger))],
-      controllers: [AgencyController, HealthController, DirectoryController, MetricsController],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, ...PROVIDERS],
+      controllers: [
+        // Before the agency controller's `/:role/…`: the local sign-in exists only in the embedded default.
+        ...(localSignInAvailable(config) ? [LocalSignInController] : []),
+        AgencyController,
+        HealthController,
+        DirectoryController,
+        MetricsController,
+      ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        ...PROVIDERS,
+        ...(localSignInAvailable(config) ? [LocalSignInService] : []),
+      ],
     };
   }
 

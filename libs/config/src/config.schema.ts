@@ -111,6 +111,12 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
     .min(1)
     .default(() => join(projectRoot(), '.data', 'auth', 'jwks.json')),
   AUTH_ISSUER: z.string().trim().min(1).default('urn:victim-pathway:local'),
+  /** The built caseworker console the gateway serves at `/` (ADR 0018); nothing is served when it is absent. */
+  CONSOLE_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default(() => join(projectRoot(), 'dist', 'console')),
   AUTH_AUDIENCE: z.string().trim().min(1).default('victim-pathway'),
   /** Tokens meant to live longer than this (`exp` − `iat`) are refused. */
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce

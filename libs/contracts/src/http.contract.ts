@@ -10,7 +10,7 @@ import {
   STAGES,
   SUPPORT_KINDS,
 } from '../../domain/src/index.js';
-import { ROLES } from './access.contract.js';
+import { ROLES, partySchema } from './access.contract.js';
 
 /**
  * The HTTP contract's query and header schemas (the bodies of the acts are `actSchemas`, of a referral
@@ -276,3 +276,31 @@ export const readinessSchema = z
     readModel: z.object({ lagEvents: z.number().int().optional(), gaps: z.number().int() }).optional(),
   })
   .meta({ id: 'Readiness' });
+
+/**
+ * The embedded default's local sign-in (`POST /auth/local/token`, the console's sign-in page): who to sign in
+ * as. The gateway has this route only when it signs with local keys (no external issuer).
+ */
+export const localSignInSchema = z
+  .strictObject({
+    role: z.enum(ROLES, { error: `must be one of: ${ROLES.join(', ')}` }),
+    org: partySchema,
+  })
+  .meta({
+    id: 'LocalSignInRequest',
+    description: 'The role and organisation to sign in as (the embedded default only).',
+  });
+
+export const localSessionSchema = z
+  .object({
+    token: z.string(),
+    tokenType: z.literal('Bearer'),
+    expiresAt: instantText,
+    role: z.enum(ROLES),
+    org: z.string(),
+  })
+  .meta({
+    id: 'LocalSession',
+    description:
+      'A short-lived bearer token signed with the gateway’s local key. Keep it in memory; send it as `Authorization: Bearer`.',
+  });

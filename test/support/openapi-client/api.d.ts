@@ -2634,6 +2634,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/local/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in as a role and organisation with the local keys (the embedded default only)
+         * @description Mints a 30-minute bearer token signed with the gateway’s local key, as `npm run token` does; the caseworker console’s sign-in page calls it. This route exists only when the gateway verifies tokens with local keys and holds the private key (`npm start`); with an external issuer (`AUTH_JWKS_URL`) it is absent (404).
+         */
+        post: operations["localSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -3019,6 +3039,23 @@ export interface components {
                 lagEvents?: number;
                 gaps: number;
             };
+        };
+        /** @description The role and organisation to sign in as (the embedded default only). */
+        LocalSignInRequest: {
+            /** @enum {string} */
+            role: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "drc" | "return-agency" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
+            org: string;
+        };
+        /** @description A short-lived bearer token signed with the gateway’s local key. Keep it in memory; send it as `Authorization: Bearer`. */
+        LocalSession: {
+            token: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** Format: date-time */
+            expiresAt: string;
+            /** @enum {string} */
+            role: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "drc" | "return-agency" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
+            org: string;
         };
         /** @description A Temporal payload in protobuf JSON (values in base64). */
         CodecPayload: {
@@ -9102,6 +9139,45 @@ export interface operations {
                 };
             };
             401: components["responses"]["Status401"];
+        };
+    };
+    localSignIn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocalSignInRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in: the token and when it expires. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalSession"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            /** @description No local sign-in here: this gateway uses an external issuer (NOT_FOUND). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
         };
     };
     liveness: {

@@ -27,6 +27,7 @@ import {
   personViewSchema,
   listCasesQuerySchema,
   listDeadlinesQuerySchema,
+  localSessionSchema,
   problemSchema,
   readinessSchema,
   referralSchema,
@@ -393,6 +394,23 @@ export function openApiDocument(): Json {
       },
     },
   };
+  paths['/auth/local/token'] = {
+    post: {
+      operationId: 'localSignIn',
+      tags: ['local-sign-in'],
+      summary: 'Sign in as a role and organisation with the local keys (the embedded default only)',
+      description:
+        'Mints a 30-minute bearer token signed with the gateway’s local key, as `npm run token` does; the caseworker console’s sign-in page calls it. This route exists only when the gateway verifies tokens with local keys and holds the private key (`npm start`); with an external issuer (`AUTH_JWKS_URL`) it is absent (404).',
+      security: [],
+      parameters: [REQUEST_ID],
+      requestBody: { required: true, ...json(ref('LocalSignInRequest')) },
+      responses: {
+        '200': { description: 'Signed in: the token and when it expires.', ...json(ref('LocalSession')) },
+        ...errors('400', '413', '415'),
+        '404': problem('No local sign-in here: this gateway uses an external issuer (NOT_FOUND).'),
+      },
+    },
+  };
   paths['/health'] = {
     get: {
       operationId: 'liveness',
@@ -434,6 +452,7 @@ export function openApiDocument(): Json {
     personExportSchema,
     noteViewSchema,
     codecPayloadsSchema,
+    localSessionSchema,
   ]) {
     if (z.globalRegistry.get(schema)?.id === undefined)
       throw new Error('an answer schema has no component id');
@@ -469,6 +488,10 @@ export function openApiDocument(): Json {
       })),
       { name: 'directory', description: 'The agency directory (any authenticated role).' },
       { name: 'health', description: 'Liveness and readiness (no token).' },
+      {
+        name: 'local-sign-in',
+        description: 'The embedded default’s sign-in for the caseworker console (no token; local keys only).',
+      },
     ],
     paths,
     components: {

@@ -1,0 +1,79 @@
+import { useEffect, useRef } from 'react';
+import { useLanguage } from './i18n/language.js';
+import { DeadlinesBoard } from './pages/deadlines-board.js';
+import { SignInForm, SignInPage } from './pages/sign-in-form.js';
+import { useSession } from './session/session.js';
+
+function Header() {
+  const { t, language, setLanguage } = useLanguage();
+  const { session, signOut } = useSession();
+  return (
+    <header className="top">
+      <div className="brand">
+        <span className="title">{t.appTitle}</span> <span className="subtitle">{t.appSubtitle}</span>
+      </div>
+      <div className="actions">
+        {session !== undefined && (
+          <span className="who">{t.signedInAs(t.roles[session.role], session.org)}</span>
+        )}
+        <button
+          type="button"
+          lang={t.switchLanguageLang}
+          onClick={() => {
+            setLanguage(language === 'da' ? 'en' : 'da');
+          }}
+        >
+          {t.switchLanguage}
+        </button>
+        {session !== undefined && (
+          <button type="button" onClick={signOut}>
+            {t.signOut}
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}
+
+/** Over the kept page when the API refused the token: say so, and sign in again in place. */
+function SessionEnded() {
+  const { t } = useLanguage();
+  const { session } = useSession();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  return (
+    <section
+      className="panel session-ended"
+      role="alertdialog"
+      aria-labelledby="session-ended-title"
+      aria-describedby="session-ended-text"
+    >
+      <h2 id="session-ended-title" tabIndex={-1} ref={heading}>
+        {t.signInAgain}
+      </h2>
+      <p id="session-ended-text" role="alert">
+        {t.sessionEnded}
+      </p>
+      <SignInForm {...(session === undefined ? {} : { initial: { role: session.role, org: session.org } })} />
+    </section>
+  );
+}
+
+export function App() {
+  const { t } = useLanguage();
+  const { session, ended } = useSession();
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t.skipToContent}
+      </a>
+      <Header />
+      {ended && <SessionEnded />}
+      <main id="main" tabIndex={-1} {...(ended ? { 'aria-hidden': true, inert: true } : {})}>
+        {session === undefined ? <SignInPage /> : <DeadlinesBoard role={session.role} />}
+      </main>
+    </>
+  );
+}

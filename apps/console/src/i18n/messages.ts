@@ -1,0 +1,221 @@
+import type { components, paths } from '../api/openapi.js';
+
+export type Role = components['schemas']['LocalSignInRequest']['role'];
+export type DeadlineKind = components['schemas']['Deadline']['kind'];
+type DeadlineQuery = NonNullable<paths['/cmm/deadlines']['get']['parameters']['query']>;
+export type Stage = NonNullable<DeadlineQuery['stage']>[number];
+
+type Labels<K extends string> = Readonly<Record<K, string>>;
+
+/** Danish, the default: every other language has exactly these keys (a missing translation does not compile). */
+const da = {
+  appTitle: 'Støtteforløb',
+  appSubtitle: 'Sagsbehandlerkonsol',
+  skipToContent: 'Gå til indhold',
+  switchLanguage: 'English',
+  switchLanguageLang: 'en',
+  signInTitle: 'Log ind',
+  signInIntro:
+    'Lokal indlogning (kun i den lokale installation): vælg din rolle og din organisation. Sessionen varer 30 minutter og gemmes kun i dette vindue.',
+  roleLabel: 'Rolle',
+  orgLabel: 'Organisation',
+  orgHint: 'Organisationens kode: små bogstaver, tal og bindestreger, fx nec.',
+  signIn: 'Log ind',
+  signingIn: 'Logger ind …',
+  signInFailed: 'Indlogningen mislykkedes',
+  signOut: 'Log ud',
+  signedInAs: (role: string, org: string) => `Logget ind som ${role} (${org})`,
+  signedOut: 'Du er logget ud.',
+  sessionEnded: 'Din session er udløbet. Log ind igen for at fortsætte – siden er bevaret.',
+  signInAgain: 'Log ind igen',
+  boardTitle: 'Frister',
+  boardIntro: (agency: string) => `Frister som ${agency} skal overholde, de forfaldne først.`,
+  filters: 'Filtre',
+  filterStage: 'Fase',
+  filterKind: 'Frist',
+  filterHorizon: 'Inden for (dage)',
+  filterOverdue: 'Kun forfaldne',
+  filterPageSize: 'Pr. side',
+  allStages: 'Alle faser',
+  allKinds: 'Alle frister',
+  apply: 'Vis',
+  columnCase: 'Sag',
+  columnWhat: 'Hvad',
+  columnWhen: 'Hvornår',
+  columnWhy: 'Hvorfor',
+  overdue: 'Forfalden',
+  duration: (amount: number, unit: 'days' | 'months') =>
+    unit === 'days'
+      ? `${amount} ${amount === 1 ? 'dag' : 'dage'}`
+      : `${amount} ${amount === 1 ? 'måned' : 'måneder'}`,
+  whyBase: (duration: string, from: string, rule: string) => `${duration} fra ${from} (${rule})`,
+  whyExtension: (duration: string, rule: string) => `forlænget med ${duration} (${rule})`,
+  whyLimit: (capDays: number, latest: string, rule: string) =>
+    `højst ${capDays} dage i alt (${rule}), senest ${latest}`,
+  ruleBasis: 'Regelgrundlag',
+  rule: (rule: string) => `Regel ${rule}`,
+  noDeadlines: 'Ingen frister med disse filtre.',
+  loading: 'Henter …',
+  loadFailed: 'Kunne ikke hente data. Prøv igen om lidt.',
+  nextPage: 'Næste side',
+  firstPage: 'Første side',
+  page: (n: number) => `Side ${n}`,
+  caseloadTitle: 'Åbne sager pr. fase',
+  caseloadTotal: (n: number) => (n === 1 ? '1 åben sag i alt' : `${n} åbne sager i alt`),
+  noBoardForRole: 'Din rolle har ingen fristoversigt.',
+  roles: {
+    cmm: 'Center mod Menneskehandel (CMM)',
+    dis: 'Udlændingestyrelsen (DIS)',
+    siri: 'Styrelsen for International Rekruttering og Integration (SIRI)',
+    police: 'Politiet',
+    prosecution: 'Anklagemyndigheden',
+    court: 'Domstol',
+    iom: 'IOM',
+    drc: 'Dansk Flygtningehjælp (DRC)',
+    'return-agency': 'Hjemrejsestyrelsen',
+    ngo: 'NGO',
+    shelter: 'Krisecenter',
+    municipality: 'Kommune',
+    'red-cross': 'Røde Kors',
+    guardian: 'Værge',
+    auditor: 'Revision',
+  } satisfies Labels<Role>,
+  kinds: {
+    'guardian-appointment': 'Beskikkelse af værge',
+    'reflection-period-end': 'Refleksionsperioden udløber',
+    'restitution-period-end': 'Restitutionsperioden udløber',
+    'extension-decision': 'Afgørelse om forlængelse',
+    'permit-expiry': 'Opholdstilladelsen udløber',
+    'permit-renewal-decision': 'Afgørelse om forlængelse af tilladelse',
+    'check-in': 'Opfølgningssamtale',
+    'monitoring-end': 'Opfølgningsperioden slutter',
+    'departure-follow-up': 'Opfølgning på udrejse',
+    'return-follow-up': 'Opfølgning efter hjemrejse',
+  } satisfies Labels<DeadlineKind>,
+  stages: {
+    referred: 'Henvist',
+    interviewing: 'Samtaler',
+    'awaiting-identification': 'Afventer identifikation',
+    'reflection-period': 'Refleksionsperiode',
+    'restitution-period': 'Restitutionsperiode',
+    'court-granted': 'Ophold ved dom',
+    permit: 'Opholdstilladelse',
+    asylum: 'Asyl',
+    'avr-return': 'Forberedt hjemrejse',
+    'departure-required': 'Udrejsepligt',
+    monitoring: 'Opfølgning',
+    closed: 'Lukket',
+  } satisfies Labels<Stage>,
+};
+
+export type Messages = typeof da;
+
+const en: Messages = {
+  appTitle: 'Support pathway',
+  appSubtitle: 'Caseworker console',
+  skipToContent: 'Skip to content',
+  switchLanguage: 'Dansk',
+  switchLanguageLang: 'da',
+  signInTitle: 'Sign in',
+  signInIntro:
+    'Local sign-in (the local installation only): choose your role and your organisation. The session lasts 30 minutes and is kept in this window only.',
+  roleLabel: 'Role',
+  orgLabel: 'Organisation',
+  orgHint: 'The organisation’s code: lower-case letters, digits and dashes, e.g. nec.',
+  signIn: 'Sign in',
+  signingIn: 'Signing in …',
+  signInFailed: 'Sign-in failed',
+  signOut: 'Sign out',
+  signedInAs: (role, org) => `Signed in as ${role} (${org})`,
+  signedOut: 'You are signed out.',
+  sessionEnded: 'Your session has ended. Sign in again to go on – the page is kept.',
+  signInAgain: 'Sign in again',
+  boardTitle: 'Deadlines',
+  boardIntro: (agency) => `Deadlines ${agency} must meet, overdue first.`,
+  filters: 'Filters',
+  filterStage: 'Stage',
+  filterKind: 'Deadline',
+  filterHorizon: 'Within (days)',
+  filterOverdue: 'Overdue only',
+  filterPageSize: 'Per page',
+  allStages: 'All stages',
+  allKinds: 'All deadlines',
+  apply: 'Show',
+  columnCase: 'Case',
+  columnWhat: 'What',
+  columnWhen: 'When',
+  columnWhy: 'Why',
+  overdue: 'Overdue',
+  duration: (amount, unit) =>
+    unit === 'days'
+      ? `${amount} ${amount === 1 ? 'day' : 'days'}`
+      : `${amount} ${amount === 1 ? 'month' : 'months'}`,
+  whyBase: (duration, from, rule) => `${duration} from ${from} (${rule})`,
+  whyExtension: (duration, rule) => `extended by ${duration} (${rule})`,
+  whyLimit: (capDays, latest, rule) => `at most ${capDays} days in all (${rule}), ${latest} at the latest`,
+  ruleBasis: 'Rule basis',
+  rule: (rule) => `Rule ${rule}`,
+  noDeadlines: 'No deadlines with these filters.',
+  loading: 'Loading …',
+  loadFailed: 'Could not load the data. Try again shortly.',
+  nextPage: 'Next page',
+  firstPage: 'First page',
+  page: (n) => `Page ${n}`,
+  caseloadTitle: 'Open cases per stage',
+  caseloadTotal: (n) => (n === 1 ? '1 open case in all' : `${n} open cases in all`),
+  noBoardForRole: 'Your role has no deadlines board.',
+  roles: {
+    cmm: 'Danish Centre against Human Trafficking (CMM)',
+    dis: 'Danish Immigration Service (DIS)',
+    siri: 'Agency for International Recruitment and Integration (SIRI)',
+    police: 'Police',
+    prosecution: 'Prosecution Service',
+    court: 'Court',
+    iom: 'IOM',
+    drc: 'Danish Refugee Council (DRC)',
+    'return-agency': 'Danish Return Agency',
+    ngo: 'NGO',
+    shelter: 'Shelter',
+    municipality: 'Municipality',
+    'red-cross': 'Red Cross',
+    guardian: 'Guardian',
+    auditor: 'Auditor',
+  },
+  kinds: {
+    'guardian-appointment': 'Guardian appointment',
+    'reflection-period-end': 'Reflection period ends',
+    'restitution-period-end': 'Restitution period ends',
+    'extension-decision': 'Extension decision',
+    'permit-expiry': 'Residence permit expires',
+    'permit-renewal-decision': 'Permit renewal decision',
+    'check-in': 'Check-in',
+    'monitoring-end': 'Monitoring ends',
+    'departure-follow-up': 'Departure follow-up',
+    'return-follow-up': 'Return follow-up',
+  },
+  stages: {
+    referred: 'Referred',
+    interviewing: 'Interviewing',
+    'awaiting-identification': 'Awaiting identification',
+    'reflection-period': 'Reflection period',
+    'restitution-period': 'Restitution period',
+    'court-granted': 'Court-granted status',
+    permit: 'Residence permit',
+    asylum: 'Asylum',
+    'avr-return': 'Assisted return',
+    'departure-required': 'Departure required',
+    monitoring: 'Monitoring',
+    closed: 'Closed',
+  },
+};
+
+export const LANGUAGES = ['da', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const MESSAGES: Readonly<Record<Language, Messages>> = { da, en };
+
+/** The label of a code the API answers as a plain string (a stage), or the code itself if it is new to us. */
+export function labelOf<K extends string>(labels: Readonly<Record<K, string>>, code: string): string {
+  const known = Object.entries<string>(labels).find(([key]) => key === code);
+  return known?.[1] ?? code;
+}
