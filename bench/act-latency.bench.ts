@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import type { Consumer, Producer } from 'kafkajs';
 import { inject, it } from 'vitest';
 import { AUDIT_TOPIC } from '../libs/contracts/src/index.js';
-import { createKafka, ensureTopics } from '../libs/messaging/src/index.js';
 import { startGateway } from '../test/support/gateway-harness.js';
-import { rawAct, rawFloorWorkflow, type RawActivities } from './raw-floor.workflows.js';
+import { percentile } from './support/figures.js';
+import { readFromEnd, startRawFloor } from './support/raw-floor.js';
 
 /**
  * Issue 14's benchmark, first figures: the project against the raw floor of its own stack, on the same
@@ -18,12 +14,6 @@ import { rawAct, rawFloorWorkflow, type RawActivities } from './raw-floor.workfl
  *   - opening a case over HTTP vs a raw `workflow.start`.
  */
 const N = Number(process.env['BENCH_REQUESTS'] ?? 150);
-const RAW_TOPIC = 'bench.raw-floor.v1';
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 /** Resolves when a message with `id` (key) has been read; messages read are remembered by id. */
 class Arrivals {
   private readonly seen = new Map<string, number>();
@@ -45,52 +35,8 @@ class Arrivals {
   }
 }
 
-async function reader(
-  consumer: Consumer,
-  topic: string,
-  arrivals: Arrivals,
-  idOf: (value: string) => string | undefined,
-) {
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: false });
-  let joined!: () => void;
-  const ready = new Promise<void>((resolve) => (joined = resolve));
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined();
-  });
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      const id = idOf(message.value?.toString() ?? '');
-      if (id !== undefined) arrivals.record(id);
-      return Promise.resolve();
-    },
-  });
-  await ready;
-}
-
 it('act and open latency against the raw floor', { timeout: 1_800_000 }, async () => {
-  const kafka = createKafka(
-    { brokers: inject('kafkaBrokers').split(','), clientId: 'bench-floor' },
-    { silent: true },
-  );
-  await ensureTopics(kafka, [RAW_TOPIC], { partitions: 3 });
-  const producer: Producer = kafka.producer();
-  await producer.connect();
-  const taskQueue = `bench-raw-${Date.now()}`;
-  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const activities: RawActivities = {
-    produce: async (id) => {
-      await producer.send({ topic: RAW_TOPIC, acks: -1, messages: [{ key: id, value: id }] });
-    },
-  };
-  const worker = await Worker.create({
-    connection,
-    taskQueue,
-    workflowsPath: fileURLToPath(new URL('./raw-floor.workflows.ts', import.meta.url)),
-    activities,
-  });
-  const running = worker.run();
-  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+  const floor = await startRawFloor(inject('temporalAddress'), inject('kafkaBrokers'));
   const system = await startGateway({
     temporalAddress: inject('temporalAddress'),
     kafkaBrokers: inject('kafkaBrokers'),
@@ -98,23 +44,23 @@ it('act and open latency against the raw floor', { timeout: 1_800_000 }, async (
   });
   const rawArrivals = new Arrivals();
   const projectArrivals = new Arrivals();
-  const rawConsumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}` });
-  const auditConsumer = kafka.consumer({ groupId: `bench-audit-${randomUUID()}` });
+  const rawConsumer = floor.kafka.consumer({ groupId: `bench-raw-${randomUUID()}` });
+  const auditConsumer = floor.kafka.consumer({ groupId: `bench-audit-${randomUUID()}` });
   try {
-    await reader(rawConsumer, RAW_TOPIC, rawArrivals, (value) => value);
-    await reader(auditConsumer, AUDIT_TOPIC, projectArrivals, (value) => {
+    await readFromEnd(rawConsumer, floor.topic, (value) => {
+      rawArrivals.record(value);
+    });
+    await readFromEnd(auditConsumer, AUDIT_TOPIC, (value) => {
       try {
-        return (JSON.parse(value) as { id?: string }).id;
+        const id = (JSON.parse(value) as { id?: string }).id;
+        if (id !== undefined) projectArrivals.record(id);
       } catch {
-        return undefined;
+        // not an event of ours
       }
     });
     const cmm = await system.token('cmm', 'cmm');
     const { caseRef } = await system.open(cmm, 'cmm', { facts: { hasLegalStay: false, age: 'adult' } });
-    const raw = await client.workflow.start(rawFloorWorkflow, {
-      taskQueue,
-      workflowId: `raw-${randomUUID()}`,
-    });
+    const raw = await floor.start();
 
     // Each recordInterview is one event, numbered next in the case: its CloudEvents id is known in advance.
     let seq = (
@@ -135,7 +81,7 @@ it('act and open latency against the raw floor', { timeout: 1_800_000 }, async (
     const rawActOnce = async (): Promise<number> => {
       const id = randomUUID();
       const started = performance.now();
-      await raw.executeUpdate(rawAct, { args: [id] });
+      await floor.act(raw, id);
       return (await rawArrivals.arrival(id)) - started;
     };
     const projectOpen = async (): Promise<number> => {
@@ -145,10 +91,7 @@ it('act and open latency against the raw floor', { timeout: 1_800_000 }, async (
     };
     const rawStart = async (): Promise<number> => {
       const started = performance.now();
-      const handle = await client.workflow.start(rawFloorWorkflow, {
-        taskQueue,
-        workflowId: `raw-${randomUUID()}`,
-      });
+      const handle = await floor.start();
       const elapsed = performance.now() - started;
       await handle.terminate('bench').catch(() => undefined);
       return elapsed;
@@ -197,15 +140,10 @@ it('act and open latency against the raw floor', { timeout: 1_800_000 }, async (
         '',
       ].join('\n'),
     );
-    await raw.terminate('bench').catch(() => undefined);
   } finally {
     await rawConsumer.disconnect().catch(() => undefined);
     await auditConsumer.disconnect().catch(() => undefined);
     await system.close();
-    worker.shutdown();
-    await running;
-    await producer.disconnect();
-    await client.connection.close();
-    await connection.close();
+    await floor.close();
   }
 });
