@@ -6,6 +6,7 @@ import { createKafka } from '../libs/messaging/src/index.js';
 import { startTracing } from '../libs/observability/src/index.js';
 import { startGateway } from '../test/support/gateway-harness.js';
 import { percentile } from './support/figures.js';
+import { readFromEnd } from './support/raw-floor.js';
 
 // Installed before the system starts: the gateway's, the worker's and the workflows' spans end here.
 const exporter = new InMemorySpanExporter();
@@ -35,25 +36,14 @@ it('one act, step by step', { timeout: 900_000 }, async () => {
   const consumer = kafka.consumer({ groupId: `bench-breakdown-${randomUUID()}` });
   const arrived = new Map<string, number>();
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [AUDIT_TOPIC], fromBeginning: false });
-    let joined!: () => void;
-    const ready = new Promise<void>((resolve) => (joined = resolve));
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      joined();
+    await readFromEnd(consumer, AUDIT_TOPIC, (value) => {
+      try {
+        const id = (JSON.parse(value) as { id?: string }).id;
+        if (id !== undefined) arrived.set(id, performance.now());
+      } catch {
+        // not an event of ours
+      }
     });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        try {
-          const id = (JSON.parse(message.value?.toString() ?? '') as { id?: string }).id;
-          if (id !== undefined) arrived.set(id, performance.now());
-        } catch {
-          // not an event of ours
-        }
-        return Promise.resolve();
-      },
-    });
-    await ready;
     const unit = `nec-bench-${Date.now()}`;
     const tokens = {
       cmm: await system.token('cmm', 'cmm'),

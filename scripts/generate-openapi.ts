@@ -1,9 +1,8 @@
 /**
  * Writes the gateway's OpenAPI document to `docs/openapi.json` from the code (no servers needed), and the
- * TypeScript types a client generates from it (openapi-typescript) to `test/support/openapi-client/api.d.ts`,
- * which the typed-client test drives a pathway with, and the console's copy of them
- * (`apps/console/src/api/openapi.d.ts`). `npm run openapi`; a unit test fails when either
- * committed file is out of date.
+ * TypeScript types a client generates from it (openapi-typescript) to `apps/console/src/api/openapi.d.ts`:
+ * the console compiles against them, and the typed-client test drives a pathway with the same types.
+ * `npm run openapi`; a unit test fails when either committed file is out of date.
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -13,9 +12,8 @@ import { openApiDocument } from '../apps/gateway/src/http/openapi.js';
 import { repoRoot } from './repo-root.js';
 
 export const OPENAPI_FILE = join(repoRoot, 'docs', 'openapi.json');
-export const OPENAPI_TYPES_FILE = join(repoRoot, 'test', 'support', 'openapi-client', 'api.d.ts');
-/** The caseworker console's copy (ADR 0018): the console compiles against the committed document. */
-export const CONSOLE_API_TYPES_FILE = join(repoRoot, 'apps', 'console', 'src', 'api', 'openapi.d.ts');
+/** The client types (ADR 0018): the console compiles against the committed document. */
+export const OPENAPI_TYPES_FILE = join(repoRoot, 'apps', 'console', 'src', 'api', 'openapi.d.ts');
 
 export function renderOpenApi(): string {
   return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
@@ -39,8 +37,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(p
   await writeFile(OPENAPI_FILE, document);
   const types = await renderOpenApiTypes(document);
   await writeFile(OPENAPI_TYPES_FILE, types);
-  await writeFile(CONSOLE_API_TYPES_FILE, types);
-  process.stdout.write(
-    `wrote ${OPENAPI_FILE}\nwrote ${OPENAPI_TYPES_FILE}\nwrote ${CONSOLE_API_TYPES_FILE}\n`,
-  );
+  process.stdout.write(`wrote ${OPENAPI_FILE}\nwrote ${OPENAPI_TYPES_FILE}\n`);
 }

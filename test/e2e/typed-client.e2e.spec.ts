@@ -6,13 +6,13 @@ import createClient from 'openapi-fetch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/repo-root.js';
 import { e2eSystem } from '../support/e2e-system.js';
-import type { components, paths } from '../support/openapi-client/api.js';
+import type { components, paths } from '../../apps/console/src/api/openapi.js';
 
 type Schemas = components['schemas'];
 
 /**
  * What an integrating agency does with the committed contract: generate a client from docs/openapi.json
- * (openapi-typescript's types in test/support/openapi-client, kept current by a unit test), call the real
+ * (openapi-typescript's types, the console's, kept current by a unit test), call the real
  * gateway with openapi-fetch, and rely on the answers' types. This file is type-checked with the rest
  * (`npm run typecheck`) and linted with type assertions forbidden: it compiles only if the document types
  * every request and answer it uses. Each answer is also checked against its component schema.
