@@ -14,8 +14,8 @@ const tracing = startTracing({ service: 'bench-breakdown', exporter });
 
 /**
  * Issue 14, item 7: where one act's time goes, from the traces the system makes anyway. CMM records an
- * interview over HTTP (with an Idempotency-Key, as a client should), a police unit does the same on its own
- * case (its scope is granted: one query first); each act is timed until its CloudEvent is read from the audit
+ * interview over HTTP (with an Idempotency-Key, as a client should), an NGO does the same on the case it
+ * referred (its scope is granted: one query first); each act is timed until its CloudEvent is read from the audit
  * topic. Prints p50 per step: the HTTP request and, inside it, authentication, the access-log check, the
  * scope query, the key's claim, the Temporal Update (and the handler inside the workflow), the access
  * record's store; after the answer, the publishing activity, the Kafka send, and the consumer's read.
@@ -44,19 +44,19 @@ it('one act, step by step', { timeout: 900_000 }, async () => {
         // not an event of ours
       }
     });
-    const unit = `nec-bench-${Date.now()}`;
+    const unit = `ngo-bench-${Date.now()}`;
     const tokens = {
       cmm: await system.token('cmm', 'cmm'),
-      police: await system.token('police', unit),
+      ngo: await system.token('ngo', unit),
     };
     const referral = { facts: { hasLegalStay: false, age: 'adult' } };
     const cases = {
       cmm: (await system.open(tokens.cmm, 'cmm', referral)).caseRef,
-      police: (await system.open(tokens.police, 'police', referral)).caseRef,
+      ngo: (await system.open(tokens.ngo, 'ngo', referral)).caseRef,
     };
-    const endToEnd: Record<'cmm' | 'police', number[]> = { cmm: [], police: [] };
-    const traces: Record<'cmm' | 'police', Set<string>> = { cmm: new Set(), police: new Set() };
-    const act = async (role: 'cmm' | 'police') => {
+    const endToEnd: Record<'cmm' | 'ngo', number[]> = { cmm: [], ngo: [] };
+    const traces: Record<'cmm' | 'ngo', Set<string>> = { cmm: new Set(), ngo: new Set() };
+    const act = async (role: 'cmm' | 'ngo') => {
       const traceId = randomUUID().replaceAll('-', '');
       const started = performance.now();
       const answer = await system.call('POST', `/${role}/cases/${cases[role]}/record-interview`, {
@@ -74,21 +74,59 @@ it('one act, step by step', { timeout: 900_000 }, async () => {
     };
     for (let i = 0; i < 10; i += 1) {
       await act('cmm');
-      await act('police');
+      await act('ngo');
     }
     exporter.reset();
-    for (const role of ['cmm', 'police'] as const) {
+    for (const role of ['cmm', 'ngo'] as const) {
       endToEnd[role] = [];
       traces[role].clear();
     }
     for (let i = 0; i < N; i += 1) {
       await act('cmm');
-      await act('police');
+      await act('ngo');
+    }
+    // Opening a case, for its own breakdown: every span of its traces, by name.
+    const opens = new Set<string>();
+    for (let i = 0; i < Math.min(N, 50); i += 1) {
+      const traceId = randomUUID().replaceAll('-', '');
+      const answer = await system.call('POST', '/cmm/cases', {
+        token: tokens.cmm,
+        body: referral,
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      });
+      if (answer.status !== 201) throw new Error(`open answered ${answer.status}`);
+      opens.add(traceId);
     }
     await new Promise((r) => setTimeout(r, 500));
     await tracing.forceFlush();
     const spans = exporter.getFinishedSpans();
-    const step = (role: 'cmm' | 'police', match: (span: ReadableSpan) => boolean): string => {
+    const ms = (span: ReadableSpan) => span.duration[0] * 1000 + span.duration[1] / 1e6;
+    const openSpans = new Map<string, { times: number[]; offsets: number[] }>();
+    const rootStart = new Map<string, number>();
+    for (const span of spans) {
+      if (!opens.has(span.spanContext().traceId) || !span.name.startsWith('POST ')) continue;
+      rootStart.set(span.spanContext().traceId, span.startTime[0] * 1000 + span.startTime[1] / 1e6);
+    }
+    for (const span of spans) {
+      const root = rootStart.get(span.spanContext().traceId);
+      if (root === undefined) continue;
+      const entry = openSpans.get(span.name) ?? { times: [], offsets: [] };
+      entry.times.push(ms(span));
+      entry.offsets.push(span.startTime[0] * 1000 + span.startTime[1] / 1e6 - root);
+      openSpans.set(span.name, entry);
+    }
+    const median = (xs: number[]) =>
+      percentile(
+        [...xs].sort((a, b) => a - b),
+        50,
+      );
+    const openRows = [...openSpans.entries()]
+      .sort(([, a], [, b]) => median(a.offsets) - median(b.offsets))
+      .map(
+        ([name, { times, offsets }]) =>
+          `  ${name.slice(0, 52).padEnd(52)} ${median(times).toFixed(1).padStart(6)}  starts at +${median(offsets).toFixed(1)}`,
+      );
+    const step = (role: 'cmm' | 'ngo', match: (span: ReadableSpan) => boolean): string => {
       const times = spans
         .filter((span) => traces[role].has(span.spanContext().traceId) && match(span))
         .map((span) => span.duration[0] * 1000 + span.duration[1] / 1e6)
@@ -114,11 +152,12 @@ it('one act, step by step', { timeout: 900_000 }, async () => {
       [
         '',
         `one act (recordInterview with an Idempotency-Key), ${N} each, p50 in ms of each step's span (tracing on)`,
-        `  ${'step'.padEnd(52)}    CMM  police`,
-        ...rows.map(
-          ([label, match]) => `  ${label.padEnd(52)} ${step('cmm', match)}  ${step('police', match)}`,
-        ),
-        `  ${'act over HTTP → its CloudEvent read by a consumer'.padEnd(52)} ${percentile(sorted(endToEnd.cmm), 50).toFixed(1).padStart(6)}  ${percentile(sorted(endToEnd.police), 50).toFixed(1).padStart(6)}`,
+        `  ${'step'.padEnd(52)}    CMM     NGO`,
+        ...rows.map(([label, match]) => `  ${label.padEnd(52)} ${step('cmm', match)}  ${step('ngo', match)}`),
+        `  ${'act over HTTP → its CloudEvent read by a consumer'.padEnd(52)} ${percentile(sorted(endToEnd.cmm), 50).toFixed(1).padStart(6)}  ${percentile(sorted(endToEnd.ngo), 50).toFixed(1).padStart(6)}`,
+        '',
+        `opening a case (CMM), ${opens.size} times: every span of its traces, p50 in ms, by when it starts`,
+        ...openRows,
         '',
       ].join('\n'),
     );
