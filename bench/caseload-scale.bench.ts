@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { it } from 'vitest';
+import { copyBuildAssets } from '../scripts/build-assets.js';
 import { repoRoot } from '../scripts/repo-root.js';
 import { DrillStack, seconds } from '../test/drill/drill-stack.js';
 import { histogramQuantile, scrapeHistogram, type Histogram } from './support/prometheus-histogram.js';
@@ -49,11 +50,13 @@ async function rssMb(pid: number | undefined): Promise<number> {
 it(`${TOTAL} open cases in the reflection period`, { timeout: 7_200_000 }, async () => {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const started = performance.now();
-  // The apps as production runs them: compiled by `tsc -p tsconfig.build.json` (what `npm run build` does).
+  // The apps as production runs them: compiled, with their migrations beside them (what `npm run build` does
+  // but the workflow bundle, which the stack builds itself).
   execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
     cwd: repoRoot,
     stdio: 'inherit',
   });
+  await copyBuildAssets();
   log(`[scale] apps built in ${seconds(started)}`);
   const stack = await DrillStack.create({ log: () => undefined, appsFrom: 'build' });
   try {

@@ -33,6 +33,7 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnApplication
   private inbox: AgencyInbox | undefined;
   private stopping = false;
   private gaps = 0;
+  private lastFailureLog = 0;
   private onDelay: ((seconds: number) => void) | undefined;
 
   constructor(
@@ -70,7 +71,21 @@ export class ReadModelProjector implements OnApplicationBootstrap, OnApplication
         // The store is idempotent by itself; every delivery goes to it.
         dedup: false,
         onEvent: async (event, meta) => {
-          const kind = await this.store.apply(event);
+          let kind: Awaited<ReturnType<ReadModelStore['apply']>>;
+          try {
+            kind = await this.store.apply(event);
+          } catch (error) {
+            // Retried by the consumer; said out loud (at most every 30 s), or a projection that cannot store
+            // anything would only show as a lag that grows.
+            if (Date.now() - this.lastFailureLog > 30_000) {
+              this.lastFailureLog = Date.now();
+              const code = (error as { code?: unknown }).code;
+              this.logger.warn(
+                `read model: an audit event could not be stored (${error instanceof Error ? error.name : 'error'}${typeof code === 'string' ? ` ${code}` : ''}); retrying`,
+              );
+            }
+            throw error;
+          }
           if (kind === 'gap') {
             this.gaps += 1;
             this.logger.warn(`read model: an event of ${event.subject} came before an earlier one (gap)`);
