@@ -15,7 +15,7 @@ const tracing = startTracing({ service: 'bench-breakdown', exporter });
 /**
  * Issue 14, item 7: where one act's time goes, from the traces the system makes anyway. CMM records an
  * interview over HTTP (with an Idempotency-Key, as a client should), an NGO does the same on the case it
- * referred (its scope is granted: one query first); each act is timed until its CloudEvent is read from the audit
+ * referred (its scope is granted: the case's grants are read first); each act is timed until its CloudEvent is read from the audit
  * topic. Prints p50 per step: the HTTP request and, inside it, authentication, the access-log check, the
  * scope query, the key's claim, the Temporal Update (and the handler inside the workflow), the access
  * record's store; after the answer, the publishing activity, the Kafka send, and the consumer's read.
@@ -139,7 +139,8 @@ it('one act, step by step', { timeout: 900_000 }, async () => {
       ['HTTP request, whole (until the answer is sent)', named(/^POST \//)],
       ['  authentication (token verified)', named('authenticate')],
       ['  access-log check (database reachable)', named('access-log check')],
-      ['  scope check (a query of the case)', named('scope check')],
+      ['  scope check: the grants the case holds (describe)', named('scope check (grants)')],
+      ['  scope check: a query of the case (when they do not say yes)', named('scope check')],
       ['  Idempotency-Key claim (database)', named('idempotency claim')],
       ['  Temporal Update (client: sent until answered)', named(/^StartWorkflowUpdate:/)],
       ['    its handler in the workflow', named(/^HandleUpdate:/)],

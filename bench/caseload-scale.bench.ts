@@ -200,6 +200,8 @@ it(`${TOTAL} open cases in the reflection period`, { timeout: 7_200_000 }, async
     };
 
     const first = await measure(await load(CHECKPOINT));
+    // The checkpoint's figures at once (a long run may be cut short).
+    log(`[scale] at ${first.cases} cases: ${JSON.stringify(first)}`);
     const full = TOTAL > CHECKPOINT ? await measure(await load(TOTAL - CHECKPOINT)) : first;
     const rows: [string, keyof Figures, string, number | undefined][] = [
       ['worker RSS', 'workerRssMb', 'MB', 300],

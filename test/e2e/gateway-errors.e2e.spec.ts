@@ -285,6 +285,31 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect((await timeline(ref)).filter((e) => e.type === 'InterviewRecorded')).toHaveLength(1);
   });
 
+  it('a granted role acts while its grant holds, and is answered 404 the moment it is revoked (changing nothing)', async () => {
+    // The gateway reads a granted role's scope from the case's own record first (ADR 0019): a revocation
+    // must be seen by the very next act.
+    const party = { org: `ngo-${randomBytes(3).toString('hex')}` };
+    const ngo = await e2e.gateway.token('ngo', party.org);
+    const ref = (
+      await e2e.gateway.open(e2e.tokens.police, 'police', { facts: { hasLegalStay: false, age: 'adult' } })
+    ).caseRef;
+    expectProblem(await e2e.gateway.act(ngo, 'ngo', ref, 'recordInterview'), 404, 'CASE_NOT_FOUND');
+    const granted = await e2e.gateway.call('POST', `/cmm/cases/${ref}/access-grants`, {
+      token: e2e.tokens.cmm,
+      body: { role: 'ngo', party: party.org },
+    });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(200);
+    const acted = await e2e.gateway.act(ngo, 'ngo', ref, 'recordInterview');
+    expect(acted.status, JSON.stringify(acted.body)).toBe(200);
+    const revoked = await e2e.gateway.call('DELETE', `/cmm/cases/${ref}/access-grants/ngo/${party.org}`, {
+      token: e2e.tokens.cmm,
+    });
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    const before = await timeline(ref);
+    expectProblem(await e2e.gateway.act(ngo, 'ngo', ref, 'recordInterview'), 404, 'CASE_NOT_FOUND');
+    expect(await timeline(ref)).toEqual(before);
+  });
+
   it('a referral retried with the same Idempotency-Key answers with the same case; another key opens another', async () => {
     const key = `referral-${randomBytes(6).toString('hex')}`;
     const body = { facts: { hasLegalStay: false, age: 'adult' } };

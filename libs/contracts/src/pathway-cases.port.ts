@@ -28,6 +28,11 @@ export interface PathwayCases {
   /** Whether a pathway with this ref exists (a start whose answer was lost). */
   exists(caseRef: string): Promise<boolean>;
   view(caseRef: string): Promise<CaseView>;
+  /**
+   * The grants the case keeps in its `AccessGrants` search attribute, as `grantKey`s, read from the case's
+   * own record (not from visibility, which lags). The workflow upserts them in the task that changes them.
+   */
+  grantKeys(caseRef: string): Promise<readonly string[]>;
   /** The request an Idempotency-Key (its digest) is bound to in this case, or null. */
   idempotencyRecord(caseRef: string, key: string): Promise<IdempotencyRecord | null>;
   /** An agency act; `updateId` makes the same request one act. */

@@ -84,6 +84,13 @@ export class TemporalPathwayCases implements PathwayCases {
     return this.call(() => this.client.workflow.getHandle(caseRef).query(getCaseQuery));
   }
 
+  grantKeys(caseRef: string): Promise<readonly string[]> {
+    return this.call(async () => {
+      const description = await this.client.workflow.getHandle(caseRef).describe();
+      return description.typedSearchAttributes.get(SearchAttributeKeys.accessGrants) ?? [];
+    });
+  }
+
   idempotencyRecord(caseRef: string, key: string): Promise<IdempotencyRecord | null> {
     return this.call(() => this.client.workflow.getHandle(caseRef).query(idempotencyRecordQuery, key));
   }

@@ -24,6 +24,7 @@ import {
   CaseServiceUnavailableError,
   actSchemas,
   agencyOfRole,
+  grantKey,
   referralSchema,
   type AccessChangeArgs,
   type ActArgs,
@@ -230,7 +231,7 @@ export class CaseGatewayService {
     // (CMM, DIS) has every case in scope: its act goes straight to the case, which answers 404 itself when it
     // does not exist; only a body that fails validation asks first whether the case exists (404 before 400).
     const scoped = grantFor(principal) !== undefined;
-    if (scoped) await this.caseInScope(principal, caseRef);
+    if (scoped) await this.actingInScope(principal, caseRef);
     let args: ActArgs<AgencyCommandType>;
     try {
       const { onBehalfOfVictim, ...rest } = this.withoutActor(body, isVictimAct(act));
@@ -337,6 +338,21 @@ export class CaseGatewayService {
     );
     if (!isInScope(principal, view.access ?? [])) throw new NotFoundException(NOT_FOUND);
     return view;
+  }
+
+  /**
+   * Scope for an act by a role whose scope is granted: the case's grants as its own record holds them
+   * (`describe`, served by Temporal without a worker) say yes at once; anything else is decided by the case
+   * itself (the query, which also tells unknown from out of scope alike: 404).
+   */
+  private async actingInScope(principal: Principal, caseRef: CaseRef): Promise<void> {
+    const needed = grantFor(principal);
+    if (needed === undefined) return;
+    const held = await inSpan('scope check (grants)', { kind: SpanKind.INTERNAL }, () =>
+      this.read(() => this.cases.grantKeys(caseRef)),
+    );
+    if (held.includes(grantKey(needed))) return;
+    await this.caseInScope(principal, caseRef);
   }
 
   private async read<R>(call: () => Promise<R>): Promise<R> {
