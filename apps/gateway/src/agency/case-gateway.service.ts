@@ -227,24 +227,15 @@ export class CaseGatewayService {
     body: unknown,
     idempotencyKey: string | undefined,
   ): Promise<CaseAnswer> {
-    // Scope first: a case out of scope answers 404 whatever the body, like an unknown one. A national role
-    // (CMM, DIS) has every case in scope: its act goes straight to the case, which answers 404 itself when it
-    // does not exist; only a body that fails validation asks first whether the case exists (404 before 400).
-    const scoped = grantFor(principal) !== undefined;
-    if (scoped) await this.actingInScope(principal, caseRef);
-    let args: ActArgs<AgencyCommandType>;
-    try {
+    const args = await this.inScopeThenValid(principal, caseRef, (): ActArgs<AgencyCommandType> => {
       const { onBehalfOfVictim, ...rest } = this.withoutActor(body, isVictimAct(act));
       // R6: an act the victim makes through an agency records both: the victim acts, the agency helped.
       const actor =
         onBehalfOfVictim === true
           ? { by: 'victim', via: this.agency(principal) }
           : { by: this.agency(principal) };
-      args = parseOrThrow(actSchemas[act], { ...rest, ...actor });
-    } catch (invalid) {
-      if (!scoped) await this.caseInScope(principal, caseRef);
-      throw invalid;
-    }
+      return parseOrThrow(actSchemas[act], { ...rest, ...actor });
+    });
     const idempotency =
       idempotencyKey === undefined
         ? undefined
@@ -278,11 +269,10 @@ export class CaseGatewayService {
     change: 'grant' | 'revoke',
     grant: unknown,
   ): Promise<CaseView> {
-    await this.caseInScope(principal, caseRef);
-    const args: AccessChangeArgs = {
+    const args = await this.inScopeThenValid(principal, caseRef, (): AccessChangeArgs => ({
       by: this.agency(principal),
       grant: parseOrThrow(grantBodySchema, grant),
-    };
+    }));
     return this.forRole(principal, await this.read(() => this.cases.changeAccess(caseRef, change, args)));
   }
 
@@ -341,18 +331,28 @@ export class CaseGatewayService {
   }
 
   /**
-   * Scope for an act by a role whose scope is granted: the case's grants as its own record holds them
-   * (`describe`, served by Temporal without a worker) say yes at once; anything else is decided by the case
-   * itself (the query, which also tells unknown from out of scope alike: 404).
+   * Scope first, then the body (ADR 0019): a case out of scope answers 404 whatever the body, like an unknown
+   * one, and nothing is changed. A national role (CMM, DIS, SIRI) has every case in scope, so its change goes
+   * straight to the case, which answers 404 itself when it does not exist; only a body that fails validation
+   * asks first whether the case exists (404 before 400). A role whose scope is granted reads the grants the
+   * case's own record holds (`describe`, served by Temporal without a worker); when they do not say yes, the
+   * case itself decides (the query: unknown and out of scope alike are 404).
    */
-  private async actingInScope(principal: Principal, caseRef: CaseRef): Promise<void> {
+  private async inScopeThenValid<T>(principal: Principal, caseRef: CaseRef, validate: () => T): Promise<T> {
     const needed = grantFor(principal);
-    if (needed === undefined) return;
-    const held = await inSpan('scope check (grants)', { kind: SpanKind.INTERNAL }, () =>
-      this.read(() => this.cases.grantKeys(caseRef)),
-    );
-    if (held.includes(grantKey(needed))) return;
-    await this.caseInScope(principal, caseRef);
+    if (needed !== undefined) {
+      const held = await inSpan('scope check (grants)', { kind: SpanKind.INTERNAL }, () =>
+        this.read(() => this.cases.grantKeys(caseRef)),
+      );
+      if (!held.includes(grantKey(needed))) await this.caseInScope(principal, caseRef);
+      return validate();
+    }
+    try {
+      return validate();
+    } catch (invalid) {
+      await this.caseInScope(principal, caseRef);
+      throw invalid;
+    }
   }
 
   private async read<R>(call: () => Promise<R>): Promise<R> {
