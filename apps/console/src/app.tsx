@@ -1,5 +1,8 @@
 import { useEffect, useRef } from 'react';
+import { Link, Route, Switch } from 'wouter';
 import { useLanguage } from './i18n/language.js';
+import type { Role } from './i18n/messages.js';
+import { CasePage } from './pages/case-page.js';
 import { DeadlinesBoard } from './pages/deadlines-board.js';
 import { SignInForm, SignInPage } from './pages/sign-in-form.js';
 import { useSession } from './session/session.js';
@@ -61,6 +64,28 @@ function SessionEnded() {
   );
 }
 
+/** The console's pages, one address each (deep links load: the gateway answers any page path with the console). */
+function Pages({ role }: { readonly role: Role }) {
+  const { t } = useLanguage();
+  return (
+    <>
+      <nav className="pages" aria-label={t.navigation}>
+        <Link href="/" className={(active) => (active ? 'active' : '')}>
+          {t.boardTitle}
+        </Link>
+      </nav>
+      <Switch>
+        <Route path="/cases/:caseRef">
+          {(params) => <CasePage role={role} caseRef={decodeURIComponent(params.caseRef)} />}
+        </Route>
+        <Route>
+          <DeadlinesBoard role={role} />
+        </Route>
+      </Switch>
+    </>
+  );
+}
+
 export function App() {
   const { t } = useLanguage();
   const { session, ended } = useSession();
@@ -72,7 +97,7 @@ export function App() {
       <Header />
       {ended && <SessionEnded />}
       <main id="main" tabIndex={-1} {...(ended ? { 'aria-hidden': true, inert: true } : {})}>
-        {session === undefined ? <SignInPage /> : <DeadlinesBoard role={session.role} />}
+        {session === undefined ? <SignInPage /> : <Pages role={session.role} />}
       </main>
     </>
   );

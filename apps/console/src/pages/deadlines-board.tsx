@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type SubmitEvent } from 'react';
+import { Link } from 'wouter';
 import { ApiError, apiError, nextCursor } from '../api/client.js';
 import type { components } from '../api/openapi.js';
 import { useLanguage } from '../i18n/language.js';
@@ -207,7 +208,9 @@ function DeadlineRow({ entry, now }: { readonly entry: DeadlineEntry; readonly n
   return (
     <tr className={overdue ? 'overdue' : undefined}>
       <th scope="row">
-        <code>{entry.caseRef}</code>
+        <Link href={`/cases/${encodeURIComponent(entry.caseRef)}`}>
+          <code>{entry.caseRef}</code>
+        </Link>
         <div className="muted">{labelOf(t.stages, entry.stage)}</div>
       </th>
       <td>
