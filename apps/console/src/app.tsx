@@ -2,8 +2,13 @@ import { useEffect, useRef } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { useLanguage } from './i18n/language.js';
 import type { Role } from './i18n/messages.js';
+import { usePagesText } from './i18n/pages.messages.js';
+import { AccessPage } from './pages/access-page.js';
 import { CasePage } from './pages/case-page.js';
+import { CaseloadPage } from './pages/caseload-page.js';
 import { DeadlinesBoard } from './pages/deadlines-board.js';
+import { DirectoryPage } from './pages/directory-page.js';
+import { IntakePage, mayOpenCases } from './pages/intake-page.js';
 import { SignInForm, SignInPage } from './pages/sign-in-form.js';
 import { useSession } from './session/session.js';
 
@@ -67,14 +72,39 @@ function SessionEnded() {
 /** The console's pages, one address each (deep links load: the gateway answers any page path with the console). */
 function Pages({ role }: { readonly role: Role }) {
   const { t } = useLanguage();
+  const nav = usePagesText().nav;
+  const current = (active: boolean): string => (active ? 'active' : '');
   return (
     <>
       <nav className="pages" aria-label={t.navigation}>
-        <Link href="/" className={(active) => (active ? 'active' : '')}>
+        <Link href="/" className={current}>
           {t.boardTitle}
+        </Link>
+        <Link href="/cases" className={current}>
+          {nav.cases}
+        </Link>
+        {mayOpenCases(role) && (
+          <Link href="/intake" className={current}>
+            {nav.intake}
+          </Link>
+        )}
+        <Link href="/directory" className={current}>
+          {nav.directory}
         </Link>
       </nav>
       <Switch>
+        <Route path="/cases">
+          <CaseloadPage role={role} />
+        </Route>
+        <Route path="/intake">
+          {mayOpenCases(role) ? <IntakePage role={role} /> : <DeadlinesBoard role={role} />}
+        </Route>
+        <Route path="/directory">
+          <DirectoryPage />
+        </Route>
+        <Route path="/cases/:caseRef/access">
+          {(params) => <AccessPage role={role} caseRef={decodeURIComponent(params.caseRef)} />}
+        </Route>
         <Route path="/cases/:caseRef">
           {(params) => <CasePage role={role} caseRef={decodeURIComponent(params.caseRef)} />}
         </Route>
