@@ -7,6 +7,7 @@ import { useLanguage } from '../i18n/language.js';
 import { labelOf, type Role, type Stage } from '../i18n/messages.js';
 import { usePagesText } from '../i18n/pages.messages.js';
 import { useSession } from '../session/session.js';
+import { mayGrant } from './access-grants.js';
 
 type CaseloadEntry = components['schemas']['CaseloadEntry'];
 
@@ -102,16 +103,33 @@ function StageCounts({
   );
 }
 
-function CaseRow({ entry, now }: { readonly entry: CaseloadEntry; readonly now: Date }) {
+function CaseRow({
+  role,
+  entry,
+  now,
+}: {
+  readonly role: Role;
+  readonly entry: CaseloadEntry;
+  readonly now: Date;
+}) {
   const { t, formatDay, formatDate, formatRelative } = useLanguage();
-  const p = usePagesText().caseload;
+  const text = usePagesText();
+  const p = text.caseload;
+  const ref = encodeURIComponent(entry.caseRef);
   const overdue = entry.nextDeadline !== undefined && Date.parse(entry.nextDeadline) < now.getTime();
   return (
     <tr className={overdue ? 'overdue' : undefined}>
       <th scope="row">
-        <Link href={`/cases/${encodeURIComponent(entry.caseRef)}`}>
+        <Link href={`/cases/${ref}`}>
           <code>{entry.caseRef}</code>
         </Link>
+        {mayGrant(role) && (
+          <div>
+            <Link href={`/cases/${ref}/access`} aria-label={text.access.pageTitle(entry.caseRef)}>
+              {text.access.manage}
+            </Link>
+          </div>
+        )}
       </th>
       <td>{entry.stage === undefined ? '–' : labelOf(t.stages, entry.stage)}</td>
       <td>
@@ -191,7 +209,7 @@ export function CaseloadPage({ role }: { readonly role: Role }) {
               </thead>
               <tbody>
                 {shown.entries.map((entry) => (
-                  <CaseRow key={entry.caseRef} entry={entry} now={now} />
+                  <CaseRow key={entry.caseRef} role={role} entry={entry} now={now} />
                 ))}
               </tbody>
             </table>
