@@ -51,13 +51,20 @@ function searchText(agency: Agency, names: readonly string[]): string {
     .toLocaleLowerCase();
 }
 
-function Contact({ organisation }: { readonly organisation: Organisation }) {
+function Contact({
+  organisation,
+  agencyName,
+}: {
+  readonly organisation: Organisation;
+  readonly agencyName: string;
+}) {
   const { formatDate } = useLanguage();
   const p = usePagesText().directory;
   const url = organisation.url === undefined ? undefined : webUrl(organisation.url);
   return (
     <li className="organisation">
-      <h3 lang="en">{organisation.name}</h3>
+      {/* An agency that is its one organisation (CMM) is not named twice. */}
+      {organisation.name !== agencyName && <h3 lang="en">{organisation.name}</h3>}
       {organisation.openNow !== undefined && (
         <p>
           <span className={organisation.openNow ? 'badge open' : 'badge closed'}>
@@ -195,7 +202,7 @@ export function DirectoryPage() {
             ) : (
               <ul className="organisations">
                 {agency.organisations.map((organisation) => (
-                  <Contact key={organisation.name} organisation={organisation} />
+                  <Contact key={organisation.name} organisation={organisation} agencyName={agency.name} />
                 ))}
               </ul>
             )}

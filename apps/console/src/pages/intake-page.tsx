@@ -293,6 +293,7 @@ export function IntakePage({ role }: { readonly role: Opener }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [refusal, setRefusal] = useState<Refusal | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const inFlight = useRef(false);
   // Once opened, the case's ref: a second submit only records the person (the referral is not sent again).
   const [opened, setOpened] = useState<string | undefined>(undefined);
   const [personFailed, setPersonFailed] = useState(false);
@@ -361,7 +362,8 @@ export function IntakePage({ role }: { readonly role: Opener }) {
 
   const submit = (event: SubmitEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    if (busy) return;
+    // A second click before the first answer does nothing (and the key would make it a replay anyway).
+    if (inFlight.current) return;
     const checked = check(draft, sections, p.errors);
     if (Object.keys(checked.errors).length > 0) {
       setErrors(checked.errors);
@@ -372,6 +374,7 @@ export function IntakePage({ role }: { readonly role: Opener }) {
     setErrors({});
     setRefusal(undefined);
     setBusy(true);
+    inFlight.current = true;
     void (async () => {
       try {
         let caseRef = opened;
@@ -400,6 +403,7 @@ export function IntakePage({ role }: { readonly role: Opener }) {
         setRefusal({ title: p.failed });
         setFocusSummary((n) => n + 1);
       } finally {
+        inFlight.current = false;
         setBusy(false);
       }
     })();
@@ -537,7 +541,7 @@ export function IntakePage({ role }: { readonly role: Opener }) {
       </h1>
       <p>{p.intro}</p>
       <p className="muted">{p.required}</p>
-      <div ref={summary} tabIndex={-1} className="error-summary-slot" aria-live="assertive">
+      <div ref={summary} tabIndex={-1} className="error-summary-slot">
         {(errorList.length > 0 || refusal !== undefined) && (
           <div className="error-summary" role="alert" aria-labelledby="intake-errors-title">
             <h2 id="intake-errors-title">{refusal?.title ?? p.errorsTitle}</h2>
@@ -560,7 +564,7 @@ export function IntakePage({ role }: { readonly role: Opener }) {
                           document.getElementById(focusId(key, draft))?.focus();
                         }}
                       >
-                        {labelOfField[key]}: {errors[key]}
+                        {labelOfField[key]} – {errors[key]}
                       </a>
                     </li>
                   ))}
