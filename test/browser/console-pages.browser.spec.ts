@@ -123,7 +123,7 @@ describe.skipIf(executable === undefined)(
       const summary = page.getByRole('alert').filter({ hasText: 'Formularen kan ikke sendes' });
       await summary.waitFor();
       expect(await summary.textContent()).toContain(
-        'Har personen lovligt ophold i Danmark?: Vælg en af mulighederne.',
+        'Har personen lovligt ophold i Danmark? – Vælg en af mulighederne.',
       );
       const legalStay = page.getByRole('radiogroup', { name: /lovligt ophold/ });
       expect(await legalStay.getAttribute('aria-invalid')).toBe('true');
@@ -150,9 +150,18 @@ describe.skipIf(executable === undefined)(
       await page.getByLabel('Sprog', { exact: true }).fill('ro, en');
       await page.getByLabel('Har brug for tolk').check();
       await page.getByLabel('Sikkert telefonnummer').fill('+40 712 345 678');
-      await page.getByRole('button', { name: 'Opret sag', exact: true }).click();
+      // A double click opens one case: one request, under an idempotency key made once for the form.
+      const opens: (string | undefined)[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && new URL(request.url()).pathname === '/cmm/cases') {
+          opens.push(request.headers()['idempotency-key']);
+        }
+      });
+      await page.getByRole('button', { name: 'Opret sag', exact: true }).dblclick();
 
       await page.waitForURL(CASE_PATH);
+      expect(opens).toHaveLength(1);
+      expect(opens[0]).toMatch(/^[0-9a-f-]{36}$/);
       const ref = CASE_PATH.exec(new URL(page.url()).pathname)?.[1];
       if (ref === undefined) throw new Error(`not a case page: ${page.url()}`);
       caseRef = ref;
@@ -198,6 +207,46 @@ describe.skipIf(executable === undefined)(
       await page.getByRole('radio', { name: 'Første møde' }).check();
       await page.getByRole('button', { name: 'Opret sag', exact: true }).click();
       await page.waitForURL(CASE_PATH);
+    });
+
+    it('says so when the case opened but the person’s data was refused, and saves it on a retry', async () => {
+      await signIn('cmm', 'cmm');
+      await nav('Opret sag').click();
+      await page.getByRole('heading', { name: 'Opret en sag', level: 1 }).waitFor();
+      await page.getByRole('radio', { name: 'Ja' }).check();
+      await page.getByRole('radio', { name: 'Ikke afklaret' }).check();
+      await page.getByLabel('Fornavne').fill('Elena');
+      // The first record of the person is altered on its way so that the API refuses it field by field (as
+      // it would a form the console had not checked); the case itself opens.
+      const person = '**/cmm/cases/*/person';
+      await page.route(person, async (route) => {
+        const request = route.request();
+        if (request.method() !== 'PATCH') return route.continue();
+        const body = JSON.parse(request.postData() ?? '{}') as { identity?: { givenNames?: string } };
+        await route.continue({
+          postData: JSON.stringify({ ...body, identity: { ...body.identity, givenNames: 'Elena3' } }),
+        });
+      });
+      await page.getByRole('button', { name: 'Opret sag', exact: true }).click();
+      const summary = page.getByRole('alert').filter({ hasText: 'men personoplysningerne blev ikke gemt' });
+      await summary.waitFor();
+      const ref = /Sagen (PW-[0-9A-Z]{12}) er oprettet/.exec((await summary.textContent()) ?? '')?.[1] ?? '';
+      expect(ref).toMatch(/^PW-/);
+      // The API's reason next to its field (its pointer /identity/givenNames), and a way on without the data.
+      const given = page.getByLabel('Fornavne');
+      expect(await given.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#intake-givenNames-error').textContent()).toContain('letters');
+      expect(await summary.getByRole('link', { name: `Gå til sag ${ref}` }).count()).toBe(1);
+      // The referral is sent: its fields are locked; the button now saves the person's data only.
+      expect(await page.getByRole('radio', { name: 'Ja' }).isDisabled()).toBe(true);
+      expect(page.url()).toBe(`${e2e.gateway.baseUrl}/intake`);
+      await screenshot(page, 'pages-02b-intake-person-failed');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      await page.unroute(person);
+      await page.getByRole('button', { name: 'Gem personoplysningerne igen' }).click();
+      await page.waitForURL(new RegExp(`/cases/${ref}$`));
+      const recorded = await api<PersonView>('GET', `/cmm/cases/${ref}/person`);
+      expect(recorded.body.sections.identity).toEqual({ givenNames: 'Elena' });
     });
 
     it('lists the case in the caseload, counts it by stage, and filters by a stage', async () => {
