@@ -291,6 +291,8 @@ export function IntakePage({ role }: { readonly role: Opener }) {
   const [, navigate] = useLocation();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
+  // The fields whose message is the API's own sentence (English), not the console's.
+  const [fromApi, setFromApi] = useState<ReadonlySet<FieldKey>>(new Set());
   const [refusal, setRefusal] = useState<Refusal | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const inFlight = useRef(false);
@@ -326,6 +328,7 @@ export function IntakePage({ role }: { readonly role: Opener }) {
       fields[fallback] = problem.detail;
     }
     setErrors(fields);
+    setFromApi(new Set(Object.keys(fields) as FieldKey[]));
     setRefusal({
       title,
       ...(problem.detail === undefined ? {} : { detail: problem.detail }),
@@ -367,6 +370,7 @@ export function IntakePage({ role }: { readonly role: Opener }) {
     const checked = check(draft, sections, p.errors);
     if (Object.keys(checked.errors).length > 0) {
       setErrors(checked.errors);
+      setFromApi(new Set());
       setRefusal(undefined);
       setFocusSummary((n) => n + 1);
       return;
@@ -439,7 +443,7 @@ export function IntakePage({ role }: { readonly role: Opener }) {
   };
   const errorText = (key: FieldKey) =>
     errors[key] === undefined ? null : (
-      <p id={`intake-${key}-error`} className="field-error">
+      <p id={`intake-${key}-error`} className="field-error" {...(fromApi.has(key) ? { lang: 'en' } : {})}>
         {errors[key]}
       </p>
     );
@@ -564,7 +568,8 @@ export function IntakePage({ role }: { readonly role: Opener }) {
                           document.getElementById(focusId(key, draft))?.focus();
                         }}
                       >
-                        {labelOfField[key]} – {errors[key]}
+                        {labelOfField[key]} –{' '}
+                        <span {...(fromApi.has(key) ? { lang: 'en' } : {})}>{errors[key]}</span>
                       </a>
                     </li>
                   ))}
