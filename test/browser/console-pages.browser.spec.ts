@@ -379,6 +379,46 @@ describe.skipIf(executable === undefined)(
       await page.getByText('Ingen myndigheder matcher søgningen.').waitFor();
     });
 
+    it('opens a case with the keyboard alone', async () => {
+      await signIn('cmm', 'cmm');
+      const active = (): Promise<unknown> =>
+        page.evaluate(
+          '[document.activeElement?.tagName, document.activeElement?.id, document.activeElement?.textContent]',
+        );
+      /** Presses `key` until the focus is on an element whose id or text is `target` (at most `max` times). */
+      const pressUntil = async (key: string, target: string, max = 30): Promise<void> => {
+        for (let presses = 0; presses < max; presses += 1) {
+          const [, id, text] = (await active()) as [string, string, string];
+          if (id === target || text === target) return;
+          await page.keyboard.press(key);
+        }
+        throw new Error(`never reached ${target} with ${key}: ${JSON.stringify(await active())}`);
+      };
+      // From the board's heading back to the navigation, and on to the intake page.
+      await pressUntil('Shift+Tab', 'Opret sag');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Opret en sag', level: 1 }).waitFor();
+      expect(await focused()).toEqual(['H1', 'Opret en sag']);
+      // Radio groups: Tab enters a group, Space chooses; arrows move within it.
+      await pressUntil('Tab', 'intake-hasLegalStay-yes');
+      await page.keyboard.press('ArrowDown');
+      expect(await page.getByRole('radio', { name: 'Nej' }).isChecked()).toBe(true);
+      await pressUntil('Tab', 'intake-age-adult');
+      await page.keyboard.press('Space');
+      expect(await page.getByRole('radio', { name: 'Voksen' }).isChecked()).toBe(true);
+      await pressUntil('Tab', 'intake-unaccompanied');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Space');
+      expect(await page.getByLabel('Personen har søgt asyl').isChecked()).toBe(true);
+      await pressUntil('Tab', 'intake-givenNames');
+      await page.keyboard.type('Dana');
+      // Enter in a field sends the form.
+      await page.keyboard.press('Enter');
+      await page.waitForURL(CASE_PATH);
+      await page.getByRole('heading', { name: /^Sag PW-/, level: 1 }).waitFor();
+      expect(((await focused()) as string[])[0]).toBe('H1');
+    });
+
     it('offers the intake form only to the roles that open cases', async () => {
       await signIn('iom', 'iom-dk');
       await nav('Sager').waitFor();
