@@ -424,6 +424,13 @@ describe.skipIf(executable === undefined)(
       await nav('Sager').waitFor();
       expect(await nav('Opret sag').count()).toBe(0);
       expect(await nav('Myndigheder').count()).toBe(1);
+      // The address typed anyway (in-page, a reload would sign out): it says who opens cases.
+      await page.evaluate(
+        "history.pushState(null, '', '/intake'); dispatchEvent(new PopStateEvent('popstate'))",
+      );
+      await page.getByRole('heading', { name: 'Opret en sag', level: 1 }).waitFor();
+      expect(await page.getByText('IOM opretter ikke sager').count()).toBe(1);
+      expect(await page.locator('form').count()).toBe(0);
     });
   },
 );

@@ -8,7 +8,7 @@ import { CasePage } from './pages/case-page.js';
 import { CaseloadPage } from './pages/caseload-page.js';
 import { DeadlinesBoard } from './pages/deadlines-board.js';
 import { DirectoryPage } from './pages/directory-page.js';
-import { IntakePage, mayOpenCases } from './pages/intake-page.js';
+import { IntakeNotForRole, IntakePage, mayOpenCases } from './pages/intake-page.js';
 import { SignInForm, SignInPage } from './pages/sign-in-form.js';
 import { useSession } from './session/session.js';
 
@@ -97,7 +97,7 @@ function Pages({ role }: { readonly role: Role }) {
           <CaseloadPage role={role} />
         </Route>
         <Route path="/intake">
-          {mayOpenCases(role) ? <IntakePage role={role} /> : <DeadlinesBoard role={role} />}
+          {mayOpenCases(role) ? <IntakePage role={role} /> : <IntakeNotForRole role={role} />}
         </Route>
         <Route path="/directory">
           <DirectoryPage />

@@ -35,6 +35,8 @@ const da = {
   },
   intake: {
     title: 'Opret en sag',
+    notForRole: (agency: string) =>
+      `${agency} opretter ikke sager: det gør CMM, Udlændingestyrelsen, politiet, NGO'er og Røde Kors (R1/R3).`,
     intro:
       'Henvis en formodet udsat for menneskehandel. Sagen får en pseudonym reference; personens oplysninger gemmes forseglet på sagen og kun de dele, din rolle må se.',
     required: 'Felter markeret med * skal udfyldes.',
@@ -215,6 +217,8 @@ const en: PagesMessages = {
   },
   intake: {
     title: 'Open a case',
+    notForRole: (agency) =>
+      `${agency} does not open cases: CMM, the Immigration Service, the police, NGOs and the Red Cross do (R1/R3).`,
     intro:
       'Refer a presumed victim of human trafficking. The case gets a pseudonymous reference; the person’s data is stored sealed with the case, and only the parts your role may see.',
     required: 'Fields marked * are required.',

@@ -168,13 +168,7 @@ export function AccessGrants({ role, caseRef, view }: AccessGrantsProps) {
           </tbody>
         </table>
       )}
-      <div
-        ref={statusRef}
-        tabIndex={-1}
-        aria-live="polite"
-        className="status"
-        role={status?.kind === 'refused' ? 'alert' : undefined}
-      >
+      <div ref={statusRef} tabIndex={-1} aria-live="polite" className="status">
         {status?.kind === 'done' && <p className="notice">{status.text}</p>}
         {status?.kind === 'refused' && (
           <p className="error">

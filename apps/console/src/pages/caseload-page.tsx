@@ -196,7 +196,7 @@ export function CaseloadPage({ role }: { readonly role: Role }) {
           (shown.entries.length === 0 ? (
             <p className="empty">{stageLabel === undefined ? p.none : p.noneInStage(stageLabel)}</p>
           ) : (
-            <table className="deadlines cases">
+            <table className="deadlines cases" aria-busy={cases.isPlaceholderData}>
               <caption className="visually-hidden">{p.caption(stageLabel)}</caption>
               <thead>
                 <tr>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type InputHTMLAttributes, type SubmitEvent
 import { Link, useLocation } from 'wouter';
 import type { Problem } from '../api/client.js';
 import type { components } from '../api/openapi.js';
+import { useLanguage } from '../i18n/language.js';
 import type { Role } from '../i18n/messages.js';
 import { usePagesText, type PagesMessages } from '../i18n/pages.messages.js';
 import { useSession } from '../session/session.js';
@@ -281,6 +282,24 @@ interface Refusal {
   readonly title: string;
   readonly detail?: string;
   readonly rule?: string;
+}
+
+/** `/intake` for a role that opens no cases: says so (the navigation offers it only to those that do). */
+export function IntakeNotForRole({ role }: { readonly role: Role }) {
+  const { t } = useLanguage();
+  const p = usePagesText().intake;
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  return (
+    <section aria-labelledby="intake-title" className="panel narrow">
+      <h1 id="intake-title" tabIndex={-1} ref={heading}>
+        {p.title}
+      </h1>
+      <p>{p.notForRole(t.roles[role])}</p>
+    </section>
+  );
 }
 
 /** `/intake`: open a case (the referral's facts) and record the person's data on it, in one form. */
