@@ -245,7 +245,10 @@ export const availableActSchema = z
         code: z.enum(REFUSAL_CODES),
         reason: z.string(),
         rule: z.enum(RULE_IDS).optional(),
-        details: z.record(z.string(), z.union([z.string(), z.number()])).readonly().optional(),
+        details: z
+          .record(z.string(), z.union([z.string(), z.number()]))
+          .readonly()
+          .optional(),
       })
       .optional()
       .describe('Why it is not available now: the refusal the act would get, with its rule.'),

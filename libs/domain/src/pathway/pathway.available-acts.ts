@@ -30,7 +30,7 @@ interface Probe<T extends AgencyActType> {
   readonly body: Body<T>;
 }
 
-const one = <T extends AgencyActType>(body: Body<T>): readonly Probe<T>[] => [{ choice: {}, body }];
+const one = <T extends AgencyActType>(body: Body<T>): readonly Probe<AgencyActType>[] => [{ choice: {}, body }];
 
 /** The day counts to probe are whole days; a period never runs longer than its cap, so no count above it. */
 const probeDays = (state: CaseState): number => state.period?.capDays ?? 120;
@@ -40,7 +40,7 @@ const probeDays = (state: CaseState): number => state.period?.capDays ?? 120;
  * now). Acts with a free number (extension days) are probed with one day; their largest accepted number is
  * searched separately.
  */
-const PROBES: { readonly [T in AgencyActType]: (state: CaseState, policy: Policy) => readonly Probe<T>[] } = {
+const PROBES: { readonly [T in AgencyActType]: (state: CaseState, policy: Policy) => readonly Probe<AgencyActType>[] } = {
   recordInterview: () => one({}),
   submitForIdentification: () => one({}),
   decideIdentification: () =>
@@ -138,14 +138,14 @@ export function availableActs(
   return acts.map((act) => availabilityOf(act, state, policy, now, agency));
 }
 
-function availabilityOf<T extends AgencyActType>(
-  act: T,
+function availabilityOf(
+  act: AgencyActType,
   state: PathwayState,
   policy: Policy,
   now: Instant,
   agency: AgencyId,
 ): ActAvailability {
-  const outcomes = (probe: Probe<T>, asVictim: boolean) => {
+  const outcomes = (probe: Probe<AgencyActType>, asVictim: boolean) => {
     const actor = asVictim ? { by: 'victim' as const, via: agency } : { by: agency };
     // The probe's body is the act's own fields (typed per act above); with `type` and the actor it is that act.
     const command = { type: act, ...probe.body, ...actor } as unknown as PathwayCommand;
@@ -158,7 +158,7 @@ function availabilityOf<T extends AgencyActType>(
   }
   const probes = PROBES[act](state, policy);
   const modes = VICTIM_MAY.has(act) ? ([false, true] as const) : ([false] as const);
-  const accepted = new Set<Probe<T>>();
+  const accepted = new Set<Probe<AgencyActType>>();
   const actors = new Set<'agency' | 'victim'>();
   let firstRefusal: Refusal | undefined;
   let done = false;
@@ -180,12 +180,12 @@ function availabilityOf<T extends AgencyActType>(
   const choices = probes.filter((p) => accepted.has(p)).map((p) => p.choice);
   const maxDays =
     act === 'requestExtension' || act === 'decideExtension'
-      ? largestAccepted(probeDays(state as CaseState), (days) =>
+      ? largestAccepted(probeDays(state), (days) =>
           [...accepted]
             .filter((probe) => 'days' in probe.body)
             .some((probe) =>
               modes.some((asVictim) => {
-                const decision = outcomes({ ...probe, body: { ...probe.body, days } as Body<T> }, asVictim);
+                const decision = outcomes({ ...probe, body: { ...probe.body, days } }, asVictim);
                 return decision.ok && decision.events.length > 0;
               }),
             ),
