@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
 import { ApiError, apiError, type ApiClient } from '../api/client.js';
 import type { components } from '../api/openapi.js';
-import { CASE_MESSAGES, type CaseMessages } from '../i18n/case.messages.js';
+import { CASE_MESSAGES, type ActName, type CaseMessages } from '../i18n/case.messages.js';
 import { useLanguage } from '../i18n/language.js';
 import type { Role } from '../i18n/messages.js';
 import { REFUSAL_WORDS } from '../i18n/refusals.messages.js';
@@ -224,10 +224,13 @@ function ActForm({
   role,
   caseRef,
   act,
+  onRecorded,
 }: {
   readonly role: Role;
   readonly caseRef: string;
   readonly act: AvailableAct;
+  /** Told after the act was recorded (the page says so: the form may be gone once the case moved on). */
+  readonly onRecorded: () => void;
 }) {
   const { language } = useLanguage();
   const c = CASE_MESSAGES[language];
@@ -235,13 +238,11 @@ function ActForm({
   const queries = useQueryClient();
   const [values, setValues] = useState<Readonly<Record<string, string>>>({});
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
-  const [recorded, setRecorded] = useState(false);
   // One key per request: the same values sent again (a double click, a retry) have one effect; changed
   // values are another request and get another key.
   const key = useRef<string>(crypto.randomUUID());
   const set = (field: string) => (value: string) => {
     key.current = crypto.randomUUID();
-    setRecorded(false);
     setValues({ ...values, [field]: value });
   };
   const send = useMutation({
@@ -249,7 +250,7 @@ function ActForm({
     onSuccess: async () => {
       key.current = crypto.randomUUID();
       setValues({});
-      setRecorded(true);
+      onRecorded();
       await Promise.all([
         queries.invalidateQueries({ queryKey: ['case', role, caseRef] }),
         queries.invalidateQueries({ queryKey: ['available-acts', role, caseRef] }),
@@ -461,7 +462,6 @@ function ActForm({
         {send.isPending ? c.submitting : c.submit}
       </button>
       <div aria-live="polite" className="status">
-        {recorded && <p className="ok">{c.recorded(title)}</p>}
         {refusal && <RefusalNote error={refusal} />}
       </div>
     </form>
@@ -493,16 +493,28 @@ export function ActForms({ role, caseRef }: { readonly role: Role; readonly case
   const { language } = useLanguage();
   const c = CASE_MESSAGES[language];
   const acts = useAvailableActs(role, caseRef);
+  const [recorded, setRecorded] = useState<ActName | undefined>(undefined);
   if (acts.data === undefined) return null;
   const now = acts.data.acts.filter((a) => a.available);
   const notNow = acts.data.acts.filter((a) => !a.available);
   return (
     <section className="panel acts" aria-labelledby="acts-title">
       <h2 id="acts-title">{c.actsTitle}</h2>
+      <div aria-live="polite" className="status">
+        {recorded !== undefined && <p className="ok">{c.recorded(c.acts[recorded])}</p>}
+      </div>
       {now.length === 0 ? <p>{c.noActs}</p> : <p>{c.actsIntro}</p>}
       <div className="act-forms">
         {now.map((act) => (
-          <ActForm key={act.act} role={role} caseRef={caseRef} act={act} />
+          <ActForm
+            key={act.act}
+            role={role}
+            caseRef={caseRef}
+            act={act}
+            onRecorded={() => {
+              setRecorded(act.act);
+            }}
+          />
         ))}
       </div>
       {notNow.length > 0 && (

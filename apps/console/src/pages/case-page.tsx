@@ -192,7 +192,7 @@ function TimelinePanel({ view }: { readonly view: CaseView }) {
 }
 
 function SupportPanel({ view }: { readonly view: CaseView }) {
-  const { language } = useLanguage();
+  const { t, language } = useLanguage();
   const c = CASE_MESSAGES[language];
   const support = view.support ?? [];
   return (
@@ -205,7 +205,7 @@ function SupportPanel({ view }: { readonly view: CaseView }) {
           {support.map((offer) => (
             <li key={offer.kind}>
               <strong>{c.support[offer.kind] ?? offer.kind}</strong> ({offer.rule}) –{' '}
-              {c.supportProviders(offer.providers.map((p) => p.name).join(', '))}
+              {c.supportProviders(offer.providers.map((p) => labelOf(t.roles, p.agency)).join(', '))}
             </li>
           ))}
         </ul>
