@@ -8,7 +8,9 @@ import { copyBuildAssets } from '../scripts/build-assets.js';
 import { repoRoot } from '../scripts/repo-root.js';
 import { DrillStack, seconds } from '../test/drill/drill-stack.js';
 import { histogramQuantile, scrapeHistogram, type Histogram } from './support/prometheus-histogram.js';
+import { consoleTimings } from './support/console-timing.js';
 import { percentile, runLanes } from './support/figures.js';
+import { buildConsoleIfStale } from '../scripts/build-console.js';
 
 /**
  * Issue 14's caseload at scale: cases opened and identified over HTTP until they are all in the reflection
@@ -38,6 +40,8 @@ interface Figures {
   readonly caseloadNextPage: number;
   readonly lagP99: number;
   readonly loadRate: number;
+  readonly consoleBoard: number;
+  readonly consoleCasePage: number;
 }
 
 async function rssMb(pid: number | undefined): Promise<number> {
@@ -57,6 +61,8 @@ it(`${TOTAL} open cases in the reflection period`, { timeout: 7_200_000 }, async
     stdio: 'inherit',
   });
   await copyBuildAssets();
+  // The console the gateway serves (issue 15 item 11 is timed in the browser beside the API's figures).
+  await buildConsoleIfStale(log);
   log(`[scale] apps built in ${seconds(started)}`);
   const stack = await DrillStack.create({ log: () => undefined, appsFrom: 'build' });
   try {
@@ -184,6 +190,7 @@ it(`${TOTAL} open cases in the reflection period`, { timeout: 7_200_000 }, async
       const firstPage = await call('GET', '/cmm/cases?stage=reflection-period', tokens.cmm);
       const nextPage = /<([^>]+)>;\s*rel="next"/.exec(firstPage.link ?? '')?.[1] ?? '';
       const nextPath = nextPage.replace(/^https?:\/\/[^/]+/, '');
+      const browser = await consoleTimings(stack.baseUrl, pick);
       return {
         cases: refs.length,
         workerRssMb: await rssMb(stack.pidOf('worker')),
@@ -196,6 +203,8 @@ it(`${TOTAL} open cases in the reflection period`, { timeout: 7_200_000 }, async
         caseloadNextPage: nextPath === '' ? Number.NaN : await p50(() => nextPath, tokens.cmm),
         lagP99: histogramQuantile(loaded.lag, 0.99) * 1000,
         loadRate: loaded.rate,
+        consoleBoard: browser?.board ?? Number.NaN,
+        consoleCasePage: browser?.casePage ?? Number.NaN,
       };
     };
 
@@ -214,6 +223,8 @@ it(`${TOTAL} open cases in the reflection period`, { timeout: 7_200_000 }, async
       ['a caseload page (second, by cursor), p50', 'caseloadNextPage', 'ms', 50],
       ['projection lag while loading, p99', 'lagP99', 'ms', 1000],
       ['cases loaded per second (open + 3 acts)', 'loadRate', '/s', undefined],
+      ['console: sign-in → the board drawn (Chromium), p50', 'consoleBoard', 'ms', 1000],
+      ['console: a case page drawn (picture + acts), p50', 'consoleCasePage', 'ms', 1000],
     ];
     const f = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a').padStart(8);
     const lines = rows.map(([label, key, unit, target]) => {

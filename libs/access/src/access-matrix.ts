@@ -17,6 +17,7 @@ import { DENMARK_POLICIES, avrActors, type AgencyId, type Policy } from '../../d
 export const CASE_OPERATIONS = [
   'openCase',
   'viewCase',
+  'availableActs',
   'listCases',
   'listDeadlines',
   'caseloadCounts',
@@ -76,6 +77,8 @@ export function accessMatrixFor(policies: readonly Policy[]): {
     // R1/R3: first-encounter organisations, and asylum screening (DIS; Red Cross for unaccompanied minors).
     openCase: ['cmm', 'dis', 'police', 'ngo', 'red-cross'],
     viewCase: EVERY_ROLE,
+    // What the domain accepts from the caller's agency now (the auditor, who acts on nothing, gets none).
+    availableActs: EVERY_ROLE,
     listCases: EVERY_ROLE,
     listDeadlines: EVERY_ROLE,
     caseloadCounts: EVERY_ROLE,

@@ -6,11 +6,13 @@ import {
   DEADLINE_KINDS,
   DURATION_UNITS,
   ON_DUE,
+  REFUSAL_CODES,
   RULE_IDS,
   STAGES,
   SUPPORT_KINDS,
 } from '../../domain/src/index.js';
 import { ROLES, partySchema } from './access.contract.js';
+import { AGENCY_COMMAND_TYPES } from './case.contract.js';
 
 /**
  * The HTTP contract's query and header schemas (the bodies of the acts are `actSchemas`, of a referral
@@ -213,6 +215,62 @@ export const caseViewSchema = z
       ),
   })
   .meta({ id: 'CaseView', description: 'A case as the caller’s role may see it (need to know).' });
+
+export const availableActSchema = z
+  .object({
+    act: z.enum(AGENCY_COMMAND_TYPES),
+    /** The act's route under the case: `POST /<role>/cases/{caseRef}/<path>`. */
+    path: z.string(),
+    available: z.boolean(),
+    choices: z
+      .array(z.record(z.string(), z.union([z.string(), z.boolean()])).readonly())
+      .readonly()
+      .optional()
+      .describe('The choices the rules accept now (an outcome, a reason, a kind of change), field by field.'),
+    actors: z
+      .array(z.enum(['agency', 'victim']))
+      .readonly()
+      .optional()
+      .describe(
+        'Who may be recorded as acting: your agency, the victim through it (`onBehalfOfVictim`), or both.',
+      ),
+    maxDays: z
+      .number()
+      .int()
+      .optional()
+      .describe('The largest number of days the rules accept now (R5’s cap).'),
+    done: z.literal(true).optional().describe('Not available because it is done (it would record nothing).'),
+    refusal: z
+      .object({
+        code: z.enum(REFUSAL_CODES),
+        reason: z.string(),
+        rule: z.enum(RULE_IDS).optional(),
+        details: z
+          .record(z.string(), z.union([z.string(), z.number()]))
+          .readonly()
+          .optional(),
+      })
+      .optional()
+      .describe('Why it is not available now: the refusal the act would get, with its rule.'),
+  })
+  .meta({
+    id: 'AvailableAct',
+    description: 'One act your role may take on the case, and whether it may now.',
+  });
+
+export const availableActsSchema = z
+  .object({
+    caseRef: z.string(),
+    stage: z.enum([...STAGES, 'not-started']),
+    acts: z.array(availableActSchema).readonly(),
+  })
+  .meta({
+    id: 'AvailableActs',
+    description:
+      'The acts your role may take on the case, each with whether the rules accept it now: the domain’s own decision, tried on the case as it is.',
+  });
+
+export type AvailableActs = z.infer<typeof availableActsSchema>;
 
 export const acceptedSchema = z
   .object({ caseRef: z.string(), status: z.literal('accepted'), detail: z.string() })

@@ -39,3 +39,4 @@ export * from './pathway/pathway.runtime.js';
 export * from './pathway/pathway.next-steps.js';
 export * from './stages.js';
 export * from './model/pathway.state.js';
+export * from './pathway/pathway.available-acts.js';

@@ -42,6 +42,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cmm/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["cmm_availableActs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cmm/deadlines": {
         parameters: {
             query?: never;
@@ -459,6 +479,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dis/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["dis_availableActs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dis/deadlines": {
         parameters: {
             query?: never;
@@ -707,6 +747,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/siri/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["siri_availableActs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/siri/cases": {
         parameters: {
             query?: never;
@@ -855,6 +915,26 @@ export interface paths {
         };
         /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
         get: operations["police_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/police/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["police_availableActs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1060,6 +1140,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/prosecution/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["prosecution_availableActs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/prosecution/cases": {
         parameters: {
             query?: never;
@@ -1243,6 +1343,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/court/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["court_availableActs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/court/cases": {
         parameters: {
             query?: never;
@@ -1397,6 +1517,26 @@ export interface paths {
         };
         /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
         get: operations["iom_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/iom/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["iom_availableActs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1605,6 +1745,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/drc/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["drc_availableActs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/drc/cases": {
         parameters: {
             query?: never;
@@ -1695,6 +1855,26 @@ export interface paths {
         };
         /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
         get: operations["return-agency_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/return-agency/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["return-agency_availableActs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1817,6 +1997,26 @@ export interface paths {
         };
         /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
         get: operations["ngo_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ngo/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["ngo_availableActs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1980,6 +2180,26 @@ export interface paths {
         };
         /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
         get: operations["shelter_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shelter/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["shelter_availableActs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2157,6 +2377,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/municipality/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["municipality_availableActs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/municipality/cases": {
         parameters: {
             query?: never;
@@ -2313,6 +2553,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/red-cross/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["red-cross_availableActs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/red-cross/deadlines": {
         parameters: {
             query?: never;
@@ -2400,6 +2660,26 @@ export interface paths {
         };
         /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
         get: operations["guardian_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/guardian/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["guardian_availableActs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2532,6 +2812,26 @@ export interface paths {
         };
         /** The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline */
         get: operations["auditor_viewCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auditor/cases/{caseRef}/available-acts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The acts your role may take on the case now, each with why not when it may not
+         * @description The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.
+         */
+        get: operations["auditor_availableActs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2975,6 +3275,44 @@ export interface components {
                     reason: string;
                 };
             };
+        };
+        /** @description One act your role may take on the case, and whether it may now. */
+        AvailableAct: {
+            /** @enum {string} */
+            act: "recordInterview" | "submitForIdentification" | "decideIdentification" | "courtGrantsStatus" | "concludeCriminalCase" | "changeLegalStatus" | "recordAgeAssessment" | "appointGuardian" | "decideBestInterest" | "startFamilyTracing" | "confirmAvrCooperation" | "draftAvrPlan" | "requestExtension" | "decideExtension" | "applyForPermit" | "requestPermitRenewal" | "decidePermit" | "applyForWorkPermit" | "decideWorkPermit" | "endInvestigation" | "applyForAsylum" | "decideAsylum" | "recordDeparture" | "recordArrival" | "recordCheckIn" | "closeCase";
+            path: string;
+            available: boolean;
+            /** @description The choices the rules accept now (an outcome, a reason, a kind of change), field by field. */
+            readonly choices?: {
+                [key: string]: string | boolean;
+            }[];
+            /** @description Who may be recorded as acting: your agency, the victim through it (`onBehalfOfVictim`), or both. */
+            readonly actors?: ("agency" | "victim")[];
+            /** @description The largest number of days the rules accept now (R5’s cap). */
+            maxDays?: number;
+            /**
+             * @description Not available because it is done (it would record nothing).
+             * @constant
+             */
+            done?: true;
+            /** @description Why it is not available now: the refusal the act would get, with its rule. */
+            refusal?: {
+                /** @enum {string} */
+                code: "CASE_ALREADY_OPEN" | "CASE_NOT_OPEN" | "CASE_CLOSED" | "POLICY_MISMATCH" | "POLICY_NOT_IN_FORCE" | "INVALID_COMMAND" | "NOT_IN_STAGE" | "ACTOR_NOT_PERMITTED" | "WRONG_AUTHORITY" | "VICTIM_CANNOT_APPLY" | "INTERVIEW_REQUIRED" | "ASSESSMENT_REQUIRED" | "DEADLINE_PASSED" | "DEADLINE_NOT_REACHED" | "UNKNOWN_DEADLINE" | "APPLICATION_PENDING" | "NO_PENDING_APPLICATION" | "EXTENSION_BEYOND_CAP" | "GROUND_NOT_ALLOWED" | "AVR_COOPERATION_NOT_CONFIRMED" | "AVR_PLAN_REQUIRED" | "PERMIT_NOT_AVAILABLE" | "HAS_LEGAL_STAY" | "POLICE_COOPERATION_REQUIRED" | "INVESTIGATION_ENDED" | "NO_ACTIVE_PERMIT" | "NOT_A_CHILD" | "GUARDIAN_REQUIRED" | "NOT_IN_BEST_INTEREST" | "DURABLE_SOLUTION_REQUIRED" | "NOT_DEPARTED" | "CHECK_IN_NOT_DUE";
+                reason: string;
+                /** @enum {string} */
+                rule?: "R1" | "R2" | "R3" | "R4" | "R5" | "R6" | "R7" | "R8" | "R9" | "R10" | "R11" | "R12" | "R13" | "R14" | "R15" | "R16" | "R17" | "R18" | "R19";
+                readonly details?: {
+                    [key: string]: string | number;
+                };
+            };
+        };
+        /** @description The acts your role may take on the case, each with whether the rules accept it now: the domain’s own decision, tried on the case as it is. */
+        AvailableActs: {
+            caseRef: string;
+            /** @enum {string} */
+            stage: "referred" | "interviewing" | "awaiting-identification" | "reflection-period" | "restitution-period" | "court-granted" | "permit" | "asylum" | "avr-return" | "departure-required" | "monitoring" | "closed" | "not-started";
+            readonly acts: components["schemas"]["AvailableAct"][];
         };
         /** @description Opened, but not yet readable: read it at `Location` later. */
         CaseAccepted: {
@@ -3429,6 +3767,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
                 };
             };
             400: components["responses"]["Status400"];
@@ -4388,6 +4757,37 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    dis_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
     dis_listDeadlines: {
         parameters: {
             query?: {
@@ -4958,6 +5358,37 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    siri_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
     siri_listCases: {
         parameters: {
             query?: {
@@ -5309,6 +5740,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    police_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
                 };
             };
             400: components["responses"]["Status400"];
@@ -5774,6 +6236,37 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    prosecution_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
     prosecution_listCases: {
         parameters: {
             query?: {
@@ -6179,6 +6672,37 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    court_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
     court_listCases: {
         parameters: {
             query?: {
@@ -6495,6 +7019,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    iom_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
                 };
             };
             400: components["responses"]["Status400"];
@@ -6951,6 +7506,37 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    drc_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
     drc_listCases: {
         parameters: {
             query?: {
@@ -7137,6 +7723,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_availableActs": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
                 };
             };
             400: components["responses"]["Status400"];
@@ -7413,6 +8030,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
                 };
             };
             400: components["responses"]["Status400"];
@@ -7791,6 +8439,37 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    shelter_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
     shelter_listCases: {
         parameters: {
             query?: {
@@ -8142,6 +8821,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    municipality_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
                 };
             };
             400: components["responses"]["Status400"];
@@ -8511,6 +9221,37 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    "red-cross_availableActs": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
     "red-cross_listDeadlines": {
         parameters: {
             query?: {
@@ -8706,6 +9447,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    guardian_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
                 };
             };
             400: components["responses"]["Status400"];
@@ -8982,6 +9754,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    auditor_availableActs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The case’s pseudonymous reference. */
+                caseRef: components["parameters"]["CaseRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every act your role may take, available now or not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActs"];
                 };
             };
             400: components["responses"]["Status400"];

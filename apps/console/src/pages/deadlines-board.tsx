@@ -167,7 +167,7 @@ function Filters({
 type Explanation = components['schemas']['DeadlineExplanation'];
 
 /** Why the deadline falls when it does, in the reader's language, from the explanation's parts. */
-function Why({ explanation }: { readonly explanation: Explanation }) {
+export function Why({ explanation }: { readonly explanation: Explanation }) {
   const { t, formatDay } = useLanguage();
   const parts = [
     t.whyBase(

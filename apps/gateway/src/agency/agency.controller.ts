@@ -119,6 +119,12 @@ export class AgencyController {
     return this.cases.view(request.principal, caseRefOf(request));
   }
 
+  @Get('cases/:caseRef/available-acts')
+  @Kind('availableActs')
+  availableActs(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    return this.cases.availableActs(request.principal, caseRefOf(request));
+  }
+
   @Post('cases/:caseRef/access-grants')
   @HttpCode(200)
   @Kind('grantAccess')

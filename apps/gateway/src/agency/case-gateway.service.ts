@@ -14,6 +14,7 @@ import {
   grantFor,
   isInScope,
   isVictimAct,
+  mayPerform,
   viewForRole,
 } from '../../../../libs/access/src/index.js';
 import type { GatewayConfig } from '../../../../libs/config/src/index.js';
@@ -22,7 +23,10 @@ import {
   CaseNotFoundError,
   CaseRefusedError,
   CaseServiceUnavailableError,
+  AGENCY_COMMAND_TYPES,
   actSchemas,
+  kebab,
+  type AvailableActs,
   agencyOfRole,
   grantKey,
   referralSchema,
@@ -41,7 +45,9 @@ import {
 } from '../../../../libs/contracts/src/index.js';
 import {
   DENMARK_POLICIES,
+  availableActs,
   caseRefFromRandom,
+  policyByVersion,
   decide,
   initialState,
   instant,
@@ -200,6 +206,29 @@ export class CaseGatewayService {
     const view = this.forRole(principal, await this.caseInScope(principal, caseRef));
     const person = await this.personSummary(caseRef);
     return person ? { ...view, person } : view;
+  }
+
+  /**
+   * The acts the caller's role may take on the case, each tried by the domain on the case as it is now
+   * (`availableActs`): the route table's acts for this role, whether the rules accept each now, and why not.
+   */
+  async availableActs(principal: Principal, caseRef: CaseRef): Promise<AvailableActs> {
+    const { state, policyVersion } = await this.caseInScope(principal, caseRef);
+    const agency = agencyOfRole(principal.role);
+    const acts = AGENCY_COMMAND_TYPES.filter((act) => mayPerform(principal.role, act));
+    if (agency === undefined || state.stage === 'not-started' || policyVersion === undefined)
+      return { caseRef, stage: state.stage, acts: [] };
+    const policy = policyByVersion(DENMARK_POLICIES, policyVersion);
+    return {
+      caseRef,
+      stage: state.stage,
+      acts: availableActs(state, policy, instant(new Date().toISOString()), agency, acts).map(
+        (availability) => ({
+          ...availability,
+          path: kebab(availability.act),
+        }),
+      ),
+    };
   }
 
   /**

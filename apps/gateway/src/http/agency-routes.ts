@@ -21,6 +21,8 @@ function methodAndPath(operation: Operation): { method: HttpMethod; path: string
       return { method: 'POST', path: 'cases' };
     case 'viewCase':
       return { method: 'GET', path: 'cases/:caseRef' };
+    case 'availableActs':
+      return { method: 'GET', path: 'cases/:caseRef/available-acts' };
     case 'listCases':
       return { method: 'GET', path: 'cases' };
     case 'listDeadlines':

@@ -34,6 +34,11 @@ export const OPERATION_DOCS: {
     summary:
       'The case as your role may see it: stage, deadlines with explanations, next steps in words, support, timeline',
   },
+  availableActs: {
+    summary: 'The acts your role may take on the case now, each with why not when it may not',
+    description:
+      'The domain’s own answer: each act your role may ever take is tried on the case as it is, with each of its choices (outcomes, reasons, kinds of change), so the answer is what the act would get. An unavailable act carries its refusal (code, reason, rule); one that is done says so. For a form: only the choices listed are accepted now, and `maxDays` bounds an extension.',
+  },
   listCases: {
     summary: 'Open cases in your scope, newest first, optionally in one stage (paged)',
     description:

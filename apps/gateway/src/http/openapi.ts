@@ -13,6 +13,7 @@ import {
   ROLES,
   acceptedSchema,
   actSchemas,
+  availableActsSchema,
   caseloadEntrySchema,
   caseloadCountsSchema,
   deadlineEntrySchema,
@@ -221,6 +222,18 @@ function operationOf(route: AgencyRoute): Json {
         ...base,
         parameters: [CASE_REF, REQUEST_ID],
         responses: { '200': view, ...errors('400', ...AUTH, '404', '503') },
+      };
+    case 'availableActs':
+      return {
+        ...base,
+        parameters: [CASE_REF, REQUEST_ID],
+        responses: {
+          '200': {
+            description: 'Every act your role may take, available now or not.',
+            ...json(ref('AvailableActs')),
+          },
+          ...errors('400', ...AUTH, '404', '503'),
+        },
       };
     case 'listCases':
     case 'listDeadlines':
@@ -442,6 +455,7 @@ export function openApiDocument(): Json {
   for (const schema of [
     problemSchema,
     caseViewSchema,
+    availableActsSchema,
     acceptedSchema,
     caseloadEntrySchema,
     deadlineEntrySchema,
