@@ -120,7 +120,7 @@ export class CalendarFeedStore {
     if (row === undefined) {
       throw new ConflictException({
         code: 'FEED_LIMIT_REACHED',
-        detail: `You have ${active ?? MAX_ACTIVE_CALENDAR_FEEDS} active calendar feeds, the most one caller may hold: revoke one you no longer use first.`,
+        detail: `You have ${active} active calendar feeds, the most one caller may hold: revoke one you no longer use first.`,
       });
     }
     return { ...feedOf(row), secret };
