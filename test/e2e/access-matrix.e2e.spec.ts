@@ -74,6 +74,8 @@ describe('authorisation matrix: every operation × role × scope over HTTP', () 
   const tokens = new Map<Role, string>();
   /** Cases per scope: `own` holds a grant for every granted role's own party, `foreign` for others'. */
   const cases: Partial<Record<'own' | 'foreign' | 'none' | 'national', string>> = {};
+  /** Per role: a calendar feed to read (its secret) and one to revoke (its id), made with its bearer token. */
+  const feeds = new Map<Role, { secret: string; revocable: string }>();
 
   beforeAll(async () => {
     system = await startGateway({
@@ -101,6 +103,21 @@ describe('authorisation matrix: every operation × role × scope over HTTP', () 
         expect(granted.status).toBe(200);
       }
     }
+    for (const role of ROLES) {
+      const made = [];
+      for (const label of ['matrix read', 'matrix revoke']) {
+        const created = await system.call<{ id: string; url: string }>('POST', `/${role}/calendar-feeds`, {
+          token: tokens.get(role)!,
+          body: { label },
+        });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        made.push(created.body);
+      }
+      feeds.set(role, {
+        secret: new URL(made[0]!.url).searchParams.get('token')!,
+        revocable: made[1]!.id,
+      });
+    }
   });
 
   afterAll(async () => {
@@ -115,6 +132,7 @@ describe('authorisation matrix: every operation × role × scope over HTTP', () 
     const route = agencyRoutes([role]).find((r) => r.operation === operation)!;
     const path = route.path
       .replace(':caseRef', caseRef ?? 'PW-000000000000')
+      .replace(':feedId', feeds.get(role)?.revocable ?? '00000000-0000-4000-8000-000000000000')
       .replace(':grantRole', 'ngo')
       .replace(':party', 'matrix-probe');
     if (operation === 'openCase')
@@ -131,6 +149,10 @@ describe('authorisation matrix: every operation × role × scope over HTTP', () 
     // Temporal's codec server: an empty batch of payloads.
     if (operation === 'decodePayloads' || operation === 'encodePayloads')
       return { method: 'POST', path, body: { payloads: [] } };
+    // Calendar feeds: one made with a label; the feed read with its secret (the bearer header is ignored).
+    if (operation === 'createCalendarFeed') return { method: 'POST', path, body: { label: 'matrix probe' } };
+    if (operation === 'deadlineCalendar')
+      return { method: 'GET', path: `${path}?token=${feeds.get(role)?.secret ?? ''}` };
     if ((AGENCY_COMMAND_TYPES as readonly string[]).includes(operation)) {
       return { method: 'POST', path, body: SAMPLE_BODIES[operation as AgencyCommandType] };
     }
@@ -141,7 +163,7 @@ describe('authorisation matrix: every operation × role × scope over HTTP', () 
     if (status === 403 && code === 'OPERATION_NOT_PERMITTED') return 'forbidden';
     if (status === 404 && code === 'CASE_NOT_FOUND') return 'not-found';
     // Through authentication and authorisation: done, or refused by the domain / a conflict.
-    if ([200, 201, 409, 422].includes(status)) return 'allowed';
+    if ([200, 201, 204, 409, 422].includes(status)) return 'allowed';
     return `unexpected ${status} ${String(code)}`;
   }
 

@@ -72,6 +72,15 @@ export interface RunningGateway {
  * The real worker and gateway (their composition roots, in this process) against the given Temporal and
  * Kafka, with local signing keys in a temporary directory: tokens are real JWTs verified by the gateway.
  */
+/** An answer's body: its JSON, or its text when it is not JSON (an iCalendar feed). */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 export async function startGateway(target: {
   readonly temporalAddress: string;
   readonly kafkaBrokers: string;
@@ -168,7 +177,7 @@ export async function startGateway(target: {
     return {
       status: response.status,
       headers: response.headers,
-      body: (text ? JSON.parse(text) : undefined) as T,
+      body: (text ? jsonOrText(text) : undefined) as T,
     };
   };
 

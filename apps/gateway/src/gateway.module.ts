@@ -63,6 +63,8 @@ import { CaseloadService } from './read-model/caseload.service.js';
 import { ReadModelProjector } from './read-model/read-model.projector.js';
 import { CaseloadQueries, ReadModelStore } from '../../../libs/read-model/src/index.js';
 import { CodecService } from './codec/codec.service.js';
+import { CalendarFeedService } from './calendar/calendar-feed.service.js';
+import { CalendarFeedStore } from './calendar/calendar-feed.store.js';
 import { LocalSignInController } from './console/local-sign-in.controller.js';
 import { LocalSignInService, localSignInAvailable } from './console/local-sign-in.service.js';
 
@@ -173,6 +175,8 @@ const PROVIDERS: Provider[] = [
     inject: [DATABASE],
   },
   CodecService,
+  CalendarFeedStore,
+  CalendarFeedService,
 ];
 
 /**

@@ -30,6 +30,10 @@ export const CASE_OPERATIONS = [
   'erasePerson',
   'decodePayloads',
   'encodePayloads',
+  'createCalendarFeed',
+  'listCalendarFeeds',
+  'revokeCalendarFeed',
+  'deadlineCalendar',
 ] as const;
 export type CaseOperation = (typeof CASE_OPERATIONS)[number];
 export type Operation = CaseOperation | AgencyCommandType;
@@ -97,6 +101,13 @@ export function accessMatrixFor(policies: readonly Policy[]): {
     // Temporal's codec server (ADR 0015): the payloads of Temporal's UI and CLI, opened for CMM only.
     decodePayloads: CODEC_ROLES,
     encodePayloads: CODEC_ROLES,
+    // Calendar feeds (ADR 0020): "my deadlines" as iCalendar, scoped exactly like the board, for every role
+    // that has the board — the auditor too (its feed, like its board, holds every agency's deadlines: case
+    // refs and instants only). A feed reads with its own revocable token, not a bearer header.
+    createCalendarFeed: EVERY_ROLE,
+    listCalendarFeeds: EVERY_ROLE,
+    revokeCalendarFeed: EVERY_ROLE,
+    deadlineCalendar: EVERY_ROLE,
     recordInterview: ['cmm', 'ngo'],
     submitForIdentification: ['cmm', 'ngo'],
     decideIdentification: ['cmm', 'dis', 'siri'],
@@ -177,6 +188,10 @@ export function isCaseScoped(operation: Operation): boolean {
       'caseloadCounts',
       'decodePayloads',
       'encodePayloads',
+      'createCalendarFeed',
+      'listCalendarFeeds',
+      'revokeCalendarFeed',
+      'deadlineCalendar',
     ] as Operation[]
   ).includes(operation);
 }

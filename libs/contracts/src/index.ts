@@ -13,3 +13,4 @@ export * from './http.contract.js';
 export * from './tracing.contract.js';
 export * from './person.contract.js';
 export * from './codec.contract.js';
+export * from './calendar-feed.contract.js';

@@ -248,6 +248,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cmm/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["cmm_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["cmm_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cmm/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["cmm_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cmm/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["cmm_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cmm/cases/{caseRef}/record-interview": {
         parameters: {
             query?: never;
@@ -594,6 +652,64 @@ export interface paths {
         patch: operations["dis_recordPerson"];
         trace?: never;
     };
+    "/dis/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["dis_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["dis_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dis/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["dis_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dis/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["dis_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dis/cases/{caseRef}/decide-identification": {
         parameters: {
             query?: never;
@@ -848,6 +964,64 @@ export interface paths {
         patch: operations["siri_recordPerson"];
         trace?: never;
     };
+    "/siri/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["siri_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["siri_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/siri/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["siri_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/siri/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["siri_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/siri/cases/{caseRef}/decide-identification": {
         parameters: {
             query?: never;
@@ -1002,6 +1176,64 @@ export interface paths {
          * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
          */
         patch: operations["police_recordPerson"];
+        trace?: never;
+    };
+    "/police/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["police_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["police_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/police/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["police_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/police/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["police_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/police/cases/{caseRef}/change-legal-status": {
@@ -1241,6 +1473,64 @@ export interface paths {
         patch: operations["prosecution_recordPerson"];
         trace?: never;
     };
+    "/prosecution/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["prosecution_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["prosecution_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/prosecution/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["prosecution_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/prosecution/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["prosecution_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/prosecution/cases/{caseRef}/conclude-criminal-case": {
         parameters: {
             query?: never;
@@ -1440,6 +1730,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/court/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["court_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["court_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/court/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["court_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/court/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["court_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/court/cases/{caseRef}/court-grants-status": {
         parameters: {
             query?: never;
@@ -1624,6 +1972,64 @@ export interface paths {
          * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
          */
         patch: operations["iom_recordPerson"];
+        trace?: never;
+    };
+    "/iom/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["iom_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["iom_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/iom/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["iom_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/iom/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["iom_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/iom/cases/{caseRef}/start-family-tracing": {
@@ -1846,6 +2252,64 @@ export interface paths {
         patch: operations["drc_recordPerson"];
         trace?: never;
     };
+    "/drc/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["drc_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["drc_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/drc/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["drc_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/drc/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["drc_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/return-agency/cases/{caseRef}": {
         parameters: {
             query?: never;
@@ -1962,6 +2426,64 @@ export interface paths {
          * @description The sections given replace the stored ones; `null` removes one. `version` is the version you read (0 for a case without a record): a change made on an older version is refused (409 PERSON_VERSION_CONFLICT) and changes nothing. Only sections your role may see may be changed. Stored sealed with the case’s own key; never in Temporal, on Kafka or in a log.
          */
         patch: operations["return-agency_recordPerson"];
+        trace?: never;
+    };
+    "/return-agency/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["return-agency_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["return-agency_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/return-agency/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["return-agency_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/return-agency/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["return-agency_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/ngo/cases": {
@@ -2097,6 +2619,64 @@ export interface paths {
         put?: never;
         /** Add a case note (a correction is a new note naming the one it corrects) */
         post: operations["ngo_addCaseNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ngo/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["ngo_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["ngo_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ngo/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["ngo_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ngo/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["ngo_deadlineCalendar"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2306,6 +2886,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/shelter/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["shelter_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["shelter_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shelter/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["shelter_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shelter/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["shelter_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/shelter/cases/{caseRef}/request-extension": {
         parameters: {
             query?: never;
@@ -2478,6 +3116,64 @@ export interface paths {
         patch: operations["municipality_recordPerson"];
         trace?: never;
     };
+    "/municipality/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["municipality_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["municipality_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/municipality/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["municipality_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/municipality/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["municipality_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/municipality/cases/{caseRef}/appoint-guardian": {
         parameters: {
             query?: never;
@@ -2634,6 +3330,64 @@ export interface paths {
         patch: operations["red-cross_recordPerson"];
         trace?: never;
     };
+    "/red-cross/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["red-cross_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["red-cross_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/red-cross/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["red-cross_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/red-cross/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["red-cross_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/red-cross/cases/{caseRef}/start-family-tracing": {
         parameters: {
             query?: never;
@@ -2786,6 +3540,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/guardian/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["guardian_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["guardian_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/guardian/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["guardian_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/guardian/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["guardian_deadlineCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/guardian/cases/{caseRef}/apply-for-asylum": {
         parameters: {
             query?: never;
@@ -2909,6 +3721,64 @@ export interface paths {
          * @description Only the sections your role may see are answered; `present` names every section the record holds (the auditor sees only that). Notes are answered to the roles that read them. Every read is an access record naming the sections, never the values.
          */
         get: operations["auditor_viewPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auditor/calendar-feeds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active calendar feeds (without their secrets), newest first */
+        get: operations["auditor_listCalendarFeeds"];
+        put?: never;
+        /**
+         * Make a calendar feed of your deadlines: its address, with its secret, is answered once
+         * @description Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).
+         */
+        post: operations["auditor_createCalendarFeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auditor/calendar-feeds/{feedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your calendar feeds: its address answers 404 from now on */
+        delete: operations["auditor_revokeCalendarFeed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auditor/deadlines.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header
+         * @description What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).
+         */
+        get: operations["auditor_deadlineCalendar"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3406,6 +4276,29 @@ export interface components {
         CodecPayloads: {
             payloads: components["schemas"]["CodecPayload"][];
         };
+        /** @description One of your active calendar feeds (its secret is not kept). */
+        CalendarFeed: {
+            /** Format: uuid */
+            id: string;
+            label?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When a calendar client last read the feed.
+             */
+            lastUsedAt?: string;
+        };
+        /** @description A new calendar feed and its address (shown once). */
+        CreatedCalendarFeed: {
+            /** Format: uuid */
+            id: string;
+            label?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The feed’s address, with its secret: shown this once. Anyone who has it can read your case refs and deadlines until you revoke the feed. */
+            url: string;
+        };
         OpenCaseRequest: {
             /**
              * @default first-encounter
@@ -3471,6 +4364,10 @@ export interface components {
         ErasePersonRequest: {
             /** @enum {string} */
             reason: "data-subject-request" | "retention-period-ended";
+        };
+        CreateCalendarFeedRequest: {
+            /** @description Your own short name for the feed, e.g. “Phone” (never a person’s name). */
+            label?: string;
         };
         RecordInterviewRequest: Record<string, never>;
         SubmitForIdentificationRequest: Record<string, never>;
@@ -3637,6 +4534,24 @@ export interface components {
         };
         /** @description Temporal or its workers did not answer in time (SERVICE_UNAVAILABLE), or the access record could not be stored (ACCESS_LOG_UNAVAILABLE): nothing was disclosed. `Retry-After` says when to try again; retry an act with the same Idempotency-Key. */
         Status503: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such calendar feed (FEED_NOT_FOUND): unknown, revoked, another caller’s and another gateway’s feeds look alike. */
+        FeedNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description You already hold the most active calendar feeds one caller may (FEED_LIMIT_REACHED): revoke one first. */
+        FeedLimit: {
             headers: {
                 [name: string]: unknown;
             };
@@ -4180,6 +5095,123 @@ export interface operations {
             403: components["responses"]["Status403"];
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    cmm_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
             503: components["responses"]["Status503"];
         };
     };
@@ -4991,6 +6023,123 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    dis_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    dis_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    dis_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    dis_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
     dis_decideIdentification: {
         parameters: {
             query?: never;
@@ -5553,6 +6702,123 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    siri_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    siri_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    siri_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    siri_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
     siri_decideIdentification: {
         parameters: {
             query?: never;
@@ -5908,6 +7174,123 @@ export interface operations {
             409: components["responses"]["Status409"];
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    police_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    police_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    police_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    police_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
             503: components["responses"]["Status503"];
         };
     };
@@ -6431,6 +7814,123 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    prosecution_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    prosecution_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    prosecution_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    prosecution_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
     prosecution_concludeCriminalCase: {
         parameters: {
             query?: never;
@@ -6829,6 +8329,123 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    court_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    court_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    court_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    court_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
     court_courtGrantsStatus: {
         parameters: {
             query?: never;
@@ -7220,6 +8837,123 @@ export interface operations {
             409: components["responses"]["Status409"];
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    iom_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    iom_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    iom_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    iom_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
             503: components["responses"]["Status503"];
         };
     };
@@ -7701,6 +9435,123 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    drc_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    drc_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    drc_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    drc_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
     "return-agency_viewCase": {
         parameters: {
             query?: never;
@@ -7924,6 +9775,123 @@ export interface operations {
             409: components["responses"]["Status409"];
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_listCalendarFeeds": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_createCalendarFeed": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_revokeCalendarFeed": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "return-agency_deadlineCalendar": {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
             503: components["responses"]["Status503"];
         };
     };
@@ -8237,6 +10205,123 @@ export interface operations {
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
             422: components["responses"]["Status422"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    ngo_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
             503: components["responses"]["Status503"];
         };
     };
@@ -8673,6 +10758,123 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    shelter_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    shelter_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    shelter_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    shelter_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
     shelter_requestExtension: {
         parameters: {
             query?: never;
@@ -9022,6 +11224,123 @@ export interface operations {
             409: components["responses"]["Status409"];
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    municipality_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    municipality_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    municipality_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    municipality_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
             503: components["responses"]["Status503"];
         };
     };
@@ -9383,6 +11702,123 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    "red-cross_listCalendarFeeds": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "red-cross_createCalendarFeed": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "red-cross_revokeCalendarFeed": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    "red-cross_deadlineCalendar": {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
     "red-cross_startFamilyTracing": {
         parameters: {
             query?: never;
@@ -9690,6 +12126,123 @@ export interface operations {
             503: components["responses"]["Status503"];
         };
     };
+    guardian_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    guardian_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    guardian_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    guardian_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
     guardian_applyForAsylum: {
         parameters: {
             query?: never;
@@ -9917,6 +12470,123 @@ export interface operations {
             401: components["responses"]["Status401"];
             403: components["responses"]["Status403"];
             404: components["responses"]["Status404"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    auditor_listCalendarFeeds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your active feeds (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"][];
+                };
+            };
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    auditor_createCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCalendarFeedRequest"];
+            };
+        };
+        responses: {
+            /** @description The feed, and its address with the secret: shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarFeed"];
+                };
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            409: components["responses"]["FeedLimit"];
+            413: components["responses"]["Status413"];
+            415: components["responses"]["Status415"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    auditor_revokeCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /** @description The feed’s id (from its creation or the list of your feeds). */
+                feedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked: its address answers 404 from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Status400"];
+            401: components["responses"]["Status401"];
+            403: components["responses"]["Status403"];
+            404: components["responses"]["FeedNotFound"];
+            503: components["responses"]["Status503"];
+        };
+    };
+    auditor_deadlineCalendar: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Status400"];
+            404: components["responses"]["FeedNotFound"];
             503: components["responses"]["Status503"];
         };
     };

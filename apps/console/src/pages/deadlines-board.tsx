@@ -6,6 +6,7 @@ import type { components } from '../api/openapi.js';
 import { useLanguage } from '../i18n/language.js';
 import { labelOf, type DeadlineKind, type Role, type Stage } from '../i18n/messages.js';
 import { useSession } from '../session/session.js';
+import { CalendarFeeds } from './calendar-feed.js';
 
 type DeadlineEntry = components['schemas']['DeadlineEntry'];
 
@@ -338,7 +339,10 @@ export function DeadlinesBoard({ role }: { readonly role: Role }) {
           )}
         </nav>
       </section>
-      <CaseloadPanel role={role} />
+      <div className="side">
+        <CaseloadPanel role={role} />
+        <CalendarFeeds role={role} />
+      </div>
     </div>
   );
 }

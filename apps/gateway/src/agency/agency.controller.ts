@@ -23,6 +23,7 @@ import { CaseGatewayService, type CaseAnswer } from './case-gateway.service.js';
 import { PersonService } from './person.service.js';
 import { CodecService } from '../codec/codec.service.js';
 import { CaseloadService, type Listing } from '../read-model/caseload.service.js';
+import { CalendarFeedService } from '../calendar/calendar-feed.service.js';
 
 const caseRefOf = (request: AuthenticatedRequest): CaseRef =>
   parseOrThrow(caseRefSchema, request.params['caseRef']) as CaseRef;
@@ -49,6 +50,10 @@ function send(request: AuthenticatedRequest, response: Response, answer: CaseAns
     },
   );
 }
+
+/** The gateway's origin as the caller reached it (a feed's address; the console's case pages in a feed). */
+const originOf = (request: AuthenticatedRequest): string =>
+  `${request.protocol}://${request.get('host') ?? ''}`;
 
 const Kind = (kind: RouteKind): MethodDecorator => SetMetadata(ROUTE_KIND, kind);
 
@@ -80,6 +85,7 @@ export class AgencyController {
     @Inject(PersonService) private readonly persons: PersonService,
     @Inject(CodecService) private readonly codec: CodecService,
     @Inject(CaseloadService) private readonly caseload: CaseloadService,
+    @Inject(CalendarFeedService) private readonly calendar: CalendarFeedService,
   ) {}
 
   @Post('cases')
@@ -105,6 +111,47 @@ export class AgencyController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<unknown> {
     return paged(request, response, await this.caseload.deadlines(request.principal, request.query));
+  }
+
+  /** The deadlines as an iCalendar feed (ADR 0020): authenticated by the feed's `?token=`, not a bearer. */
+  @Get('deadlines.ics')
+  @Kind('deadlineCalendar')
+  async deadlineCalendar(@Req() request: AuthenticatedRequest, @Res() response: Response): Promise<void> {
+    const text = await this.calendar.calendar(request.principal, originOf(request));
+    response
+      .status(200)
+      .setHeader('Content-Type', 'text/calendar; charset=utf-8')
+      .setHeader('Content-Disposition', 'inline; filename="deadlines.ics"')
+      // The feed's address is its key: no shared cache keeps it, no page passes it on as a referrer.
+      .setHeader('Cache-Control', 'private, no-store')
+      .setHeader('Referrer-Policy', 'no-referrer')
+      .send(text);
+  }
+
+  @Post('calendar-feeds')
+  @Kind('createCalendarFeed')
+  async createCalendarFeed(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    requireJsonBody(request);
+    const feed = await this.calendar.create(request.principal, request.body, originOf(request));
+    // The answer holds the feed's secret: never stored by a cache.
+    response.setHeader('Cache-Control', 'no-store');
+    return feed;
+  }
+
+  @Get('calendar-feeds')
+  @Kind('listCalendarFeeds')
+  listCalendarFeeds(@Req() request: AuthenticatedRequest): Promise<unknown> {
+    return this.calendar.list(request.principal);
+  }
+
+  @Delete('calendar-feeds/:feedId')
+  @HttpCode(204)
+  @Kind('revokeCalendarFeed')
+  revokeCalendarFeed(@Req() request: AuthenticatedRequest): Promise<void> {
+    return this.calendar.revoke(request.principal, request.params['feedId']);
   }
 
   @Get('caseload')

@@ -12,7 +12,9 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { mayPerform } from '../../../../libs/access/src/index.js';
 import { AuthenticationError, KeySetUnavailableError } from '../../../../libs/auth/src/index.js';
-import type { Principal } from '../../../../libs/contracts/src/index.js';
+import { deadlineCalendarQuerySchema, type Principal } from '../../../../libs/contracts/src/index.js';
+import { CalendarFeedStore } from '../calendar/calendar-feed.store.js';
+import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { agencyRoute, rememberRoute, type RouteKind } from '../http/agency-routes.js';
 import { TOKEN_VERIFIER } from '../tokens.js';
 import { AccessLogService } from './access-log.service.js';
@@ -42,6 +44,7 @@ export class AccessGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
+    @Inject(CalendarFeedStore) private readonly feeds: CalendarFeedStore,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -62,7 +65,10 @@ export class AccessGuard implements CanActivate {
     await inSpan('access-log check', { kind: SpanKind.INTERNAL }, () =>
       this.accessLog.assertWritable(request.method !== 'GET'),
     );
-    const principal = await this.authenticate(request);
+    const principal =
+      access.operation === 'deadlineCalendar'
+        ? await this.authenticateFeed(request, access.role)
+        : await this.authenticate(request);
     if (principal.role !== access.role) {
       throw new ForbiddenException({
         code: 'WRONG_ROLE',
@@ -76,6 +82,20 @@ export class AccessGuard implements CanActivate {
       });
     }
     return true;
+  }
+
+  /**
+   * A calendar feed's principal (ADR 0020): calendar clients send no bearer header, so the feed's own secret
+   * (`?token=`) names it — 400 when it is missing or malformed, 404 FEED_NOT_FOUND when it is unknown,
+   * revoked or another gateway's. Set on the request for the access log (never the secret).
+   */
+  private async authenticateFeed(request: AuthenticatedRequest, role: Principal['role']): Promise<Principal> {
+    const { token } = parseOrThrow(deadlineCalendarQuerySchema, request.query);
+    const principal = await inSpan('authenticate feed', { kind: SpanKind.INTERNAL }, () =>
+      this.feeds.principalOf(token, role),
+    );
+    request.principal = principal;
+    return principal;
   }
 
   /** The bearer token's principal (401 / 503 otherwise), set on the request for the access log. */

@@ -48,6 +48,16 @@ function methodAndPath(operation: Operation): { method: HttpMethod; path: string
       return { method: 'POST', path: 'codec/decode' };
     case 'encodePayloads':
       return { method: 'POST', path: 'codec/encode' };
+    // Calendar feeds (ADR 0020): made, listed and revoked with a bearer token; the feed itself is read with
+    // the feed's own token in the query (`?token=…`), which no log ever records.
+    case 'createCalendarFeed':
+      return { method: 'POST', path: 'calendar-feeds' };
+    case 'listCalendarFeeds':
+      return { method: 'GET', path: 'calendar-feeds' };
+    case 'revokeCalendarFeed':
+      return { method: 'DELETE', path: 'calendar-feeds/:feedId' };
+    case 'deadlineCalendar':
+      return { method: 'GET', path: 'deadlines.ics' };
     default:
       return { method: 'POST', path: `cases/:caseRef/${kebab(operation)}` };
   }

@@ -85,6 +85,21 @@ export const OPERATION_DOCS: {
   encodePayloads: {
     summary: 'Temporal codec server: seal payloads the Temporal UI or CLI sends (a signal, a query argument)',
   },
+  createCalendarFeed: {
+    summary: 'Make a calendar feed of your deadlines: its address, with its secret, is answered once',
+    description:
+      'Calendar clients cannot send a bearer header, so a feed carries its own secret in its address (`…/deadlines.ics?token=…`). The secret is shown only in this answer (only its SHA-256 digest is kept); anyone who has the address reads your case refs and deadlines until you revoke the feed. At most 10 active feeds per caller (409 FEED_LIMIT_REACHED).',
+  },
+  listCalendarFeeds: { summary: 'Your active calendar feeds (without their secrets), newest first' },
+  revokeCalendarFeed: {
+    summary: 'Revoke one of your calendar feeds: its address answers 404 from now on',
+  },
+  deadlineCalendar: {
+    summary:
+      'My deadlines as iCalendar (RFC 5545), for a calendar client to subscribe to: authenticated by the feed’s `token`, not a bearer header',
+    description:
+      'What `GET /<role>/deadlines` lists for the feed’s owner — the overdue deadlines and those due within 365 days, at most 1,000 — one VEVENT per deadline: UID from the deadline and its case, DTSTART its due instant (UTC), SUMMARY the case ref and the kind in words, DESCRIPTION its explanation and rules, URL the case’s page in the console, and a VALARM (DISPLAY) at each reminder still to come. Case refs only, never a person’s name: calendar servers copy feeds. Every read is an access record (never the secret).',
+  },
   recordInterview: { summary: 'Record an identification interview (evidence only, R2)' },
   submitForIdentification: {
     summary: 'Submit the case to the competent authority for its decision (R1, R2)',

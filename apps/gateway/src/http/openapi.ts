@@ -16,6 +16,10 @@ import {
   availableActsSchema,
   caseloadEntrySchema,
   caseloadCountsSchema,
+  calendarFeedSchema,
+  createCalendarFeedBodySchema,
+  createdCalendarFeedSchema,
+  deadlineCalendarQuerySchema,
   deadlineEntrySchema,
   caseNoteSchema,
   caseViewSchema,
@@ -113,6 +117,7 @@ function requestSchemas(): Record<string, Json> {
     ['recordPerson', bodySchema(personChangeSchema, false)],
     ['addCaseNote', bodySchema(caseNoteSchema, false)],
     ['erasePerson', bodySchema(erasureBodySchema, false)],
+    ['createCalendarFeed', bodySchema(createCalendarFeedBodySchema, false)],
     ...AGENCY_COMMAND_TYPES.map((act): [Operation, Json] => [
       act,
       bodySchema(actSchemas[act], isVictimAct(act)),
@@ -152,21 +157,33 @@ const ERRORS: Record<string, string> = {
   '403':
     'The token’s role is not this gateway’s (WRONG_ROLE), the role may not do this (OPERATION_NOT_PERMITTED), or may not record these sections of the person (SECTION_NOT_PERMITTED).',
   '404': 'No case with this reference in your scope (CASE_NOT_FOUND): unknown and foreign cases look alike.',
+  FeedNotFound:
+    'No such calendar feed (FEED_NOT_FOUND): unknown, revoked, another caller’s and another gateway’s feeds look alike.',
   '409':
     'Not possible now (NOT_IN_STAGE, CASE_CLOSED, DEADLINE_PASSED, APPLICATION_PENDING, NO_PENDING_APPLICATION, GRANT_NOT_FOUND; PERSON_VERSION_CONFLICT: the person record changed since you read it; PERSON_ERASED).',
   '413': 'The body is larger than 64 kB (PAYLOAD_TOO_LARGE).',
   '415': 'The body is not application/json (UNSUPPORTED_MEDIA_TYPE): a form post is never applied.',
   '422':
     'Refused by a rule (e.g. EXTENSION_BEYOND_CAP, WRONG_AUTHORITY, INVESTIGATION_ENDED, ACTOR_NOT_PERMITTED; with its rule and details), IDEMPOTENCY_KEY_REUSED, or NOTE_NOT_FOUND: nothing changed.',
+  FeedLimit:
+    'You already hold the most active calendar feeds one caller may (FEED_LIMIT_REACHED): revoke one first.',
   '503':
     'Temporal or its workers did not answer in time (SERVICE_UNAVAILABLE), or the access record could not be stored (ACCESS_LOG_UNAVAILABLE): nothing was disclosed. `Retry-After` says when to try again; retry an act with the same Idempotency-Key.',
 };
 
-/** The problem answers, once, as components (`#/components/responses/Status404`). */
+/** The problem answers, once, as components (`#/components/responses/Status404`, `…/FeedNotFound`). */
 const errorResponses = (): Json =>
   Object.fromEntries(
-    Object.entries(ERRORS).map(([status, description]) => [`Status${status}`, problem(description)]),
+    Object.entries(ERRORS).map(([status, description]) => [
+      /^\d+$/.test(status) ? `Status${status}` : status,
+      problem(description),
+    ]),
   );
+
+/** A problem answer of the components that is not the generic one of its status. */
+const errorAs = (status: string, name: 'FeedNotFound' | 'FeedLimit'): Json => ({
+  [status]: { $ref: `#/components/responses/${name}` },
+});
 
 function errors(...statuses: Array<keyof typeof ERRORS>): Json {
   return Object.fromEntries(
@@ -344,6 +361,70 @@ function operationOf(route: AgencyRoute): Json {
           ...errors('400', ...AUTH, '404', '413', '415', '503'),
         },
       };
+    case 'createCalendarFeed':
+      return {
+        ...base,
+        parameters: [REQUEST_ID],
+        requestBody: requestBodyOf('createCalendarFeed'),
+        responses: {
+          '201': {
+            description: 'The feed, and its address with the secret: shown this once.',
+            ...json(ref('CreatedCalendarFeed')),
+          },
+          ...errors('400', ...AUTH),
+          ...errorAs('409', 'FeedLimit'),
+          ...errors('413', '415', '503'),
+        },
+      };
+    case 'listCalendarFeeds':
+      return {
+        ...base,
+        parameters: [REQUEST_ID],
+        responses: {
+          '200': {
+            description: 'Your active feeds (never their secrets).',
+            ...json({ type: 'array', items: ref('CalendarFeed') }),
+          },
+          ...errors(...AUTH, '503'),
+        },
+      };
+    case 'revokeCalendarFeed':
+      return {
+        ...base,
+        parameters: [
+          {
+            name: 'feedId',
+            in: 'path',
+            required: true,
+            description: 'The feed’s id (from its creation or the list of your feeds).',
+            schema: { type: 'string', format: 'uuid' },
+          },
+          REQUEST_ID,
+        ],
+        responses: {
+          '204': { description: 'Revoked: its address answers 404 from now on.' },
+          ...errors('400', ...AUTH),
+          ...errorAs('404', 'FeedNotFound'),
+          ...errors('503'),
+        },
+      };
+    case 'deadlineCalendar':
+      return {
+        ...base,
+        // The feed's secret is its credential: a calendar client sends no bearer header.
+        security: [{ feedToken: [] }],
+        parameters: [...queryParameters(deadlineCalendarQuerySchema), REQUEST_ID],
+        responses: {
+          '200': {
+            description:
+              'The deadlines as iCalendar: one VEVENT per deadline, a VALARM per reminder to come (`Cache-Control: private, no-store`).',
+            content: { 'text/calendar': { schema: { type: 'string' } } },
+          },
+          ...errors('400'),
+          ...errorAs('404', 'FeedNotFound'),
+          ...errors('503'),
+        },
+      };
     case 'decodePayloads':
     case 'encodePayloads':
       return {
@@ -467,6 +548,8 @@ export function openApiDocument(): Json {
     noteViewSchema,
     codecPayloadsSchema,
     localSessionSchema,
+    calendarFeedSchema,
+    createdCalendarFeedSchema,
   ]) {
     if (z.globalRegistry.get(schema)?.id === undefined)
       throw new Error('an answer schema has no component id');
@@ -509,7 +592,16 @@ export function openApiDocument(): Json {
     ],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        feedToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description:
+            'A calendar feed’s secret (ADR 0020), from `POST /<role>/calendar-feeds`: for `GET /<role>/deadlines.ics` only.',
+        },
+      },
       schemas: { ...components, ...requestSchemas() },
       responses: errorResponses(),
       parameters: {

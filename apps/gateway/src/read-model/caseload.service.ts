@@ -13,6 +13,8 @@ import {
 import {
   InvalidCursorError,
   type CaseloadQueries,
+  type DeadlineEntry,
+  type DeadlineQuery,
   type Page,
   type Scope,
 } from '../../../../libs/read-model/src/index.js';
@@ -20,6 +22,10 @@ import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { CASELOAD_QUERIES, GATEWAY_CONFIG } from '../tokens.js';
 
 const DAY_MS = 86_400_000;
+/** The calendar feed: the deadlines due within this many days (and the overdue ones), at most so many. */
+export const CALENDAR_HORIZON_DAYS = 365;
+export const CALENDAR_MAX_DEADLINES = 1_000;
+const CALENDAR_PAGE = 200;
 
 /** A row of the case listing as answered (`CaseloadEntry` in the OpenAPI document). */
 type CaseloadAnswer = z.infer<typeof caseloadEntrySchema>;
@@ -42,15 +48,12 @@ export class CaseloadService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async deadlines(principal: Principal, query: unknown): Promise<Listing<unknown>> {
+  async deadlines(principal: Principal, query: unknown): Promise<Listing<DeadlineEntry>> {
     const { days, kind, stage, overdue, limit, cursor } = parseOrThrow(listDeadlinesQuerySchema, query);
     const now = Date.now();
-    const agency = agencyOfRole(principal.role);
     return this.page(() =>
       this.queries.deadlines({
-        scope: scopeOf(principal),
-        ...(agency === undefined ? {} : { responsible: agency }),
-        childrenOfGuardian: principal.role === 'guardian',
+        ...deadlineScope(principal),
         ...(kind ? { kinds: kind } : {}),
         ...(stage ? { stages: stage } : {}),
         dueBefore: new Date(now + days * DAY_MS),
@@ -59,6 +62,31 @@ export class CaseloadService {
         limit,
       }),
     );
+  }
+
+  /**
+   * The calendar feed's deadlines (ADR 0020): what "my deadlines" lists for the principal with no filter —
+   * the overdue ones and those due within `CALENDAR_HORIZON_DAYS` — every page of it, up to
+   * `CALENDAR_MAX_DEADLINES`, soonest first.
+   */
+  async calendarDeadlines(principal: Principal): Promise<readonly DeadlineEntry[]> {
+    const dueBefore = new Date(Date.now() + CALENDAR_HORIZON_DAYS * DAY_MS);
+    const entries: DeadlineEntry[] = [];
+    let after: string | undefined;
+    do {
+      const limit = Math.min(CALENDAR_PAGE, CALENDAR_MAX_DEADLINES - entries.length);
+      const page = await this.read(() =>
+        this.queries.deadlines({
+          ...deadlineScope(principal),
+          dueBefore,
+          ...(after === undefined ? {} : { after }),
+          limit,
+        }),
+      );
+      entries.push(...page.items);
+      after = page.next;
+    } while (after !== undefined && entries.length < CALENDAR_MAX_DEADLINES);
+    return entries;
   }
 
   async cases(principal: Principal, query: unknown): Promise<Listing<CaseloadAnswer>> {
@@ -109,6 +137,18 @@ export class CaseloadService {
       });
     }
   }
+}
+
+/** Whose deadlines a principal's listing holds: its scope, and the agency that must act (R17: a guardian's children). */
+function deadlineScope(
+  principal: Principal,
+): Pick<DeadlineQuery, 'scope' | 'responsible' | 'childrenOfGuardian'> {
+  const agency = agencyOfRole(principal.role);
+  return {
+    scope: scopeOf(principal),
+    ...(agency === undefined ? {} : { responsible: agency }),
+    childrenOfGuardian: principal.role === 'guardian',
+  };
 }
 
 function scopeOf(principal: Principal): Scope {

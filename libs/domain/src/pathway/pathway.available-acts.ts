@@ -30,7 +30,9 @@ interface Probe<T extends AgencyActType> {
   readonly body: Body<T>;
 }
 
-const one = <T extends AgencyActType>(body: Body<T>): readonly Probe<AgencyActType>[] => [{ choice: {}, body }];
+const one = <T extends AgencyActType>(body: Body<T>): readonly Probe<AgencyActType>[] => [
+  { choice: {}, body },
+];
 
 /** The day counts to probe are whole days; a period never runs longer than its cap, so no count above it. */
 const probeDays = (state: CaseState): number => state.period?.capDays ?? 120;
@@ -40,7 +42,9 @@ const probeDays = (state: CaseState): number => state.period?.capDays ?? 120;
  * now). Acts with a free number (extension days) are probed with one day; their largest accepted number is
  * searched separately.
  */
-const PROBES: { readonly [T in AgencyActType]: (state: CaseState, policy: Policy) => readonly Probe<AgencyActType>[] } = {
+const PROBES: {
+  readonly [T in AgencyActType]: (state: CaseState, policy: Policy) => readonly Probe<AgencyActType>[];
+} = {
   recordInterview: () => one({}),
   submitForIdentification: () => one({}),
   decideIdentification: () =>
