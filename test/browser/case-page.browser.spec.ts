@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { CaseView } from '../../libs/contracts/src/index.js';
-import { buildConsoleIfStale } from '../../scripts/build-console.js';
-import { e2eSystem } from '../support/e2e-system.js';
-import { chromiumExecutable, launchChromium, screenshot, seriousAccessibilityViolations } from './browser.js';
+import { chromiumExecutable, screenshot, seriousAccessibilityViolations } from './browser.js';
+import { consoleInBrowser } from './console-suite.js';
 
 const executable = chromiumExecutable();
 
@@ -15,28 +14,11 @@ const executable = chromiumExecutable();
  * keyboard, and axe-core's WCAG 2.1 AA checks.
  */
 describe.skipIf(executable === undefined)('the case page in a real browser', () => {
-  beforeAll(async () => {
-    await buildConsoleIfStale((line) => {
-      process.stdout.write(`[console] ${line}\n`);
-    });
-  }, 180_000);
-  const e2e = e2eSystem('case-page-browser');
-  let browser: Browser;
-  let context: BrowserContext;
+  const suite = consoleInBrowser('case-page-browser', executable);
+  const { e2e } = suite;
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium(executable ?? '');
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
-    page = await context.newPage();
-  });
-  afterEach(async () => {
-    await context?.close();
+  beforeEach(() => {
+    page = suite.page();
   });
 
   const referred = async (): Promise<string> =>
@@ -48,11 +30,7 @@ describe.skipIf(executable === undefined)('the case page in a real browser', () 
 
   /** Signs in (as anyone else: signs out first) and opens the case's page by its address. */
   const openCase = async (role: string, org: string, caseRef: string): Promise<void> => {
-    await page.goto(e2e.gateway.baseUrl);
-    await page.getByLabel('Rolle').selectOption(role);
-    await page.getByLabel('Organisation').fill(org);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await page.getByRole('heading', { name: 'Frister', level: 1 }).waitFor();
+    await suite.signIn(role, org);
     // A deep link: the console's own navigation (the page keeps the in-memory session).
     await page.evaluate(
       `history.pushState({}, '', '/cases/${caseRef}'); dispatchEvent(new PopStateEvent('popstate'))`,
@@ -202,11 +180,7 @@ describe.skipIf(executable === undefined)('the case page in a real browser', () 
 
   it('answers an unknown or foreign case with “not found”, in place', async () => {
     const caseRef = await referred();
-    await page.goto(e2e.gateway.baseUrl);
-    await page.getByLabel('Rolle').selectOption('police');
-    await page.getByLabel('Organisation').fill(e2e.unit);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await page.getByRole('heading', { name: 'Frister', level: 1 }).waitFor();
+    await suite.signIn('police', e2e.unit);
     await page.evaluate(
       `history.pushState({}, '', '/cases/${caseRef}'); dispatchEvent(new PopStateEvent('popstate'))`,
     );

@@ -2,38 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DENMARK_2013_REVISED } from '../policies/denmark-2013.policy.js';
 import { scenario } from '../testing/scenario.fixtures.js';
 import { instant } from '../time.js';
-import { availableActs, type AgencyActType } from './pathway.available-acts.js';
+import { AGENCY_ACT_TYPES, availableActs } from './pathway.available-acts.js';
 import type { AgencyId } from '../agency.js';
 
 const P = DENMARK_2013_REVISED;
-const EVERY_ACT: readonly AgencyActType[] = [
-  'recordInterview',
-  'submitForIdentification',
-  'decideIdentification',
-  'courtGrantsStatus',
-  'concludeCriminalCase',
-  'changeLegalStatus',
-  'recordAgeAssessment',
-  'appointGuardian',
-  'decideBestInterest',
-  'startFamilyTracing',
-  'confirmAvrCooperation',
-  'draftAvrPlan',
-  'requestExtension',
-  'decideExtension',
-  'applyForPermit',
-  'requestPermitRenewal',
-  'decidePermit',
-  'applyForWorkPermit',
-  'decideWorkPermit',
-  'endInvestigation',
-  'applyForAsylum',
-  'decideAsylum',
-  'recordDeparture',
-  'recordArrival',
-  'recordCheckIn',
-  'closeCase',
-];
+const EVERY_ACT = AGENCY_ACT_TYPES;
 
 const availableTo = (given: ReturnType<typeof scenario>, agency: AgencyId) =>
   availableActs(given.state, P, given.now, agency, EVERY_ACT);
@@ -93,6 +66,10 @@ describe('the acts an agency may take now, as decide answers them', () => {
           expect(availability.refusal?.code, `${agency} ${availability.act}`).toBeDefined();
       }
     }
+  });
+
+  it('probes every act a command can be, but the opening and the timers', () => {
+    expect(EVERY_ACT).toHaveLength(26);
   });
 
   it('a closed case offers nothing and says so', () => {

@@ -102,6 +102,9 @@ const PROBES: {
   closeCase: () => MANUAL_CLOSE_REASONS.map((reason) => ({ choice: { reason }, body: { reason } })),
 };
 
+/** Every act an agency takes on a case, in the order of the probes above. */
+export const AGENCY_ACT_TYPES = Object.keys(PROBES) as readonly AgencyActType[];
+
 /** Acts the victim may take through the agency that helps (R6, R13, R18): `by: victim, via: agency`. */
 const VICTIM_MAY: ReadonlySet<AgencyActType> = new Set([
   'requestExtension',
