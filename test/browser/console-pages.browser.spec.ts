@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { buildConsoleIfStale } from '../../scripts/build-console.js';
-import { e2eSystem } from '../support/e2e-system.js';
-import { chromiumExecutable, launchChromium, screenshot, seriousAccessibilityViolations } from './browser.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { chromiumExecutable, screenshot, seriousAccessibilityViolations } from './browser.js';
+import { consoleInBrowser } from './console-suite.js';
 
 const executable = chromiumExecutable();
 if (executable === undefined) {
@@ -51,42 +50,15 @@ const CASE_PATH = /\/cases\/(PW-[0-9A-HJKMNP-TV-Z]{12})$/;
 describe.skipIf(executable === undefined)(
   'the console’s caseload, intake, access and directory pages',
   () => {
-    beforeAll(async () => {
-      await buildConsoleIfStale((line) => {
-        process.stdout.write(`[console] ${line}\n`);
-      });
-    }, 180_000);
-    const e2e = e2eSystem('console-pages');
-    let browser: Browser;
-    let context: BrowserContext;
+    const suite = consoleInBrowser('console-pages', executable);
+    const { e2e } = suite;
+    const signIn = (role: string, org: string): Promise<void> => suite.signIn(role, org);
     let page: Page;
     /** The case CMM opens through the form (the later tests use it). */
     let caseRef: string;
-
-    beforeAll(async () => {
-      browser = await launchChromium(executable ?? '');
-    }, 60_000);
-
-    afterAll(async () => {
-      await browser?.close();
+    beforeEach(() => {
+      page = suite.page();
     });
-
-    beforeEach(async () => {
-      context = await browser.newContext({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen' });
-      page = await context.newPage();
-    });
-
-    afterEach(async () => {
-      await context?.close();
-    });
-
-    const signIn = async (role: string, org: string): Promise<void> => {
-      await page.goto(e2e.gateway.baseUrl);
-      await page.getByLabel('Rolle').selectOption(role);
-      await page.getByLabel('Organisation').fill(org);
-      await page.getByRole('button', { name: 'Log ind' }).click();
-      await page.getByRole('heading', { name: 'Frister', level: 1 }).waitFor();
-    };
 
     const nav = (name: string): Locator =>
       page.getByRole('navigation').getByRole('link', { name, exact: true });
