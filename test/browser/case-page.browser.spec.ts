@@ -178,6 +178,40 @@ describe.skipIf(executable === undefined)('the case page in a real browser', () 
     await page.locator('dd.stage', { hasText: 'Awaiting identification' }).waitFor();
   });
 
+  it('names the person where the role may see it: on the board’s row and the case page; the auditor sees none', async () => {
+    const caseRef = await referred();
+    for (const [act, body] of [
+      ['record-interview', {}],
+      ['submit-for-identification', {}],
+    ] as const)
+      expect((await e2e.gateway.act(e2e.tokens.cmm, 'cmm', caseRef, act, body)).status).toBe(200);
+    expect(
+      (
+        await e2e.gateway.act(e2e.tokens.dis, 'dis', caseRef, 'decide-identification', {
+          outcome: 'identified',
+        })
+      ).status,
+    ).toBe(200);
+    const recorded = await e2e.gateway.call('PATCH', `/cmm/cases/${caseRef}/person`, {
+      token: e2e.tokens.cmm,
+      body: { version: 0, identity: { givenNames: 'Ana Maria', familyName: 'Testesen' } },
+    });
+    expect(recorded.status).toBe(200);
+    await openCase('cmm', 'cmm', caseRef);
+    await page.getByRole('heading', { name: `Sag ${caseRef} – Ana Maria Testesen`, level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Frister', exact: true }).click();
+    await page.getByLabel('Frist', { exact: true }).selectOption('reflection-period-end');
+    await page.getByLabel('Inden for (dage)').fill('45');
+    await page.getByLabel('Pr. side').selectOption('100');
+    await page.getByRole('button', { name: 'Vis', exact: true }).click();
+    await page.getByRole('row').filter({ hasText: caseRef }).getByText('Ana Maria Testesen').waitFor();
+
+    await openCase('auditor', 'rigsrevisionen', caseRef);
+    await page.getByRole('heading', { name: `Sag ${caseRef}`, exact: true, level: 1 }).waitFor();
+    expect(await page.getByText('Ana Maria Testesen').count()).toBe(0);
+    expect(await page.getByText('Din rolle ser ikke personens oplysninger på denne sag.').count()).toBe(1);
+  });
+
   it('answers an unknown or foreign case with “not found”, in place', async () => {
     const caseRef = await referred();
     await suite.signIn('police', e2e.unit);

@@ -10,6 +10,7 @@ import { useSession } from '../session/session.js';
 import { ActForms } from './act-forms.js';
 import { CasePicture } from './case-picture.js';
 import { Why } from './deadlines-board.js';
+import { nameOf, usePerson } from './person-name.js';
 
 type CaseView = components['schemas']['CaseView'];
 type PersonView = components['schemas']['PersonView'];
@@ -27,29 +28,6 @@ export function useCaseView(role: Role, caseRef: string) {
       return data;
     },
   });
-}
-
-/** The person behind the case, the sections the role may see (only asked when the case holds a record). */
-function usePerson(role: Role, caseRef: string, held: boolean) {
-  const { client } = useSession();
-  return useQuery({
-    queryKey: ['person', role, caseRef],
-    enabled: held,
-    queryFn: async () => {
-      const { data, error, response } = await client.GET(`/${role}/cases/{caseRef}/person` as const, {
-        params: { path: { caseRef } },
-      });
-      if (data === undefined) throw apiError(response, error);
-      return data;
-    },
-  });
-}
-
-/** A person's name as a caseworker writes it, or undefined when the role does not see it. */
-export function nameOf(person: PersonView | undefined): string | undefined {
-  const identity = person?.sections.identity;
-  if (identity === undefined) return undefined;
-  return [identity.givenNames, identity.familyName].filter((part) => part !== undefined).join(' ');
 }
 
 function PersonPanel({ view, person }: { readonly view: CaseView; readonly person: PersonView | undefined }) {

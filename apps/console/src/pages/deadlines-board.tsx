@@ -6,6 +6,7 @@ import type { components } from '../api/openapi.js';
 import { useLanguage } from '../i18n/language.js';
 import { labelOf, type DeadlineKind, type Role, type Stage } from '../i18n/messages.js';
 import { useSession } from '../session/session.js';
+import { PersonName } from './person-name.js';
 import { CalendarFeeds } from './calendar-feed.js';
 
 type DeadlineEntry = components['schemas']['DeadlineEntry'];
@@ -202,7 +203,15 @@ export function Why({ explanation }: { readonly explanation: Explanation }) {
   );
 }
 
-function DeadlineRow({ entry, now }: { readonly entry: DeadlineEntry; readonly now: Date }) {
+function DeadlineRow({
+  role,
+  entry,
+  now,
+}: {
+  readonly role: Role;
+  readonly entry: DeadlineEntry;
+  readonly now: Date;
+}) {
   const { t, formatDate, formatRelative } = useLanguage();
   const { deadline } = entry;
   const overdue = Date.parse(deadline.dueAt) < now.getTime();
@@ -212,6 +221,7 @@ function DeadlineRow({ entry, now }: { readonly entry: DeadlineEntry; readonly n
         <Link href={`/cases/${encodeURIComponent(entry.caseRef)}`}>
           <code>{entry.caseRef}</code>
         </Link>
+        <PersonName role={role} caseRef={entry.caseRef} />
         <div className="muted">{labelOf(t.stages, entry.stage)}</div>
       </th>
       <td>
@@ -310,7 +320,12 @@ export function DeadlinesBoard({ role }: { readonly role: Role }) {
               </thead>
               <tbody>
                 {shown.entries.map((entry) => (
-                  <DeadlineRow key={`${entry.caseRef}/${entry.deadline.id}`} entry={entry} now={now} />
+                  <DeadlineRow
+                    key={`${entry.caseRef}/${entry.deadline.id}`}
+                    role={role}
+                    entry={entry}
+                    now={now}
+                  />
                 ))}
               </tbody>
             </table>
