@@ -7,6 +7,7 @@ import { CASE_MESSAGES } from '../i18n/case.messages.js';
 import { useLanguage } from '../i18n/language.js';
 import { labelOf, type Role } from '../i18n/messages.js';
 import { useSession } from '../session/session.js';
+import { AccessGrants } from './access-grants.js';
 import { ActForms } from './act-forms.js';
 import { CasePicture } from './case-picture.js';
 import { Why } from './deadlines-board.js';
@@ -251,6 +252,7 @@ export function CasePage({ role, caseRef }: { readonly role: Role; readonly case
       {data !== undefined && (
         <>
           <ActForms role={role} caseRef={caseRef} />
+          <AccessGrants role={role} caseRef={caseRef} view={data} />
           <DeadlinesPanel view={data} />
           <PersonPanel view={data} person={person.data} />
           <SupportPanel view={data} />
