@@ -173,7 +173,58 @@ export const gatewayEnvSchema = engineEnvSchema.extend({
           .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must list origins: http(s)://host[:port]'),
       ),
     ),
+  /**
+   * Deployed: the console's client at the OpenID Connect issuer (a public client, authorization code with
+   * PKCE). Set, the console signs in there (ADR 0020); it needs AUTH_JWKS_URL (the issuer's keys).
+   */
+  OIDC_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be a client id (1–255 visible ASCII characters)')
+    .optional(),
+  /**
+   * The issuer the console signs in with (its `/.well-known/openid-configuration`); default AUTH_ISSUER, the
+   * issuer of the access tokens. Differs only for issuers whose access tokens name another `iss`.
+   */
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((url) => !url.includes('?') && !url.includes('#'), 'must have no query or fragment')
+    .optional(),
+  /** The scopes the console asks for (`openid` first); the issuer puts `role` and `org` in the access token. */
+  OIDC_SCOPE: z
+    .string()
+    .trim()
+    .regex(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must be space-separated scopes starting with openid')
+    .default('openid'),
+  /**
+   * A resource indicator (RFC 8707) the console sends with its requests, when the issuer needs one to mint
+   * access tokens for the gateway's audience (an absolute URI); unset, none is sent.
+   */
+  OIDC_RESOURCE: z.url({ error: 'must be an absolute URI' }).optional(),
+}).superRefine((config, context) => {
+  // The console's OpenID Connect sign-in needs the issuer's keys to verify what it brings back, and an
+  // issuer the browser can reach.
+  if (config.OIDC_CLIENT_ID === undefined) return;
+  if (config.AUTH_JWKS_URL === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['OIDC_CLIENT_ID'],
+      message: "needs AUTH_JWKS_URL (the issuer's jwks_uri): the gateway verifies the issuer's tokens",
+    });
+  }
+  if (config.OIDC_ISSUER === undefined && !/^https?:\/\/[^?#]+$/.test(config.AUTH_ISSUER)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['OIDC_CLIENT_ID'],
+      message: 'needs OIDC_ISSUER, or an AUTH_ISSUER that is the issuer’s http(s) URL',
+    });
+  }
 });
+
+/** The issuer the console signs in with, when it does with OpenID Connect (`OIDC_CLIENT_ID` set). */
+export function oidcIssuer(config: GatewayConfig): string | undefined {
+  return config.OIDC_CLIENT_ID === undefined ? undefined : (config.OIDC_ISSUER ?? config.AUTH_ISSUER);
+}
 
 /** A port, or 0 for "off". */
 const portOrOff = z.coerce
