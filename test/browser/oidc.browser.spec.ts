@@ -88,15 +88,16 @@ describe.skipIf(executable === undefined)('OpenID Connect sign-in in a real brow
   };
 
   /** From the console's button through the issuer's sign-in and consent pages, back to the board. */
-  const signInAtIssuer = async (): Promise<void> => {
-    await page.goto(e2e.gateway.baseUrl);
+  const signInAtIssuer = async (path = '/'): Promise<void> => {
+    await page.goto(`${e2e.gateway.baseUrl}${path}`);
     await page.getByRole('button', { name: BUTTON }).click();
     await page.waitForURL(`${ISSUER}/**`);
     await page.locator('input[name="login"]').fill('ana.cmm');
     await page.locator('input[name="password"]').fill('any password');
     await page.getByRole('button', { name: 'Sign-in' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { name: 'Frister', level: 1 }).waitFor();
+    await page.waitForURL(`${e2e.gateway.baseUrl}${path}`);
+    await page.getByRole('button', { name: 'Log ud' }).waitFor();
   };
 
   it('tells the console to sign in at the issuer, lets its pages call the issuer only, has no local sign-in', async () => {
@@ -127,6 +128,7 @@ describe.skipIf(executable === undefined)('OpenID Connect sign-in in a real brow
       .waitForResponse((response) => new URL(response.url()).pathname.startsWith('/cmm/'))
       .then((response) => response.status());
     await signInAtIssuer();
+    await page.getByRole('heading', { name: 'Frister', level: 1 }).waitFor();
     expect(await page.getByText('Logget ind som Center mod Menneskehandel (CMM) (cmm)').count()).toBe(1);
     // The authorization request asked for a code with an S256 challenge, state and nonce.
     const authorization = new URL(urls.find((url) => url.startsWith(`${ISSUER}/auth?`)) ?? 'about:blank');
@@ -149,6 +151,15 @@ describe.skipIf(executable === undefined)('OpenID Connect sign-in in a real brow
     expect(stored).toBe('[{},{}]');
     expect(stored).not.toContain(token.slice(0, 20));
     await screenshot(page, 'oidc-02-signed-in');
+  });
+
+  it('comes back to the page it left for the issuer (a case’s deep link), without the code or state', async () => {
+    const { urls } = watch();
+    await signInAtIssuer('/cases/PW-7K2M9Q4X1D3F');
+    expect(page.url()).toBe(`${e2e.gateway.baseUrl}/cases/PW-7K2M9Q4X1D3F`);
+    // The issuer sent the browser back to the console's redirect URI, with a code that left at once.
+    expect(urls.some((url) => url.startsWith(`${e2e.gateway.baseUrl}/?code=`))).toBe(true);
+    expect(await page.evaluate<number>('sessionStorage.length + localStorage.length')).toBe(0);
   });
 
   it('says when the session ended, signs in again in a popup, and keeps the unsaved form', async () => {

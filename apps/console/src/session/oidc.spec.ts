@@ -99,6 +99,15 @@ describe('the console’s OpenID Connect sign-in (ADR 0020)', () => {
     const pending = { verifier: 'v', state: 's', nonce: 'n' };
     expect(parsePending(JSON.stringify(pending))).toEqual(pending);
     expect(parsePending(null)).toBeUndefined();
+    expect(parsePending(JSON.stringify({ ...pending, returnTo: '/cases/PW-1?x=1#a' }))).toEqual({
+      ...pending,
+      returnTo: '/cases/PW-1?x=1#a',
+    });
+    // Only a path of this origin is kept as the way back.
+    expect(parsePending(JSON.stringify({ ...pending, returnTo: '//elsewhere.example/' }))).toEqual(pending);
+    expect(parsePending(JSON.stringify({ ...pending, returnTo: 'https://elsewhere.example/' }))).toEqual(
+      pending,
+    );
     expect(parsePending('{"verifier":1}')).toBeUndefined();
     expect(parsePending('not json')).toBeUndefined();
   });

@@ -27,6 +27,8 @@ export interface PendingAuthorization {
   readonly verifier: string;
   readonly state: string;
   readonly nonce: string;
+  /** A redirect's page to come back to (path, query and fragment of this origin), e.g. a case's deep link. */
+  readonly returnTo?: string;
 }
 
 /** The `sessionStorage` key of a redirect sign-in's pending request (removed on return). */
@@ -198,10 +200,13 @@ export function parsePending(text: string | null): PendingAuthorization | undefi
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null) return undefined;
-    const { verifier, state, nonce } = value as Record<string, unknown>;
-    return typeof verifier === 'string' && typeof state === 'string' && typeof nonce === 'string'
-      ? { verifier, state, nonce }
-      : undefined;
+    const { verifier, state, nonce, returnTo } = value as Record<string, unknown>;
+    if (typeof verifier !== 'string' || typeof state !== 'string' || typeof nonce !== 'string')
+      return undefined;
+    // A path of this origin only ("/…", never "//host/…").
+    return typeof returnTo === 'string' && /^\/(?!\/)/.test(returnTo)
+      ? { verifier, state, nonce, returnTo }
+      : { verifier, state, nonce };
   } catch {
     return undefined;
   }

@@ -189,7 +189,11 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
     callbackTaken.current = true;
     const pending = parsePending(window.sessionStorage.getItem(PENDING_KEY));
     window.sessionStorage.removeItem(PENDING_KEY);
-    window.history.replaceState(null, '', withoutAuthorizationResponse(window.location.href));
+    window.history.replaceState(
+      null,
+      '',
+      pending?.returnTo ?? withoutAuthorizationResponse(window.location.href),
+    );
     if (pending === undefined) return;
     issuer()
       .then((as) => completeAuthorization(as, settings, window.location.origin, answer, pending))
@@ -215,7 +219,9 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
     const origin = window.location.origin;
     if (session === undefined) {
       const { url, pending } = await authorizationRequest(as, settings, origin, false);
-      window.sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
+      const { pathname, search, hash } = window.location;
+      const returnTo = `${pathname}${search}${hash}`;
+      window.sessionStorage.setItem(PENDING_KEY, JSON.stringify({ ...pending, returnTo }));
       window.location.assign(url);
       return;
     }
