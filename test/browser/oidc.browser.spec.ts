@@ -18,7 +18,7 @@ const AUDIENCE = 'victim-pathway';
 const BUTTON = `Log ind med 127.0.0.1:${issuerPort}`;
 
 /**
- * The console's OpenID Connect sign-in (ADR 0020, issue 15) end to end: a real OpenID Connect provider
+ * The console's OpenID Connect sign-in (ADR 0021, issue 15) end to end: a real OpenID Connect provider
  * (`oidc-provider`, started here on a free port) with a public client that must use PKCE, the real gateway
  * configured for it (`AUTH_JWKS_URL`, `AUTH_ISSUER`, `OIDC_CLIENT_ID`) and Debian's Chromium: the button, the
  * issuer's own sign-in and consent pages, back in the console signed in with the issuer's access token, no

@@ -23,7 +23,7 @@ const pageHeaders = async (baseUrl: string): Promise<Headers> => {
 };
 
 /**
- * `GET /auth/config` and the console's CSP beyond the embedded default (ADR 0020; the local mode is in
+ * `GET /auth/config` and the console's CSP beyond the embedded default (ADR 0021; the local mode is in
  * console-edges): a gateway for a real OpenID Connect issuer with the console's client, and one for an
  * external issuer without it.
  */

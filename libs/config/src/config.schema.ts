@@ -176,7 +176,7 @@ export const gatewayEnvSchema = engineEnvSchema
       ),
     /**
      * Deployed: the console's client at the OpenID Connect issuer (a public client, authorization code with
-     * PKCE). Set, the console signs in there (ADR 0020); it needs AUTH_JWKS_URL (the issuer's keys).
+     * PKCE). Set, the console signs in there (ADR 0021); it needs AUTH_JWKS_URL (the issuer's keys).
      */
     OIDC_CLIENT_ID: z
       .string()

@@ -351,7 +351,7 @@ export const localSignInSchema = z
 
 /**
  * How the caseworker console signs in on this gateway (`GET /auth/config`, no token): `local` in the embedded
- * default (`POST /auth/local/token`), `oidc` with an external issuer (authorization code with PKCE, ADR 0020),
+ * default (`POST /auth/local/token`), `oidc` with an external issuer (authorization code with PKCE, ADR 0021),
  * `none` when neither is configured (tokens from elsewhere only).
  */
 export const signInConfigSchema = z

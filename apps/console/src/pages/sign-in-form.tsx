@@ -34,7 +34,7 @@ export function issuerName(issuer: string): string {
 
 /**
  * How this gateway signs in: the local form in the embedded default, one button to the OpenID Connect issuer
- * when one is configured (ADR 0020), or a sentence when neither is.
+ * when one is configured (ADR 0021), or a sentence when neither is.
  */
 export function SignInForm({ initial }: { readonly initial?: { role: Role; org: string } }) {
   const { t } = useLanguage();

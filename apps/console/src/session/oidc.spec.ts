@@ -28,7 +28,7 @@ const SERVER: AuthorizationServer = {
   end_session_endpoint: 'https://login.example.org/session/end',
 };
 
-describe('the console’s OpenID Connect sign-in (ADR 0020)', () => {
+describe('the console’s OpenID Connect sign-in (ADR 0021)', () => {
   it('reads role, organisation and expiry from the access token as the gateway does', () => {
     const exp = 1_800_000_000;
     expect(claimsOfAccessToken(jwt({ sub: 'u1', role: 'cmm', org: 'cmm', exp }))).toEqual({

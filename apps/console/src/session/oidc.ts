@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { MESSAGES, type Role } from '../i18n/messages.js';
 
-/** `GET /auth/config` when the console signs in at an OpenID Connect issuer (ADR 0020). */
+/** `GET /auth/config` when the console signs in at an OpenID Connect issuer (ADR 0021). */
 export interface OidcSettings {
   readonly issuer: string;
   readonly clientId: string;

@@ -67,7 +67,7 @@ const Context = createContext<SessionContext | undefined>(undefined);
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
- * The session (ADR 0018, ADR 0020): the bearer token lives in this provider's memory only — never in web
+ * The session (ADR 0018, ADR 0021): the bearer token lives in this provider's memory only — never in web
  * storage, a cookie or a URL. A reload signs out. A 401 or the token's expiry marks the session ended without
  * touching the page; signing in again resumes it. With OpenID Connect only a redirect's PKCE verifier, `state`
  * and `nonce` wait in `sessionStorage` while the browser is at the issuer, and are removed on return.
@@ -136,7 +136,7 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
     [adopt],
   );
 
-  // A popup sign-in's callback (ADR 0020): hand the issuer's answer to the page that asked for it and close.
+  // A popup sign-in's callback (ADR 0021): hand the issuer's answer to the page that asked for it and close.
   // The opener is out of reach (the console's pages are cross-origin isolated from the issuer's), so the
   // answer goes over a same-origin BroadcastChannel; it is a one-time code, useless without the verifier
   // that only the opener holds.

@@ -32,7 +32,7 @@ const OIDC = {
   OIDC_CLIENT_ID: 'pathway-console',
 };
 
-describe('how the console signs in (GET /auth/config, ADR 0020)', () => {
+describe('how the console signs in (GET /auth/config, ADR 0021)', () => {
   it('signs in locally in the embedded default, calling no other origin', async () => {
     const keys = await ensureLocalSigningKeys(await mkdtemp(join(tmpdir(), 'sign-in-keys-')));
     const config = configWith({ AUTH_JWKS_PATH: keys.jwksPath });
