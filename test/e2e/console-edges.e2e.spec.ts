@@ -66,6 +66,13 @@ describe('the console’s edges on the gateway', () => {
     expect(get.status).toBe(405);
   });
 
+  it('tells the console to sign in locally (GET /auth/config, no token)', async () => {
+    const answer = await e2e.gateway.call('GET', '/auth/config');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ mode: 'local' });
+    expect((await e2e.gateway.call('POST', '/auth/config', { body: {} })).status).toBe(405);
+  });
+
   it('serves the console’s page at / and at deep links, with a strict content security policy', async () => {
     for (const path of ['/', '/cases/PW-7K2M9Q4X1D3F']) {
       const page = await fetch(`${e2e.gateway.baseUrl}${path}`, { headers: { accept: 'text/html' } });
@@ -74,6 +81,8 @@ describe('the console’s edges on the gateway', () => {
       expect(await page.text()).toContain('<title>Konsol</title>');
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      // The embedded default's console calls its own origin only.
+      expect(page.headers.get('content-security-policy')).toContain("connect-src 'self';");
       expect(page.headers.get('cache-control')).toBe('no-cache');
     }
     const asset = await fetch(`${e2e.gateway.baseUrl}/assets/index-abc123.js`);

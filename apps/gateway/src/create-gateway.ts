@@ -17,6 +17,8 @@ import { OPENAPI_PATH, openApiDocument } from './http/openapi.js';
 import { consoleStatic } from './console/console-static.js';
 import { LOCAL_SIGN_IN_PATH } from './console/local-sign-in.controller.js';
 import { localSignInAvailable } from './console/local-sign-in.service.js';
+import { SIGN_IN_CONFIG_PATH } from './console/sign-in-config.controller.js';
+import { consoleConnectOrigins } from './console/sign-in-config.js';
 
 export { OPENAPI_PATH };
 
@@ -54,11 +56,12 @@ export async function createGateway(
       { method: 'GET', path: '/directory' },
       { method: 'GET', path: '/metrics' },
       { method: 'GET', path: `/${OPENAPI_PATH}/*` },
+      { method: 'GET', path: SIGN_IN_CONFIG_PATH },
       ...(localSignInAvailable(config) ? [{ method: 'POST', path: LOCAL_SIGN_IN_PATH }] : []),
     ]),
   );
   // The caseworker console (ADR 0018), when it is built: its files and its page, never under an API path.
-  const consoleFiles = consoleStatic(config.CONSOLE_DIR);
+  const consoleFiles = consoleStatic(config.CONSOLE_DIR, consoleConnectOrigins(config));
   if (consoleFiles !== undefined) app.use(consoleFiles);
   // The document is written from the route table and the contract's schemas, as docs/openapi.json is.
   SwaggerModule.setup(OPENAPI_PATH, app, () => openApiDocument() as unknown as OpenAPIObject, {

@@ -67,6 +67,7 @@ import { CalendarFeedService } from './calendar/calendar-feed.service.js';
 import { CalendarFeedStore } from './calendar/calendar-feed.store.js';
 import { LocalSignInController } from './console/local-sign-in.controller.js';
 import { LocalSignInService, localSignInAvailable } from './console/local-sign-in.service.js';
+import { SignInConfigController } from './console/sign-in-config.controller.js';
 
 const PROVIDERS: Provider[] = [
   {
@@ -193,6 +194,7 @@ export class GatewayModule implements OnApplicationShutdown {
       controllers: [
         // Before the agency controller's `/:role/…`: the local sign-in exists only in the embedded default.
         ...(localSignInAvailable(config) ? [LocalSignInController] : []),
+        SignInConfigController,
         AgencyController,
         HealthController,
         DirectoryController,

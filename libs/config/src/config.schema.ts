@@ -96,84 +96,137 @@ export const engineEnvSchema = z.object({
   ...tracingEnv,
 });
 
-export const gatewayEnvSchema = engineEnvSchema.extend({
-  GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  GATEWAY_PORT: port.default(3000),
-  /** Deployed: the OIDC issuer's JWKS (its `jwks_uri`). When set, the local key file is not used. */
-  AUTH_JWKS_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
-  /**
-   * Embedded default: the public keys `npm start` creates under DATA_DIR (`npm run token` signs with them).
-   * The default is the project's `.data/auth/jwks.json` wherever the app is started from.
-   */
-  AUTH_JWKS_PATH: z
-    .string()
-    .trim()
-    .min(1)
-    .default(() => join(projectRoot(), '.data', 'auth', 'jwks.json')),
-  AUTH_ISSUER: z.string().trim().min(1).default('urn:victim-pathway:local'),
-  /** The built caseworker console the gateway serves at `/` (ADR 0018); nothing is served when it is absent. */
-  CONSOLE_DIR: z
-    .string()
-    .trim()
-    .min(1)
-    .default(() => join(projectRoot(), 'dist', 'console')),
-  AUTH_AUDIENCE: z.string().trim().min(1).default('victim-pathway'),
-  /** Tokens meant to live longer than this (`exp` − `iat`) are refused. */
-  AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(7 * 86_400)
-    .default(43_200),
-  /** PostgreSQL (the access-log outbox): `postgres://user:password@host:5432/database`. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
-  /** Longest a request waits for Temporal (and through it a worker) before answering 503. */
-  GATEWAY_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
-  /** The Retry-After of a 503. */
-  GATEWAY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
-  /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
-  GATEWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-  /**
-   * The master keyring that wraps each case's data key (ADR 0014): a local file made on first start, only its
-   * owner can read it. The default is the project's `.data/keys` wherever the app is started from.
-   */
-  PERSON_KEYRING_DIR: z
-    .string()
-    .trim()
-    .min(1)
-    .default(() => join(projectRoot(), '.data', 'keys')),
-  /**
-   * Whether this gateway feeds the read model from the audit stream (issue 14). Every gateway does by
-   * default (they share the work as one consumer group); `false` for one that should only answer.
-   */
-  READ_MODEL_PROJECTION: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .default('true')
-    .transform((value) => value === 'true'),
-  /** How often a gateway looks for closed cases whose person data has reached the end of retention; 0: off. */
-  PERSON_RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
-  /**
-   * The Temporal UIs whose pages may call the codec server (`/<role>/codec/*`) from the browser (CORS), as
-   * origins: `http://127.0.0.1:8233[,https://temporal.example.org]`. `npm start` sets its local UI's.
-   */
-  CODEC_CORS_ORIGINS: z
-    .string()
-    .trim()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin.length > 0),
-    )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must list origins: http(s)://host[:port]'),
+export const gatewayEnvSchema = engineEnvSchema
+  .extend({
+    GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    GATEWAY_PORT: port.default(3000),
+    /** Deployed: the OIDC issuer's JWKS (its `jwks_uri`). When set, the local key file is not used. */
+    AUTH_JWKS_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+    /**
+     * Embedded default: the public keys `npm start` creates under DATA_DIR (`npm run token` signs with them).
+     * The default is the project's `.data/auth/jwks.json` wherever the app is started from.
+     */
+    AUTH_JWKS_PATH: z
+      .string()
+      .trim()
+      .min(1)
+      .default(() => join(projectRoot(), '.data', 'auth', 'jwks.json')),
+    AUTH_ISSUER: z.string().trim().min(1).default('urn:victim-pathway:local'),
+    /** The built caseworker console the gateway serves at `/` (ADR 0018); nothing is served when it is absent. */
+    CONSOLE_DIR: z
+      .string()
+      .trim()
+      .min(1)
+      .default(() => join(projectRoot(), 'dist', 'console')),
+    AUTH_AUDIENCE: z.string().trim().min(1).default('victim-pathway'),
+    /** Tokens meant to live longer than this (`exp` − `iat`) are refused. */
+    AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(43_200),
+    /** PostgreSQL (the access-log outbox): `postgres://user:password@host:5432/database`. */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+    /** Longest a request waits for Temporal (and through it a worker) before answering 503. */
+    GATEWAY_TEMPORAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+    /** The Retry-After of a 503. */
+    GATEWAY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
+    /** On SIGTERM, how long requests in flight may take to finish before their connections are closed. */
+    GATEWAY_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /**
+     * The master keyring that wraps each case's data key (ADR 0014): a local file made on first start, only its
+     * owner can read it. The default is the project's `.data/keys` wherever the app is started from.
+     */
+    PERSON_KEYRING_DIR: z
+      .string()
+      .trim()
+      .min(1)
+      .default(() => join(projectRoot(), '.data', 'keys')),
+    /**
+     * Whether this gateway feeds the read model from the audit stream (issue 14). Every gateway does by
+     * default (they share the work as one consumer group); `false` for one that should only answer.
+     */
+    READ_MODEL_PROJECTION: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('true')
+      .transform((value) => value === 'true'),
+    /** How often a gateway looks for closed cases whose person data has reached the end of retention; 0: off. */
+    PERSON_RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+    /**
+     * The Temporal UIs whose pages may call the codec server (`/<role>/codec/*`) from the browser (CORS), as
+     * origins: `http://127.0.0.1:8233[,https://temporal.example.org]`. `npm start` sets its local UI's.
+     */
+    CODEC_CORS_ORIGINS: z
+      .string()
+      .trim()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin.length > 0),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must list origins: http(s)://host[:port]'),
+        ),
       ),
-    ),
-});
+    /**
+     * Deployed: the console's client at the OpenID Connect issuer (a public client, authorization code with
+     * PKCE). Set, the console signs in there (ADR 0021); it needs AUTH_JWKS_URL (the issuer's keys).
+     */
+    OIDC_CLIENT_ID: z
+      .string()
+      .trim()
+      .regex(/^[\x21-\x7e]{1,255}$/, 'must be a client id (1–255 visible ASCII characters)')
+      .optional(),
+    /**
+     * The issuer the console signs in with (its `/.well-known/openid-configuration`); default AUTH_ISSUER, the
+     * issuer of the access tokens. Differs only for issuers whose access tokens name another `iss`.
+     */
+    OIDC_ISSUER: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .refine((url) => !url.includes('?') && !url.includes('#'), 'must have no query or fragment')
+      .optional(),
+    /** The scopes the console asks for (`openid` first); the issuer puts `role` and `org` in the access token. */
+    OIDC_SCOPE: z
+      .string()
+      .trim()
+      .regex(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must be space-separated scopes starting with openid')
+      .default('openid'),
+    /**
+     * A resource indicator (RFC 8707) the console sends with its requests, when the issuer needs one to mint
+     * access tokens for the gateway's audience (an absolute URI); unset, none is sent.
+     */
+    OIDC_RESOURCE: z.url({ error: 'must be an absolute URI' }).optional(),
+  })
+  .superRefine((config, context) => {
+    // The console's OpenID Connect sign-in needs the issuer's keys to verify what it brings back, and an
+    // issuer the browser can reach.
+    if (config.OIDC_CLIENT_ID === undefined) return;
+    if (config.AUTH_JWKS_URL === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['OIDC_CLIENT_ID'],
+        message: "needs AUTH_JWKS_URL (the issuer's jwks_uri): the gateway verifies the issuer's tokens",
+      });
+    }
+    if (config.OIDC_ISSUER === undefined && !/^https?:\/\/[^?#]+$/.test(config.AUTH_ISSUER)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['OIDC_CLIENT_ID'],
+        message: 'needs OIDC_ISSUER, or an AUTH_ISSUER that is the issuer’s http(s) URL',
+      });
+    }
+  });
+
+/** The issuer the console signs in with, when it does with OpenID Connect (`OIDC_CLIENT_ID` set). */
+export function oidcIssuer(config: GatewayConfig): string | undefined {
+  return config.OIDC_CLIENT_ID === undefined ? undefined : (config.OIDC_ISSUER ?? config.AUTH_ISSUER);
+}
 
 /** A port, or 0 for "off". */
 const portOrOff = z.coerce

@@ -349,6 +349,33 @@ export const localSignInSchema = z
     description: 'The role and organisation to sign in as (the embedded default only).',
   });
 
+/**
+ * How the caseworker console signs in on this gateway (`GET /auth/config`, no token): `local` in the embedded
+ * default (`POST /auth/local/token`), `oidc` with an external issuer (authorization code with PKCE, ADR 0021),
+ * `none` when neither is configured (tokens from elsewhere only).
+ */
+export const signInConfigSchema = z
+  .discriminatedUnion('mode', [
+    z.object({ mode: z.literal('local') }),
+    z.object({
+      mode: z.literal('oidc'),
+      /** The issuer's URL: its discovery document is `<issuer>/.well-known/openid-configuration`. */
+      issuer: z.string(),
+      /** The console's public client at the issuer. */
+      clientId: z.string(),
+      /** The scopes to ask for, space-separated, `openid` first. */
+      scope: z.string(),
+      /** A resource indicator (RFC 8707) to send, when the issuer needs one for the gateway's audience. */
+      resource: z.string().optional(),
+    }),
+    z.object({ mode: z.literal('none') }),
+  ])
+  .meta({
+    id: 'SignInConfig',
+    description:
+      'How the console signs in: `local` (the embedded default’s `POST /auth/local/token`), `oidc` (authorization code with PKCE at `issuer` as the public client `clientId`), or `none` (no sign-in offered: bring a token).',
+  });
+
 export const localSessionSchema = z
   .object({
     token: z.string(),

@@ -3824,6 +3824,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How the caseworker console signs in on this gateway: local, OpenID Connect, or none
+         * @description `local` in the embedded default (`POST /auth/local/token`); `oidc` when an external issuer and the console’s client there are configured (`AUTH_JWKS_URL`, `OIDC_CLIENT_ID`): the console runs the authorization code flow with PKCE at `issuer` and sends the access token it gets as `Authorization: Bearer`; `none` otherwise (bring a token from elsewhere). Public: it names no secret.
+         */
+        get: operations["signInConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -4253,6 +4273,21 @@ export interface components {
             /** @enum {string} */
             role: "cmm" | "dis" | "siri" | "police" | "prosecution" | "court" | "iom" | "drc" | "return-agency" | "ngo" | "shelter" | "municipality" | "red-cross" | "guardian" | "auditor";
             org: string;
+        };
+        /** @description How the console signs in: `local` (the embedded default’s `POST /auth/local/token`), `oidc` (authorization code with PKCE at `issuer` as the public client `clientId`), or `none` (no sign-in offered: bring a token). */
+        SignInConfig: {
+            /** @constant */
+            mode: "local";
+        } | {
+            /** @constant */
+            mode: "oidc";
+            issuer: string;
+            clientId: string;
+            scope: string;
+            resource?: string;
+        } | {
+            /** @constant */
+            mode: "none";
         };
         /** @description A short-lived bearer token signed with the gateway’s local key. Keep it in memory; send it as `Authorization: Bearer`. */
         LocalSession: {
@@ -12651,6 +12686,29 @@ export interface operations {
             };
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
+        };
+    };
+    signInConfig: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id of this request: echoed in the answer and kept in the access record. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How to sign in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInConfig"];
+                };
+            };
         };
     };
     liveness: {

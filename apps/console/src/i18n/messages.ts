@@ -32,6 +32,20 @@ const da = {
   signedOut: 'Du er logget ud.',
   sessionEnded: 'Din session er udløbet. Log ind igen for at fortsætte – siden er bevaret.',
   signInAgain: 'Log ind igen',
+  oidcSignInIntro:
+    'Log ind hos din organisations identitetsudbyder. Sessionen gemmes kun i dette vindue; genindlæsning logger dig ud.',
+  signInWith: (issuer: string) => `Log ind med ${issuer}`,
+  signInAgainInPopup:
+    'Indlogningen åbner i et nyt vindue, så det du har skrevet på siden bevares. Tillad pop op-vinduer for denne side.',
+  popupBlocked:
+    'Vinduet til indlogning kunne ikke åbnes. Tillad pop op-vinduer for denne side, og prøv igen.',
+  popupDone: 'Du er logget ind igen. Dette vindue lukker – ellers kan du lukke det selv.',
+  loadingSignIn: 'Henter indlogningsmetode …',
+  noSignIn:
+    'Denne gateway tilbyder ingen indlogning i konsollen. Brug API’et med et token fra jeres identitetsudbyder.',
+  signOutAtIssuer: (issuer: string) => `Log også ud hos ${issuer}`,
+  signedOutAtIssuerHint:
+    'Du er logget ud af konsollen. Din session hos identitetsudbyderen kan stadig være aktiv.',
   boardTitle: 'Frister',
   boardIntro: (agency: string) => `Frister som ${agency} skal overholde, de forfaldne først.`,
   filters: 'Filtre',
@@ -163,6 +177,19 @@ const en: Messages = {
   signedOut: 'You are signed out.',
   sessionEnded: 'Your session has ended. Sign in again to go on – the page is kept.',
   signInAgain: 'Sign in again',
+  oidcSignInIntro:
+    'Sign in at your organisation’s identity provider. The session is kept in this window only; a reload signs you out.',
+  signInWith: (issuer) => `Sign in with ${issuer}`,
+  signInAgainInPopup:
+    'Sign-in opens in a new window, so that what you have typed on the page is kept. Allow pop-ups for this site.',
+  popupBlocked: 'The sign-in window could not open. Allow pop-ups for this site and try again.',
+  popupDone: 'You are signed in again. This window closes – otherwise you may close it yourself.',
+  loadingSignIn: 'Fetching how to sign in …',
+  noSignIn:
+    'This gateway offers no sign-in in the console. Use the API with a token from your identity provider.',
+  signOutAtIssuer: (issuer) => `Also sign out at ${issuer}`,
+  signedOutAtIssuerHint:
+    'You are signed out of the console. Your session at the identity provider may still be active.',
   boardTitle: 'Deadlines',
   boardIntro: (agency) => `Deadlines ${agency} must meet, overdue first.`,
   filters: 'Filters',

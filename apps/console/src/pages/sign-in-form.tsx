@@ -26,8 +26,85 @@ const USUAL_ORG: Readonly<Record<Role, string>> = {
 /** Every role, in the order the sign-in offers them (the record above is complete by its type). */
 const ROLES = Object.keys(USUAL_ORG) as Role[];
 
-/** Choose a role and an organisation; the gateway mints a 30-minute token with its local key. */
+/** The issuer as the button names it: its host (and a path naming a realm or tenant). */
+export function issuerName(issuer: string): string {
+  const url = new URL(issuer);
+  return `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+}
+
+/**
+ * How this gateway signs in: the local form in the embedded default, one button to the OpenID Connect issuer
+ * when one is configured (ADR 0021), or a sentence when neither is.
+ */
 export function SignInForm({ initial }: { readonly initial?: { role: Role; org: string } }) {
+  const { t } = useLanguage();
+  const { method, failure } = useSession();
+  if (method === undefined) {
+    return failure === undefined ? (
+      <p role="status">{t.loadingSignIn}</p>
+    ) : (
+      <p role="alert" className="error">
+        {t.signInFailed}: {failure}
+      </p>
+    );
+  }
+  switch (method.mode) {
+    case 'local':
+      return <LocalSignInForm {...(initial === undefined ? {} : { initial })} />;
+    case 'oidc':
+      return <IssuerSignIn issuer={method.issuer} />;
+    case 'none':
+      return <p>{t.noSignIn}</p>;
+  }
+}
+
+/** One button: to the issuer (the whole page), or in a popup when the session ended over a kept page. */
+function IssuerSignIn({ issuer }: { readonly issuer: string }) {
+  const { t } = useLanguage();
+  const { signInWithIssuer, session, failure } = useSession();
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const inPopup = session !== undefined;
+  const start = (): void => {
+    setBusy(true);
+    setProblem(undefined);
+    signInWithIssuer().then(
+      () => {
+        // A popup leaves this page as it is: the button may be used again if the popup is closed.
+        if (inPopup) setBusy(false);
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setProblem(
+          error instanceof Error && error.message === 'popup-blocked' ? t.popupBlocked : String(error),
+        );
+      },
+    );
+  };
+  const shown = problem ?? failure;
+  return (
+    <div className="sign-in">
+      {inPopup && <p id={`${id}-popup`}>{t.signInAgainInPopup}</p>}
+      {shown !== undefined && (
+        <p role="alert" className="error">
+          {t.signInFailed}: {shown}
+        </p>
+      )}
+      <button
+        type="button"
+        onClick={start}
+        disabled={busy && !inPopup}
+        {...(inPopup ? { 'aria-describedby': `${id}-popup` } : {})}
+      >
+        {busy && !inPopup ? t.signingIn : t.signInWith(issuerName(issuer))}
+      </button>
+    </div>
+  );
+}
+
+/** Choose a role and an organisation; the gateway mints a 30-minute token with its local key. */
+function LocalSignInForm({ initial }: { readonly initial?: { role: Role; org: string } }) {
   const { t } = useLanguage();
   const { signIn } = useSession();
   const id = useId();
@@ -102,7 +179,7 @@ export function SignInForm({ initial }: { readonly initial?: { role: Role; org: 
 
 export function SignInPage() {
   const { t } = useLanguage();
-  const { signedOut } = useSession();
+  const { signedOut, method, issuerLogout } = useSession();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (signedOut) heading.current?.focus();
@@ -117,7 +194,14 @@ export function SignInPage() {
           {t.signedOut}
         </p>
       )}
-      <p>{t.signInIntro}</p>
+      {signedOut && issuerLogout !== undefined && method?.mode === 'oidc' && (
+        <p>
+          {t.signedOutAtIssuerHint}{' '}
+          <a href={issuerLogout.href}>{t.signOutAtIssuer(issuerName(method.issuer))}</a>
+        </p>
+      )}
+      {method?.mode === 'local' && <p>{t.signInIntro}</p>}
+      {method?.mode === 'oidc' && <p>{t.oidcSignInIntro}</p>}
       <SignInForm />
     </section>
   );

@@ -19,25 +19,28 @@ const API_SEGMENTS: ReadonlySet<string> = new Set([
 
 /**
  * The console's pages: scripts and styles from this origin only (Vite emits no inline script), no framing,
- * no plugins, no referrer leaving the page.
+ * no plugins, no referrer leaving the page. `connectOrigins`: other origins its scripts may call — the
+ * OpenID Connect issuer's when the console signs in there (its token endpoint), none otherwise.
  */
-export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-};
+export function consoleSecurityHeaders(connectOrigins: readonly string[] = []): Record<string, string> {
+  return {
+    'Content-Security-Policy': [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      ["connect-src 'self'", ...connectOrigins].join(' '),
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+}
 
 function filesUnder(dir: string): Set<string> {
   const files = new Set<string>();
@@ -54,11 +57,15 @@ function filesUnder(dir: string): Set<string> {
  * a file of the build at its path (the set of files is read once, so nothing outside it can be named), and
  * the console's page for any other path a browser navigates to (it asks for `text/html`), so deep links load.
  */
-export function consoleStatic(dir: string): RequestHandler | undefined {
+export function consoleStatic(
+  dir: string,
+  connectOrigins: readonly string[] = [],
+): RequestHandler | undefined {
   if (!existsSync(join(dir, 'index.html'))) return undefined;
   const files = filesUnder(dir);
+  const headers = consoleSecurityHeaders(connectOrigins);
   const send = (response: Response, file: string, next: NextFunction): void => {
-    response.set(CONSOLE_SECURITY_HEADERS);
+    response.set(headers);
     // Vite names its assets by content hash: they never change; the page always refers to the current ones.
     const immutable = file.startsWith('/assets/');
     response.set('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -33,6 +33,7 @@ import {
   listCasesQuerySchema,
   listDeadlinesQuerySchema,
   localSessionSchema,
+  signInConfigSchema,
   problemSchema,
   readinessSchema,
   referralSchema,
@@ -505,6 +506,20 @@ export function openApiDocument(): Json {
       },
     },
   };
+  paths['/auth/config'] = {
+    get: {
+      operationId: 'signInConfig',
+      tags: ['sign-in'],
+      summary: 'How the caseworker console signs in on this gateway: local, OpenID Connect, or none',
+      description:
+        '`local` in the embedded default (`POST /auth/local/token`); `oidc` when an external issuer and the console’s client there are configured (`AUTH_JWKS_URL`, `OIDC_CLIENT_ID`): the console runs the authorization code flow with PKCE at `issuer` and sends the access token it gets as `Authorization: Bearer`; `none` otherwise (bring a token from elsewhere). Public: it names no secret.',
+      security: [],
+      parameters: [REQUEST_ID],
+      responses: {
+        '200': { description: 'How to sign in.', ...json(ref('SignInConfig')) },
+      },
+    },
+  };
   paths['/health'] = {
     get: {
       operationId: 'liveness',
@@ -550,6 +565,7 @@ export function openApiDocument(): Json {
     localSessionSchema,
     calendarFeedSchema,
     createdCalendarFeedSchema,
+    signInConfigSchema,
   ]) {
     if (z.globalRegistry.get(schema)?.id === undefined)
       throw new Error('an answer schema has no component id');
@@ -585,6 +601,7 @@ export function openApiDocument(): Json {
       })),
       { name: 'directory', description: 'The agency directory (any authenticated role).' },
       { name: 'health', description: 'Liveness and readiness (no token).' },
+      { name: 'sign-in', description: 'How the caseworker console signs in (no token).' },
       {
         name: 'local-sign-in',
         description: 'The embedded default’s sign-in for the caseworker console (no token; local keys only).',
