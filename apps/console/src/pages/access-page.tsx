@@ -1,23 +1,18 @@
 import { useEffect, useRef } from 'react';
 import { Link } from 'wouter';
-import { ApiError } from '../api/client.js';
-import { useLanguage } from '../i18n/language.js';
 import type { Role } from '../i18n/messages.js';
 import { usePagesText } from '../i18n/pages.messages.js';
 import { AccessGrants } from './access-grants.js';
-import { useCaseView } from './case-page.js';
+import { CaseLoadStatus, useCaseView } from './case-page.js';
 
 /** `/cases/<ref>/access`: a case's grants on a page of their own (the case page embeds the same panel). */
 export function AccessPage({ role, caseRef }: { readonly role: Role; readonly caseRef: string }) {
-  const { t } = useLanguage();
   const p = usePagesText().access;
   const view = useCaseView(role, caseRef);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
   }, [caseRef]);
-  const notFound = view.error instanceof ApiError && view.error.status === 404;
-  const sessionEnded = view.error instanceof ApiError && view.error.status === 401;
   return (
     <div className="access-page">
       <p>
@@ -26,15 +21,7 @@ export function AccessPage({ role, caseRef }: { readonly role: Role; readonly ca
       <h1 id="access-title" tabIndex={-1} ref={heading}>
         {p.pageTitle(caseRef)}
       </h1>
-      <div aria-live="polite" className="status">
-        {view.isPending && <p>{t.loading}</p>}
-        {notFound && <p role="alert">{t.caseNotFound}</p>}
-        {view.isError && !notFound && !sessionEnded && (
-          <p role="alert" className="error">
-            {t.loadFailed}
-          </p>
-        )}
-      </div>
+      <CaseLoadStatus view={view} />
       {view.data !== undefined && <AccessGrants role={role} caseRef={caseRef} view={view.data} />}
     </div>
   );

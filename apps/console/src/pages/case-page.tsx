@@ -31,6 +31,27 @@ export function useCaseView(role: Role, caseRef: string) {
   });
 }
 
+/**
+ * Where a case's answer stands, for a live region: loading, not found (or out of scope), or failed; nothing
+ * when the session ended (the console says so over the page).
+ */
+export function CaseLoadStatus({ view }: { readonly view: ReturnType<typeof useCaseView> }) {
+  const { t } = useLanguage();
+  const notFound = view.error instanceof ApiError && view.error.status === 404;
+  const sessionEnded = view.error instanceof ApiError && view.error.status === 401;
+  return (
+    <div aria-live="polite" className="status">
+      {view.isPending && <p>{t.loading}</p>}
+      {notFound && <p role="alert">{t.caseNotFound}</p>}
+      {view.isError && !notFound && !sessionEnded && (
+        <p role="alert" className="error">
+          {t.loadFailed}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function PersonPanel({ view, person }: { readonly view: CaseView; readonly person: PersonView | undefined }) {
   const { language, formatDay } = useLanguage();
   const c = CASE_MESSAGES[language];
@@ -203,8 +224,6 @@ export function CasePage({ role, caseRef }: { readonly role: Role; readonly case
   useEffect(() => {
     heading.current?.focus();
   }, [caseRef]);
-  const notFound = view.error instanceof ApiError && view.error.status === 404;
-  const sessionEnded = view.error instanceof ApiError && view.error.status === 401;
   const data = view.data;
   const name = nameOf(person.data);
   const openedAt = data?.state['openedAt'];
@@ -218,15 +237,7 @@ export function CasePage({ role, caseRef }: { readonly role: Role; readonly case
           {t.caseTitle(caseRef)}
           {name !== undefined && <span className="person-name"> – {name}</span>}
         </h1>
-        <div aria-live="polite" className="status">
-          {view.isPending && <p>{t.loading}</p>}
-          {notFound && <p role="alert">{t.caseNotFound}</p>}
-          {view.isError && !notFound && !sessionEnded && (
-            <p role="alert" className="error">
-              {t.loadFailed}
-            </p>
-          )}
-        </div>
+        <CaseLoadStatus view={view} />
         {data !== undefined && (
           <dl className="facts">
             <div>

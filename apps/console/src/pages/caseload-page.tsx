@@ -7,6 +7,7 @@ import { useLanguage } from '../i18n/language.js';
 import { labelOf, type Role, type Stage } from '../i18n/messages.js';
 import { usePagesText } from '../i18n/pages.messages.js';
 import { useSession } from '../session/session.js';
+import { Paging, useCursors } from './paging.js';
 import { mayGrant } from './access-grants.js';
 
 type CaseloadEntry = components['schemas']['CaseloadEntry'];
@@ -162,8 +163,8 @@ export function CaseloadPage({ role }: { readonly role: Role }) {
   const { t } = useLanguage();
   const p = usePagesText().caseload;
   const [stage, setStage] = useState<Stage | undefined>(undefined);
-  const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const paging = useCursors();
+  const { cursor } = paging;
   const cases = useCases(role, stage, cursor);
   const [shown, setShown] = useState(cases.data);
   if (cases.data !== undefined && cases.data !== shown) setShown(cases.data);
@@ -214,36 +215,14 @@ export function CaseloadPage({ role }: { readonly role: Role }) {
               </tbody>
             </table>
           ))}
-        <nav className="paging" aria-label={t.page(cursors.length)}>
-          <span>{t.page(cursors.length)}</span>
-          {cursors.length > 1 && (
-            <button
-              type="button"
-              onClick={() => {
-                setCursors([undefined]);
-              }}
-            >
-              {t.firstPage}
-            </button>
-          )}
-          {next !== undefined && (
-            <button
-              type="button"
-              onClick={() => {
-                setCursors([...cursors, next]);
-              }}
-            >
-              {t.nextPage}
-            </button>
-          )}
-        </nav>
+        <Paging paging={paging} next={next} />
       </section>
       <StageCounts
         role={role}
         stage={stage}
         onChoose={(chosen) => {
           setStage(chosen);
-          setCursors([undefined]);
+          paging.first();
         }}
       />
     </div>

@@ -6,6 +6,7 @@ import type { components } from '../api/openapi.js';
 import { useLanguage } from '../i18n/language.js';
 import { labelOf, type DeadlineKind, type Role, type Stage } from '../i18n/messages.js';
 import { useSession } from '../session/session.js';
+import { Paging, useCursors } from './paging.js';
 import { PersonName } from './person-name.js';
 import { CalendarFeeds } from './calendar-feed.js';
 
@@ -266,9 +267,8 @@ function CaseloadPanel({ role }: { readonly role: Role }) {
 export function DeadlinesBoard({ role }: { readonly role: Role }) {
   const { t } = useLanguage();
   const [filters, setFilters] = useState(DEFAULT_FILTERS);
-  // The cursors of the pages seen, so that "first page" can go back; undefined is the first page.
-  const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const paging = useCursors();
+  const { cursor } = paging;
   const deadlines = useDeadlines(role, filters, cursor);
   // What was last shown stays while a refused call waits for the user to sign in again (the page is kept).
   const [shown, setShown] = useState(deadlines.data);
@@ -293,7 +293,7 @@ export function DeadlinesBoard({ role }: { readonly role: Role }) {
           value={filters}
           onApply={(applied) => {
             setFilters(applied);
-            setCursors([undefined]);
+            paging.first();
           }}
         />
         <div aria-live="polite" className="status">
@@ -330,29 +330,7 @@ export function DeadlinesBoard({ role }: { readonly role: Role }) {
               </tbody>
             </table>
           ))}
-        <nav className="paging" aria-label={t.page(cursors.length)}>
-          <span>{t.page(cursors.length)}</span>
-          {cursors.length > 1 && (
-            <button
-              type="button"
-              onClick={() => {
-                setCursors([undefined]);
-              }}
-            >
-              {t.firstPage}
-            </button>
-          )}
-          {next !== undefined && (
-            <button
-              type="button"
-              onClick={() => {
-                setCursors([...cursors, next]);
-              }}
-            >
-              {t.nextPage}
-            </button>
-          )}
-        </nav>
+        <Paging paging={paging} next={next} />
       </section>
       <div className="side">
         <CaseloadPanel role={role} />
