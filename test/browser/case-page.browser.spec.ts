@@ -8,10 +8,10 @@ const executable = chromiumExecutable();
 
 /**
  * The case page (issue 15 items 4 and 5) in Debian's Chromium against the real stack: a case worked from
- * referral to closure in the console alone — CMM interviews and submits, DIS identifies, CMM asks for an
- * extension that DIS grants, CMM closes — with the pathway drawn as a picture, the acts offered as forms from
- * the API's `available-acts`, a refusal in plain words, one effect for a double click, both languages, the
- * keyboard, and axe-core's WCAG 2.1 AA checks.
+ * referral to closure in the console alone — CMM refers through the intake form, interviews and submits,
+ * DIS identifies, CMM asks for an extension that DIS grants, CMM closes — with the pathway drawn as a
+ * picture, the acts offered as forms from the API's `available-acts`, a refusal in plain words, one effect
+ * for a double click, both languages, the keyboard, and axe-core's WCAG 2.1 AA checks.
  */
 describe.skipIf(executable === undefined)('the case page in a real browser', () => {
   const suite = consoleInBrowser('case-page-browser', executable);
@@ -57,8 +57,18 @@ describe.skipIf(executable === undefined)('the case page in a real browser', () 
   };
 
   it('works a case from referral to closure in the console: forms from the domain, the pathway as a picture', async () => {
-    const caseRef = await referred();
-    await openCase('cmm', 'cmm', caseRef);
+    // The referral through the intake form, with the person's name.
+    await suite.signIn('cmm', 'cmm');
+    await page.getByRole('navigation').getByRole('link', { name: 'Opret sag', exact: true }).click();
+    await page.getByRole('heading', { name: 'Opret en sag', level: 1 }).waitFor();
+    await page.getByRole('radio', { name: 'Nej' }).check();
+    await page.getByRole('radio', { name: 'Voksen' }).check();
+    await page.getByLabel('Fornavne').fill('Ioana');
+    await page.getByRole('button', { name: 'Opret sag', exact: true }).click();
+    await page.waitForURL(/\/cases\/PW-[0-9A-Z]+$/);
+    const caseRef = new URL(page.url()).pathname.split('/')[2] ?? '';
+    await page.getByRole('heading', { name: `Sag ${caseRef} – Ioana`, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Handlinger' }).waitFor();
     await stageShown('Henvist');
     // Only what CMM may do now is a form; deciding the identification is listed as not possible, with why.
     expect(await page.getByRole('form', { name: 'Afgør identifikation' }).count()).toBe(0);
