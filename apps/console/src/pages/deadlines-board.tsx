@@ -6,6 +6,7 @@ import type { components } from '../api/openapi.js';
 import { useLanguage } from '../i18n/language.js';
 import { labelOf, type DeadlineKind, type Role, type Stage } from '../i18n/messages.js';
 import { useSession } from '../session/session.js';
+import { useCaseloadCounts } from './caseload-page.js';
 import { Paging, useCursors } from './paging.js';
 import { PersonName } from './person-name.js';
 import { CalendarFeeds } from './calendar-feed.js';
@@ -49,18 +50,6 @@ function useDeadlines(role: Role, filters: BoardFilters, cursor: string | undefi
       });
       if (data === undefined) throw apiError(response, error);
       return { entries: data, next: nextCursor(response.headers.get('link')) };
-    },
-  });
-}
-
-function useCaseload(role: Role) {
-  const { client } = useSession();
-  return useQuery({
-    queryKey: ['caseload', role],
-    queryFn: async () => {
-      const { data, error, response } = await client.GET(`/${role}/caseload` as const);
-      if (data === undefined) throw apiError(response, error);
-      return data;
     },
   });
 }
@@ -244,7 +233,7 @@ function DeadlineRow({
 
 function CaseloadPanel({ role }: { readonly role: Role }) {
   const { t } = useLanguage();
-  const caseload = useCaseload(role);
+  const caseload = useCaseloadCounts(role);
   if (caseload.data === undefined) return null;
   const stages = Object.entries(caseload.data.stages).filter(([, count]) => count > 0);
   return (
