@@ -34,7 +34,12 @@ import {
   type Tool,
 } from '../libs/devstack/src/index.js';
 import { ensureLocalSigningKeys, localKeysDir } from '../libs/auth/src/index.js';
-import { spawnManaged, type ManagedProcessInternal } from '../libs/devstack/src/index.js';
+import {
+  appMemoryEnv,
+  appNodeArgs,
+  spawnManaged,
+  type ManagedProcessInternal,
+} from '../libs/devstack/src/index.js';
 import { copyBuildAssets } from './build-assets.js';
 import { bundleWorkflows } from './bundle-workflows.js';
 import { buildConsoleIfStale } from './build-console.js';
@@ -107,12 +112,18 @@ async function startApp(
   env: NodeJS.ProcessEnv,
   logDir: string,
 ): Promise<ManagedProcessInternal> {
+  // Each app's memory is set here, from WORKER_HEAP_MB / GATEWAY_HEAP_MB (ADR 0022).
+  const heapMb = name === 'worker' ? config.WORKER_HEAP_MB : config.GATEWAY_HEAP_MB;
   return spawnManaged({
     name,
     command: process.execPath,
-    args: ['--enable-source-maps', join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')],
+    args: [
+      ...appNodeArgs({ heapMb }),
+      '--enable-source-maps',
+      join(repoRoot, 'dist', 'apps', name, 'src', 'main.js'),
+    ],
     cwd: repoRoot,
-    env,
+    env: appMemoryEnv(env),
     logFile: join(logDir, `${name}.log`),
     stopTimeoutMs: 15_000,
     log: say,

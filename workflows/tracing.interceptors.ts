@@ -1,4 +1,4 @@
-import {
+import type {
   OpenTelemetryInboundInterceptor,
   OpenTelemetryInternalsInterceptor,
   OpenTelemetryOutboundInterceptor,
@@ -12,6 +12,20 @@ import type {
 
 /** The header Temporal's OpenTelemetry client interceptor puts the caller's trace in. */
 const TRACE_HEADER = '_tracer-data';
+
+type OpenTelemetryWorkflowInterceptors =
+  typeof import('@temporalio/interceptors-opentelemetry/lib/workflow/index.js');
+
+/**
+ * Temporal's OpenTelemetry workflow module, evaluated only when a traced run needs it. The sandbox evaluates a
+ * workflow's modules once for every case it caches; this one, with the OpenTelemetry SDK it loads, cost about
+ * 200 KB per cached case even in runs that never used it (ADR 0022). `require` here is webpack's: the module
+ * is in the bundle, evaluated on this call, once per run.
+ */
+function openTelemetry(): OpenTelemetryWorkflowInterceptors {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated on demand, see above
+  return require('@temporalio/interceptors-opentelemetry/lib/workflow/index.js') as OpenTelemetryWorkflowInterceptors;
+}
 
 interface Traced {
   readonly inbound: OpenTelemetryInboundInterceptor;
@@ -32,10 +46,11 @@ export function interceptors(): WorkflowInterceptors {
   const inbound: WorkflowInboundCallsInterceptor = {
     execute(input, next) {
       if (input.headers[TRACE_HEADER] !== undefined) {
+        const otel = openTelemetry();
         traced = {
-          inbound: new OpenTelemetryInboundInterceptor(),
-          outbound: new OpenTelemetryOutboundInterceptor(),
-          internals: new OpenTelemetryInternalsInterceptor(),
+          inbound: new otel.OpenTelemetryInboundInterceptor(),
+          outbound: new otel.OpenTelemetryOutboundInterceptor(),
+          internals: new otel.OpenTelemetryInternalsInterceptor(),
         };
       }
       return traced ? traced.inbound.execute(input, next) : next(input);

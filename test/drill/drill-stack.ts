@@ -21,7 +21,13 @@ import {
   type RunningPostgres,
   type ToolPaths,
 } from '../../libs/devstack/src/index.js';
-import { spawnManaged, type ManagedProcessInternal } from '../../libs/devstack/src/index.js';
+import {
+  appMemoryEnv,
+  appNodeArgs,
+  spawnManaged,
+  type ManagedProcessInternal,
+} from '../../libs/devstack/src/index.js';
+import { launcherEnvSchema, loadConfig } from '../../libs/config/src/index.js';
 import { ensureLocalSigningKeys, readLocalSigningKey } from '../../libs/auth/src/index.js';
 import type { Role } from '../../libs/contracts/src/index.js';
 import { bundleWorkflows } from '../../scripts/bundle-workflows.js';
@@ -241,15 +247,19 @@ export class DrillStack {
     if (app.proc !== undefined && !app.proc.hasExited()) return;
     const env = this.appEnv();
     if (env['AUTH_JWKS_URL'] === '') delete env['AUTH_JWKS_URL'];
+    const launcher = loadConfig(launcherEnvSchema, env);
     const proc = await spawnManaged({
       name,
       command: process.execPath,
-      args:
-        this.appsFrom === 'build'
+      args: [
+        // As `npm start` runs them: each app's memory set by configuration (ADR 0022).
+        ...appNodeArgs({ heapMb: name === 'worker' ? launcher.WORKER_HEAP_MB : launcher.GATEWAY_HEAP_MB }),
+        ...(this.appsFrom === 'build'
           ? ['--enable-source-maps', join(repoRoot, 'dist', 'apps', name, 'src', 'main.js')]
-          : ['--enable-source-maps', '--import', 'tsx', join(repoRoot, 'apps', name, 'src', 'main.ts')],
+          : ['--enable-source-maps', '--import', 'tsx', join(repoRoot, 'apps', name, 'src', 'main.ts')]),
+      ],
       cwd: repoRoot,
-      env,
+      env: appMemoryEnv(env),
       logFile: join(this.logDir, `${name}.log`),
       stopTimeoutMs: APP_STOP_GRACE_MS,
     });

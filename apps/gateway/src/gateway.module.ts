@@ -20,6 +20,7 @@ import {
   ensureLocalKeyring,
 } from '../../../libs/personal-data/src/index.js';
 import { createPool, migrateDatabase, type Pool } from '../../../libs/database/src/index.js';
+import { installedTracing } from '../../../libs/observability/src/index.js';
 import {
   EVENT_PUBLISHER,
   KafkaEventPublisher,
@@ -77,6 +78,8 @@ const PROVIDERS: Provider[] = [
         address: config.TEMPORAL_ADDRESS,
         namespace: config.TEMPORAL_NAMESPACE,
         payloadCodec: config.PAYLOAD_CODEC === 'none' ? undefined : codec,
+        // The trace goes on into the workflows only when spans are exported (ADR 0022).
+        traced: installedTracing()?.exporting === true,
       });
       // Cases open with their access grants as a search attribute: it must exist before the first one.
       await ensureSearchAttributes(client.connection, config.TEMPORAL_NAMESPACE);

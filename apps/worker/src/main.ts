@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { getHeapStatistics } from 'node:v8';
 import { PathwayWorkerRunner, WorkerModule } from './worker.module.js';
+import { cacheMemoryWarning } from './pathway-worker.js';
 import {
   ConfigError,
   describeBootFailure,
@@ -22,6 +24,13 @@ async function main(): Promise<void> {
   const config = loadConfig(workerEnvSchema);
   const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   logProcessWarnings(logger);
+  // Memory is set by configuration (ADR 0022): the heap ceiling (the launcher's WORKER_HEAP_MB) and the cache.
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  logger.info(
+    `memory: heap ceiling ${heapLimitMb} MB per thread, up to ${config.WORKER_MAX_CACHED_WORKFLOWS} cases cached`,
+  );
+  const cacheWarning = cacheMemoryWarning(config.WORKER_MAX_CACHED_WORKFLOWS, heapLimitMb);
+  if (cacheWarning !== undefined) logger.warn(cacheWarning);
   // The Temporal SDK's lines (its TypeScript side and, forwarded, its native core) through the same logger.
   Runtime.install({
     logger: temporalLogger(logger),

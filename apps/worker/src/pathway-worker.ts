@@ -65,6 +65,26 @@ export function tracingWorkerOptions(): Pick<WorkerOptions, 'interceptors' | 'si
   };
 }
 
+/**
+ * What the workflow thread's heap needs: the bundle, the preloaded domain and the SDK (about 50 MB measured),
+ * and each cached case (about 0.2 MB, 0.45 MB traced; ADR 0022) — with room to spare for a replay's garbage.
+ */
+export const WORKFLOW_THREAD_BASE_MB = 64;
+export const CACHED_CASE_MB = 0.5;
+
+/**
+ * A sentence for the log when the workflow cache may not fit the heap ceiling (an isolate that reaches it
+ * stops the process), else undefined. Both threads of the worker share the process's ceiling.
+ */
+export function cacheMemoryWarning(maxCachedWorkflows: number, heapLimitMb: number): string | undefined {
+  const needs = Math.ceil((WORKFLOW_THREAD_BASE_MB + maxCachedWorkflows * CACHED_CASE_MB) * 1.5);
+  if (needs <= heapLimitMb) return undefined;
+  return (
+    `WORKER_MAX_CACHED_WORKFLOWS=${maxCachedWorkflows} may need about ${needs} MB of heap, above the ` +
+    `${heapLimitMb} MB ceiling: raise WORKER_HEAP_MB (npm start) or --max-old-space-size, or cache fewer cases`
+  );
+}
+
 export interface PathwayWorkerOptions {
   readonly connection: NativeConnection;
   readonly namespace: string;

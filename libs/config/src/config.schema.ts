@@ -239,9 +239,9 @@ export const workerEnvSchema = engineEnvSchema.extend({
   WORKER_BUNDLE_PATH: z.string().trim().min(1).optional(),
   /**
    * Cases the worker keeps in memory between their tasks (Temporal's workflow cache); one evicted is replayed
-   * from its history on its next task. Sets the worker's memory, not the open caseload (issue 14).
+   * from its history on its next task. Sets the worker's memory, not the open caseload (issue 14, ADR 0022).
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
   /** The worker's Prometheus endpoint (`/metrics`: the Temporal SDK's metrics and the pathway's); 0: off. */
   WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   WORKER_METRICS_PORT: portOrOff.default(9464),
@@ -270,6 +270,14 @@ export const launcherEnvSchema = z.object({
   KAFKA_PORT: port.default(9092),
   KAFKA_CONTROLLER_PORT: port.default(9093),
   KAFKA_HEAP_MB: z.coerce.number().int().min(128).max(8192).default(512),
+  /**
+   * The heap ceiling of each of the worker's isolates (its main thread and its workflow thread), in MB. Keep
+   * it well above what WORKER_MAX_CACHED_WORKFLOWS needs (about 0.2–0.45 MB a case): an isolate that reaches
+   * it stops the process (ADR 0022).
+   */
+  WORKER_HEAP_MB: z.coerce.number().int().min(96).max(16_384).default(256),
+  /** The gateway's heap ceiling, in MB (ADR 0022). */
+  GATEWAY_HEAP_MB: z.coerce.number().int().min(96).max(16_384).default(256),
   GATEWAY_HOST: z.string().trim().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(3000),
   /** PostgreSQL: unset, `npm start` runs its own under DATA_DIR on POSTGRES_PORT. */

@@ -22,3 +22,4 @@ export { assertPortFree, getFreePort } from './ports.js';
 export { startTemporalDevServer, waitForTemporal, type TemporalDevServerOptions } from './temporal.js';
 export { startKafka, waitForKafka, type KafkaOptions } from './kafka.js';
 export { startPostgres, EMBEDDED_DATABASE, type PostgresOptions, type RunningPostgres } from './postgres.js';
+export { appMemoryEnv, appNodeArgs, DEFAULT_SEMI_SPACE_MB, type AppMemory } from './app-memory.js';

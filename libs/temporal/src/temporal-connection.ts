@@ -17,6 +17,12 @@ export interface TemporalTarget {
   readonly namespace: string;
   /** Seals every payload the client sends and opens what it reads (ADR 0015). */
   readonly payloadCodec?: PayloadCodec | undefined;
+  /**
+   * Starts, Updates and queries carry the caller's trace to the workflows (spans are exported). Off, the
+   * workflows run untraced: they never load OpenTelemetry in the sandbox (about 200 KB less per cached case,
+   * a cheaper replay; ADR 0022), and an event's `traceparent` starts at its publishing activity.
+   */
+  readonly traced?: boolean | undefined;
 }
 
 /**
@@ -53,8 +59,9 @@ class ClosableRetries {
 const retriesOf = new WeakMap<object, ClosableRetries>();
 
 /**
- * Connects a client; fails fast (instead of retrying forever) so a wrong address is reported at boot. Its
- * starts, Updates and queries carry the caller's trace to the workflow (Temporal's OpenTelemetry interceptor).
+ * Connects a client; fails fast (instead of retrying forever) so a wrong address is reported at boot. Traced
+ * (`target.traced`), its starts, Updates and queries carry the caller's trace to the workflow (Temporal's
+ * OpenTelemetry interceptor).
  */
 export async function connectTemporalClient(target: TemporalTarget): Promise<Client> {
   const retries = new ClosableRetries();
@@ -70,7 +77,9 @@ export async function connectTemporalClient(target: TemporalTarget): Promise<Cli
     connection,
     namespace: target.namespace,
     ...(target.payloadCodec ? { dataConverter: { payloadCodecs: [target.payloadCodec] } } : {}),
-    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+    ...(target.traced === true
+      ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }
+      : {}),
   });
 }
 
