@@ -241,7 +241,7 @@ export const workerEnvSchema = engineEnvSchema.extend({
    * Cases the worker keeps in memory between their tasks (Temporal's workflow cache); one evicted is replayed
    * from its history on its next task. Sets the worker's memory, not the open caseload (issue 14, ADR 0022).
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(100),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(50),
   /** The worker's Prometheus endpoint (`/metrics`: the Temporal SDK's metrics and the pathway's); 0: off. */
   WORKER_METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   WORKER_METRICS_PORT: portOrOff.default(9464),
