@@ -14,6 +14,7 @@ import {
   getCaseQuery,
   grantAccessUpdate,
   idempotencyRecordQuery,
+  openedViewUpdate,
   revokeAccessUpdate,
   type ActArgs,
   type ActEnvelope,
@@ -75,6 +76,9 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   }
   setHandler(getCaseQuery, () => pathway.view(), {
     description: 'The case: stage, running deadlines with their explanations, timeline, access grants.',
+  });
+  setHandler(openedViewUpdate, () => pathway.view(), {
+    description: 'The case as opened, answered with its start (update-with-start); changes nothing.',
   });
   setHandler(idempotencyRecordQuery, (key) => keys.get(key) ?? null, {
     description: 'The request an Idempotency-Key (digest) was first used for, if this case took it.',

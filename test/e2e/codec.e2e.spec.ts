@@ -161,6 +161,9 @@ describe('Temporal payload codec and codec server', () => {
       body: plain,
     });
     expect(passed.body).toEqual(plain);
+    // No payloads is protobuf JSON's `{}` (an Update without arguments): the CLI sends it, and gets none back.
+    const none = await e2e.gateway.call('POST', '/cmm/codec/decode', { token: e2e.tokens.cmm, body: {} });
+    expect([none.status, none.body]).toEqual([200, { payloads: [] }]);
 
     const bad = await e2e.gateway.call<{ code: string; errors: { pointer: string }[] }>(
       'POST',

@@ -32,6 +32,17 @@ function ancestry(spans: readonly ReadableSpan[], from: string): ReadableSpan[] 
   return chain;
 }
 
+/** The chain from `from` up to the caller's span, once every span of it has been exported (or after 15 s). */
+async function chainUpTo(callerSpan: string, from: string): Promise<ReadableSpan[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await tracing.forceFlush();
+    const chain = ancestry(exporter.getFinishedSpans(), from);
+    if (chain.at(-1)?.parentSpanId === callerSpan || Date.now() > deadline) return chain;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 describe('traces: one trace from an agency’s HTTP act to the CloudEvent its consumers read', () => {
   const e2e = e2eSystem('tracing', { topics: [AUDIT_TOPIC, agencyTopic('dis')] });
 
@@ -79,16 +90,7 @@ describe('traces: one trace from an agency’s HTTP act to the CloudEvent its co
     }
 
     // And the spans link up, from the Kafka send back to the caller's span, through each hop
-    const sendSpanId = copies[0]?.event.traceparent?.split('-')[2] ?? '';
-    let chain: ReadableSpan[];
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      await tracing.forceFlush();
-      chain = ancestry(exporter.getFinishedSpans(), sendSpanId);
-      const top = chain.at(-1);
-      if (top?.parentSpanId === CALLER_SPAN || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const chain = await chainUpTo(CALLER_SPAN, copies[0]?.event.traceparent?.split('-')[2] ?? '');
     const names = chain.map((span) => span.name);
     expect(names).toEqual([
       expect.stringMatching(/^send .*pathway\.audit\.v1/),
@@ -121,5 +123,55 @@ describe('traces: one trace from an agency’s HTTP act to the CloudEvent its co
       );
       await connection.close();
     }
+  });
+
+  it('opens a case in the caller’s trace: one update-with-start carries it to the run, and the referral’s CloudEvents are in it', async () => {
+    const openTrace = '0af7651916cd43dd8448eb211c80319c';
+    const openSpan = 'b7ad6b7169203331';
+    const opened = await e2e.gateway.call<{ caseRef: string }>('POST', '/police/cases', {
+      token: e2e.tokens.police,
+      body: { facts: { hasLegalStay: false, age: 'adult' } },
+      headers: { traceparent: `00-${openTrace}-${openSpan}-01` },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const id = `${opened.body.caseRef}/e00001-CaseReferred`;
+
+    // Then every copy of the referral carries the opener's trace
+    const read = await e2e.reader.waitFor((messages) =>
+      messages.some((m) => m.topic === AUDIT_TOPIC && m.event.id === id),
+    );
+    const copies = read.filter((m) => m.event.id === id);
+    expect(copies.map((m) => m.topic)).toContain(agencyTopic('dis'));
+    for (const copy of copies) {
+      expect(copy.event.traceparent?.split('-')[1], copy.topic).toBe(openTrace);
+      expect(copy.headers['traceparent']).toBe(copy.event.traceparent);
+    }
+
+    // And the opening is one call to Temporal (no start and then a query), whose trace reaches the run: the
+    // start carried the trace header (the run is traced), the Update with it was handled in that trace, and
+    // the referral's publication hangs off the run's span (open as long as the case is).
+    const spansOf = async (): Promise<ReadableSpan[]> => {
+      await tracing.forceFlush();
+      return exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === openTrace);
+    };
+    await expect
+      .poll(async () => (await spansOf()).map((span) => span.name), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(['POST /police/cases', 'HandleUpdate:openedView']));
+    const spans = await spansOf();
+    const server = spans.find((span) => span.name === 'POST /police/cases');
+    expect(server?.parentSpanId).toBe(openSpan);
+    const calls = spans.filter((span) => span.parentSpanId === server?.spanContext().spanId);
+    const workflowCalls = calls.filter((span) => span.name.includes('Workflow'));
+    expect(workflowCalls.map((span) => span.name)).toEqual(['UpdateWithStartWorkflow:openedView']);
+    const handled = spans.find((span) => span.name === 'HandleUpdate:openedView');
+    expect(handled?.parentSpanId).toBe(workflowCalls[0]?.spanContext().spanId);
+    const sent = copies[0]?.event.traceparent?.split('-')[2] ?? '';
+    await expect
+      .poll(async () => ancestry(await spansOf(), sent).map((span) => span.name), { timeout: 15_000 })
+      .toEqual([
+        expect.stringMatching(/^send .*pathway\.audit\.v1/),
+        'RunActivity:publishAgencyEvents',
+        'StartActivity:publishAgencyEvents',
+      ]);
   });
 });

@@ -16,8 +16,13 @@ export const codecPayloadSchema = z
   })
   .meta({ id: 'CodecPayload', description: 'A Temporal payload in protobuf JSON (values in base64).' });
 
+/**
+ * No payloads is protobuf JSON's `{}` (an empty repeated field is left out): the CLI and the UI send it for an
+ * Update or a signal without arguments (the case's `openedView` Update at its opening), and it is answered
+ * `{"payloads": []}` — refusing it made the CLI retry until its deadline and show nothing.
+ */
 export const codecPayloadsSchema = z
-  .strictObject({ payloads: z.array(codecPayloadSchema).max(1_000) })
+  .strictObject({ payloads: z.array(codecPayloadSchema).max(1_000).default([]) })
   .meta({ id: 'CodecPayloads', description: 'Payloads, as Temporal’s codec-server protocol carries them.' });
 export type CodecPayloads = z.infer<typeof codecPayloadsSchema>;
 

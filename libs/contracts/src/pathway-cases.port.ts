@@ -23,8 +23,11 @@ export interface CaseloadEntry {
  * errors below, never an engine's own.
  */
 export interface PathwayCases {
-  /** Starts a case's pathway under `input.caseRef`; `exists` when a case with that ref was opened before. */
-  open(input: VictimPathwayInput): Promise<'opened' | 'exists'>;
+  /**
+   * Starts a case's pathway under `input.caseRef` and answers its first view in the same round trip;
+   * `exists` when a case with that ref was opened before.
+   */
+  open(input: VictimPathwayInput): Promise<{ readonly opened: CaseView } | 'exists'>;
   /** Whether a pathway with this ref exists (a start whose answer was lost). */
   exists(caseRef: string): Promise<boolean>;
   view(caseRef: string): Promise<CaseView>;

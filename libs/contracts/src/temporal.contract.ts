@@ -78,6 +78,12 @@ export const grantAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(Acce
 export const revokeAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(AccessUpdateNames.revokeAccess);
 
 /**
+ * The case as it was opened, sent with its start (update-with-start, issue 14): the opener gets the first
+ * view in the same round trip instead of a query after the first task. Changes nothing in the case.
+ */
+export const openedViewUpdate = defineUpdate<CaseView>('openedView');
+
+/**
  * Search attributes for caseload queries, defined once with their types. They are stored unencrypted and
  * indexed, so they hold only stage names, agency ids and instants: never personal data.
  */

@@ -1,4 +1,5 @@
 import {
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
   type Client,
@@ -18,6 +19,7 @@ import {
   grantAccessUpdate,
   grantKey,
   idempotencyRecordQuery,
+  openedViewUpdate,
   revokeAccessUpdate,
   type AccessChangeArgs,
   type ActArgs,
@@ -40,8 +42,9 @@ export interface TemporalPathwayCasesOptions {
 }
 
 /**
- * The `PathwayCases` port over Temporal: one `victimPathwayWorkflow` per case (id = case ref), its query for
- * the view, one Update per act, search attributes for listings. Temporal's errors become the port's.
+ * The `PathwayCases` port over Temporal: one `victimPathwayWorkflow` per case (id = case ref), started with an
+ * Update that answers its first view, its query for the view after, one Update per act, search attributes for
+ * listings. Temporal's errors become the port's.
  */
 export class TemporalPathwayCases implements PathwayCases {
   constructor(
@@ -49,22 +52,27 @@ export class TemporalPathwayCases implements PathwayCases {
     private readonly options: TemporalPathwayCasesOptions,
   ) {}
 
-  async open(input: VictimPathwayInput): Promise<'opened' | 'exists'> {
+  async open(input: VictimPathwayInput): Promise<{ readonly opened: CaseView } | 'exists'> {
+    // Update-with-start (issue 14): the start and the first view in one round trip, answered from the first
+    // workflow task, where a query after the start waited for that task and for the referral's publication.
+    // The OpenTelemetry client interceptor puts the caller's trace in the start's header as in the Update's,
+    // so the run is traced (workflows/tracing.interceptors.ts) and the referral's events are in that trace.
+    const startWorkflowOperation = new WithStartWorkflowOperation(WorkflowTypes.victimPathway, {
+      workflowId: input.caseRef,
+      taskQueue: this.options.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...caseStartMetadata(input),
+      typedSearchAttributes: [
+        { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
+      ],
+    });
     try {
-      await this.withDeadline(() =>
-        this.client.workflow.start(WorkflowTypes.victimPathway, {
-          workflowId: input.caseRef,
-          taskQueue: this.options.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          ...caseStartMetadata(input),
-          typedSearchAttributes: [
-            { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
-          ],
-        }),
+      const opened = await this.withDeadline(() =>
+        this.client.workflow.executeUpdateWithStart(openedViewUpdate, { startWorkflowOperation }),
       );
-      return 'opened';
+      return { opened };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return 'exists';
       throw this.translate(error);

@@ -4309,6 +4309,7 @@ export interface components {
         };
         /** @description Payloads, as Temporal’s codec-server protocol carries them. */
         CodecPayloads: {
+            /** @default [] */
             payloads: components["schemas"]["CodecPayload"][];
         };
         /** @description One of your active calendar feeds (its secret is not kept). */

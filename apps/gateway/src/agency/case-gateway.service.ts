@@ -167,11 +167,12 @@ export class CaseGatewayService {
       at,
     }));
     const input: VictimPathwayInput = { caseRef, referral, access, ...(idempotency ? { idempotency } : {}) };
-    let opened: 'opened' | 'exists';
+    let opened: { readonly opened: CaseView } | 'exists';
     try {
       opened = await this.cases.open(input);
     } catch (error) {
-      // A start whose answer was lost: if the case exists, say so, so that no retry opens another.
+      // A start whose answer was lost, or a case started whose first task no worker ran in time (the start and
+      // its first view are one call): if the case exists, say so, so that no retry opens another.
       if (error instanceof CaseServiceUnavailableError && (await this.cases.exists(caseRef))) {
         return { status: 202, caseRef, replayed: false };
       }
@@ -188,18 +189,7 @@ export class CaseGatewayService {
       const view = await this.read(() => this.cases.view(caseRef));
       return { status: 201, caseRef, view: this.forRole(principal, view), replayed: true };
     }
-    try {
-      return {
-        status: 201,
-        caseRef,
-        view: this.forRole(principal, await this.cases.view(caseRef)),
-        replayed: false,
-      };
-    } catch (error) {
-      // Started, but no worker answered in time: the case exists; say so, so that no retry opens another.
-      if (error instanceof CaseServiceUnavailableError) return { status: 202, caseRef, replayed: false };
-      throw this.http(error);
-    }
+    return { status: 201, caseRef, view: this.forRole(principal, opened.opened), replayed: false };
   }
 
   async view(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
