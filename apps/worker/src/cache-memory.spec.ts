@@ -3,6 +3,7 @@ import { cacheMemoryWarning } from './pathway-worker.js';
 
 describe('the workflow cache against the heap ceiling (ADR 0022)', () => {
   it('is quiet when the default cache fits the default ceiling', () => {
+    expect(cacheMemoryWarning(50, 256)).toBeUndefined();
     expect(cacheMemoryWarning(100, 256)).toBeUndefined();
     expect(cacheMemoryWarning(0, 128)).toBeUndefined();
   });

@@ -87,7 +87,16 @@ describe('the workflow modules preloaded once per worker thread', () => {
   });
 });
 
+/** The workflow sources (what the bundle is made of, besides what they import). */
+function workflowSources(): string[] {
+  const workflows = fileURLToPath(new URL('../../../workflows/', import.meta.url));
+  return readdirSync(workflows, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))
+    .map((name) => join(workflows, name));
+}
+
 describe('the contracts the workflows load', () => {
+  const sources = workflowSources();
   const entry = fileURLToPath(new URL('../../../libs/contracts/src/workflow.ts', import.meta.url));
 
   it('build no zod schema in the sandbox (nothing they load imports zod)', () => {
@@ -97,14 +106,19 @@ describe('the contracts the workflows load', () => {
   });
 
   it('are the only contracts the workflows import', () => {
-    const workflows = fileURLToPath(new URL('../../../workflows/', import.meta.url));
-    const sources = readdirSync(workflows, { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))
-      .map((name) => join(workflows, name));
     const contracts = sources.flatMap((file) =>
       runtimeImports(file).local.filter((path) => path.includes('/libs/contracts/')),
     );
     expect(contracts.length).toBeGreaterThan(3);
     expect(new Set(contracts)).toEqual(new Set([entry]));
+  });
+});
+
+describe('OpenTelemetry in the sandbox (ADR 0022)', () => {
+  it('is loaded on demand by a traced run, never imported by a workflow module (it cost ~200 KB per cached case)', () => {
+    const imported = workflowSources().flatMap((file) =>
+      runtimeImports(file).packages.filter((name) => name === '@temporalio/interceptors-opentelemetry'),
+    );
+    expect(imported).toEqual([]);
   });
 });

@@ -54,9 +54,9 @@ export class TemporalPathwayCases implements PathwayCases {
 
   async open(input: VictimPathwayInput): Promise<{ readonly opened: CaseView } | 'exists'> {
     // Update-with-start (issue 14): the start and the first view in one round trip, answered from the first
-    // workflow task, where a query after the start waited for that task and for the referral's publication.
-    // The OpenTelemetry client interceptor puts the caller's trace in the start's header as in the Update's,
-    // so the run is traced (workflows/tracing.interceptors.ts) and the referral's events are in that trace.
+    // workflow task, where a query after the start went back to the worker once that task was done. A traced
+    // client (spans exported, ADR 0022) puts the caller's trace in the start's header as in the Update's, so
+    // the run is traced (workflows/tracing.interceptors.ts) and the referral's events are in that trace.
     const startWorkflowOperation = new WithStartWorkflowOperation(WorkflowTypes.victimPathway, {
       workflowId: input.caseRef,
       taskQueue: this.options.taskQueue,
