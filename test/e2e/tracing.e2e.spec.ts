@@ -76,8 +76,11 @@ describe('traces: one trace from an agency’s HTTP act to the CloudEvent its co
     expect(ids.length).toBeGreaterThan(0);
 
     // Then every copy of every event of that act, on every topic, carries a traceparent in the caller's trace
-    const read = await e2e.reader.waitFor((messages) =>
-      ids.every((id) => messages.some((m) => m.topic === AUDIT_TOPIC && m.event.id === id)),
+    // (The topics are read side by side: a DIS copy may arrive after every audit copy, so wait for both.)
+    const read = await e2e.reader.waitFor(
+      (messages) =>
+        ids.every((id) => messages.some((m) => m.topic === AUDIT_TOPIC && m.event.id === id)) &&
+        messages.some((m) => m.topic === agencyTopic('dis') && ids.includes(m.event.id)),
     );
     const copies = read.filter((m) => ids.includes(m.event.id));
     expect(copies.map((m) => m.topic)).toContain(agencyTopic('dis'));
@@ -138,7 +141,9 @@ describe('traces: one trace from an agency’s HTTP act to the CloudEvent its co
 
     // Then every copy of the referral carries the opener's trace
     const read = await e2e.reader.waitFor((messages) =>
-      messages.some((m) => m.topic === AUDIT_TOPIC && m.event.id === id),
+      [AUDIT_TOPIC, agencyTopic('dis')].every((topic) =>
+        messages.some((m) => m.topic === topic && m.event.id === id),
+      ),
     );
     const copies = read.filter((m) => m.event.id === id);
     expect(copies.map((m) => m.topic)).toContain(agencyTopic('dis'));
