@@ -159,6 +159,36 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     expect(updates.every((u) => (u.description ?? '').length > 0)).toBe(true);
   });
 
+  it('with no span exporter, a case runs untraced: neither its start nor its acts carry a trace header (ADR 0022)', async () => {
+    // This process exports no spans, so the gateway's Temporal client adds no interceptor and the workflow
+    // never loads OpenTelemetry in its sandbox, even for a caller that sends its own traceparent.
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const opened = await e2e.gateway.call<CaseView>('POST', '/police/cases', {
+      token: e2e.tokens.police,
+      body: adultWithoutStay,
+      headers: { traceparent },
+    });
+    expect(opened.status).toBe(201);
+    const ref = opened.body.caseRef;
+    const acted = await e2e.gateway.call('POST', `/cmm/cases/${ref}/record-interview`, {
+      token: e2e.tokens.cmm,
+      body: {},
+      headers: { traceparent },
+    });
+    expect(acted.status).toBe(200);
+    const { events } = await temporal.workflow.getHandle(ref).fetchHistory();
+    const headed = (events ?? []).flatMap((event) => {
+      const fields =
+        event.workflowExecutionStartedEventAttributes?.header?.fields ??
+        event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.header?.fields;
+      return fields ? [Object.keys(fields)] : [];
+    });
+    // The start and both Updates (the opening's first view, the interview) are in the history, headerless.
+    const updates = (events ?? []).filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes);
+    expect(updates).toHaveLength(2);
+    expect(headed.flat()).not.toContain('_tracer-data');
+  });
+
   it('serves the committed OpenAPI document (docs/openapi.json)', async () => {
     const doc = (await e2e.gateway.call<{ paths: Record<string, unknown> }>('GET', '/docs/openapi.json'))
       .body;
