@@ -74,7 +74,7 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
           await writeFile(
             // Access changes announced and an act's events in one activity (issue 14); the histories from
             // before each stay committed beside it.
-            `${HISTORIES}victim-pathway.access-grants.batched.json`,
+            `${HISTORIES}victim-pathway.access-grants.view-versions.json`,
             historyToJSON(await run.handle.fetchHistory()),
           );
         }

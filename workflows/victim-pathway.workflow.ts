@@ -74,6 +74,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   } else {
     pathway.showVisibility();
   }
+  pathway.stamp();
   setHandler(getCaseQuery, () => pathway.view(), {
     description: 'The case: stage, running deadlines with their explanations, timeline, access grants.',
   });
@@ -87,7 +88,10 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   pathway.grants.handle({
     isClosed: () => pathway.state.stage === 'closed',
     now: () => pathway.now(),
-    view: () => pathway.view(),
+    view: () => {
+      pathway.stamp();
+      return pathway.view();
+    },
     announce: (change, by) => {
       pathway.announceAccess(change, by, activeTraceparent());
     },
@@ -95,6 +99,8 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
 
   const flush = () => pathway.outbox.flush(() => pathway.now());
   for (;;) {
+    // Every change the loop makes (a timer's, an event set aside) is numbered before it waits again.
+    pathway.stamp();
     await flush();
     for (const actionId of clocks.takeDue()) {
       const action = pathway.pending().find((a) => a.id === actionId);
@@ -121,11 +127,13 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     const next = pathway
       .pending()
       .find((action) => timersInParent || !clocks.owns(action, pathway.state.stage));
+    pathway.stamp();
     const due = await wake.sleep(next && toEpochMs(next.at), () => pathway.outbox.size > 0).then((w) => !w);
     if (due && next) pathway.fire(next);
   }
   await condition(allHandlersFinished);
   await flush();
+  pathway.stamp();
   return pathway.view();
 }
 
@@ -149,6 +157,7 @@ function handleAct(type: AgencyCommandType, pathway: PathwayCase, keys: Idempote
       if (!acted.decision.ok) refuseAsDecided(acted.decision);
       pathway.commit(acted, args.by, activeTraceparent());
       if (args.idempotency) keys.remember(args.idempotency);
+      pathway.stamp();
       return {
         ...pathway.view(),
         ...(args.idempotency ? { receipt: { requestId: args.idempotency.requestId } } : {}),

@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
 import { repoRoot } from '../../scripts/repo-root.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AUDIT_TOPIC, agencyTopic, type CaseView } from '../../libs/contracts/src/index.js';
+import {
+  AUDIT_TOPIC,
+  VIEW_VERSION_MEMO,
+  agencyTopic,
+  type CaseView,
+} from '../../libs/contracts/src/index.js';
 import { PayloadKeyring } from '../../libs/personal-data/src/index.js';
 import { AesGcmPayloadCodec } from '../../libs/temporal/src/index.js';
 import { e2eSystem } from '../support/e2e-system.js';
@@ -187,6 +193,49 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     const updates = (events ?? []).filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes);
     expect(updates).toHaveLength(2);
     expect(headed.flat()).not.toContain('_tracer-data');
+  });
+
+  it('ADR 0023: answers a stored view only while the case names its version; a store that missed an act is answered by the workflow and stored again', async () => {
+    const db = new pg.Client({ connectionString: inject('databaseUrl') });
+    await db.connect();
+    try {
+      const storedVersion = async (ref: string) =>
+        (await db.query<{ version: number }>('SELECT version FROM case_views WHERE case_ref = $1', [ref]))
+          .rows[0]?.version;
+      const opened = await e2e.gateway.open(e2e.tokens.police, 'police', adultWithoutStay);
+      const ref = opened.caseRef;
+      const memoVersion = async () =>
+        (await temporal.workflow.getHandle(ref).describe()).memo?.[VIEW_VERSION_MEMO];
+      const interviewed = await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview');
+      expect(interviewed.status).toBe(200);
+      // The number stays between the workflow and the gateway: no answer carries it.
+      expect(interviewed.body).not.toHaveProperty('version');
+      const v1 = Number(await memoVersion());
+      await expect.poll(() => storedVersion(ref)).toBe(v1);
+      const older = await db.query<{ view: CaseView }>('SELECT view FROM case_views WHERE case_ref = $1', [
+        ref,
+      ]);
+      const submitted = await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'submitForIdentification');
+      expect(submitted.status).toBe(200);
+      const v2 = Number(await memoVersion());
+      expect(v2).toBe(v1 + 1);
+      await expect.poll(() => storedVersion(ref)).toBe(v2);
+      // The store lost the act's view (as after a database hiccup): it holds the one before.
+      await db.query('UPDATE case_views SET version = $2, view = $3 WHERE case_ref = $1', [
+        ref,
+        v1,
+        JSON.stringify(older.rows[0]?.view),
+      ]);
+      const read = await e2e.gateway.call<CaseView>('GET', `/cmm/cases/${ref}`, { token: e2e.tokens.cmm });
+      expect(read.status).toBe(200);
+      // A read adds the person summary; an act does not.
+      expect(read.body).toEqual({ ...(submitted.body as CaseView), person: read.body.person });
+      expect(read.body.timeline.map((t) => t.type)).toContain('IdentificationRequested');
+      // The workflow's answer was stored again, under its version.
+      await expect.poll(() => storedVersion(ref)).toBe(v2);
+    } finally {
+      await db.end();
+    }
   });
 
   it('serves the committed OpenAPI document (docs/openapi.json)', async () => {

@@ -37,6 +37,7 @@ import { AccessGrants } from './access-grants.js';
 /** The patch that announces access changes on the audit stream (issue 14: the read model's scope). */
 export const ACCESS_CHANGE_EVENTS = 'access-change-events';
 import { Outbox } from './outbox.js';
+import { ViewVersion } from './view-version.js';
 import { CaseVisibility } from './visibility.js';
 
 const TIMELINE_KEPT = 200;
@@ -57,6 +58,7 @@ export class PathwayCase {
   private readonly taken: Set<string>;
   private readonly timeline: TimelineEntry[];
   private readonly visibility = new CaseVisibility();
+  private readonly version: ViewVersion;
 
   constructor(
     private readonly input: VictimPathwayInput,
@@ -68,6 +70,7 @@ export class PathwayCase {
     this.accessSeq = carried?.accessSeq ?? 0;
     this.taken = new Set(carried?.firedActionIds ?? []);
     this.timeline = [...(carried?.timeline ?? [])];
+    this.version = new ViewVersion(carried?.viewVersion ?? 0);
     this.outbox = new Outbox(carried ?? {}, changed);
     // The initial grants are stamped with the case's own start time (workflow time, like every later one).
     this.grants = new AccessGrants(
@@ -173,7 +176,21 @@ export class PathwayCase {
     this.visibility.update(this.state, this.policy);
   }
 
+  /**
+   * Numbers the view if it changed since the last stamp (ADR 0023). Called by workflow code after each
+   * change and before an Update answers with the view; never in a query.
+   */
+  stamp(): void {
+    this.version.stamp(this.unversioned());
+  }
+
   view(): CaseView {
+    const { caseRef, ...rest } = this.unversioned();
+    const version = this.version.value;
+    return { caseRef, ...(version > 0 ? { version } : {}), ...rest };
+  }
+
+  private unversioned(): Omit<CaseView, 'version'> {
     const { state } = this;
     const next = this.pending()[0];
     return {
@@ -200,6 +217,7 @@ export class PathwayCase {
       firedActionIds: [...this.taken],
       eventSeq: this.eventSeq,
       ...(this.accessSeq > 0 ? { accessSeq: this.accessSeq } : {}),
+      ...(this.version.value > 0 ? { viewVersion: this.version.value } : {}),
       ...this.outbox.carried(),
       timeline: [...this.timeline],
       access: this.grants.list(),

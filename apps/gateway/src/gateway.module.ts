@@ -36,6 +36,7 @@ import {
 } from '../../../libs/temporal/src/index.js';
 import { AgencyController } from './agency/agency.controller.js';
 import { CaseGatewayService } from './agency/case-gateway.service.js';
+import { CaseViews } from './agency/case-views.js';
 import { IdempotencyKeyStore } from './agency/idempotency-key.store.js';
 import { AccessGuard, type TokenVerifier } from './auth/access.guard.js';
 import { AccessLogService } from './auth/access-log.service.js';
@@ -54,6 +55,7 @@ import {
   PERSON_VAULT,
   READ_MODEL_STORE,
   CASELOAD_QUERIES,
+  CASE_VIEW_STORE,
   TEMPORAL_CLIENT,
   TOKEN_VERIFIER,
 } from './tokens.js';
@@ -62,7 +64,7 @@ import { PersonService } from './agency/person.service.js';
 import { RetentionSweep } from './agency/retention-sweep.js';
 import { CaseloadService } from './read-model/caseload.service.js';
 import { ReadModelProjector } from './read-model/read-model.projector.js';
-import { CaseloadQueries, ReadModelStore } from '../../../libs/read-model/src/index.js';
+import { CaseViewStore, CaseloadQueries, ReadModelStore } from '../../../libs/read-model/src/index.js';
 import { CodecService } from './codec/codec.service.js';
 import { CalendarFeedService } from './calendar/calendar-feed.service.js';
 import { CalendarFeedStore } from './calendar/calendar-feed.store.js';
@@ -178,6 +180,12 @@ const PROVIDERS: Provider[] = [
     useFactory: (pool: Pool) => new CaseloadQueries(pool),
     inject: [DATABASE],
   },
+  {
+    provide: CASE_VIEW_STORE,
+    useFactory: (pool: Pool) => new CaseViewStore(pool),
+    inject: [DATABASE],
+  },
+  CaseViews,
   CodecService,
   CalendarFeedStore,
   CalendarFeedService,

@@ -8,3 +8,4 @@ export const PERSON_VAULT = Symbol('PersonVault');
 export const PAYLOAD_CODEC = Symbol('PayloadCodec');
 export const READ_MODEL_STORE = Symbol('ReadModelStore');
 export const CASELOAD_QUERIES = Symbol('CaseloadQueries');
+export const CASE_VIEW_STORE = Symbol('CaseViewStore');

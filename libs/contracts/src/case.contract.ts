@@ -22,6 +22,8 @@ export interface CarriedPathway {
   readonly eventSeq: number;
   /** Access changes announced so far (issue 14); absent before the first one. */
   readonly accessSeq?: number;
+  /** The view's version at the hand-over (ADR 0023); absent before versions. */
+  readonly viewVersion?: number;
   readonly outbox: readonly OutboxEntry[];
   readonly timeline: readonly TimelineEntry[];
   /** Stage clocks (child workflows) running at the hand-over, by name. */
@@ -144,6 +146,13 @@ export interface TimelineEntry {
 /** A case as an agency sees it: stage, every running deadline with its explanation, recent timeline. */
 export interface CaseView {
   readonly caseRef: string;
+  /**
+   * The view's version in its case: it grows each time anything in the view changes (the memo field
+   * `VIEW_VERSION_MEMO` names the current one). Absent for cases started before versions existed. Between
+   * the workflow and the gateway only: an answer over HTTP leaves it out (`viewForRole`), as a number that
+   * moves with sections a role may not see would tell it they changed.
+   */
+  readonly version?: number;
   readonly stage: Stage | 'not-started';
   readonly policyVersion?: string;
   readonly deadlines: readonly Deadline[];

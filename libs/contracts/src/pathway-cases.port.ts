@@ -32,6 +32,11 @@ export interface PathwayCases {
   exists(caseRef: string): Promise<boolean>;
   view(caseRef: string): Promise<CaseView>;
   /**
+   * The version of the case's view that is current (its memo, ADR 0023), read from the case's own record
+   * without a worker; undefined for a case that does not number its views.
+   */
+  viewVersion(caseRef: string): Promise<number | undefined>;
+  /**
    * The grants the case keeps in its `AccessGrants` search attribute, as `grantKey`s, read from the case's
    * own record (not from visibility, which lags). The workflow upserts them in the task that changes them.
    */

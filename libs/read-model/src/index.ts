@@ -21,3 +21,4 @@ export {
   type Scope,
 } from './caseload-queries.js';
 export { rebuildReadModel, type RebuildFigures } from './rebuild.js';
+export { CaseViewStore, type StoredView } from './case-view-store.js';

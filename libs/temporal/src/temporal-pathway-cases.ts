@@ -12,6 +12,7 @@ import {
   CaseRefusedError,
   CaseServiceUnavailableError,
   SearchAttributeKeys,
+  VIEW_VERSION_MEMO,
   WorkflowTypes,
   actUpdate,
   caseStartMetadata,
@@ -90,6 +91,14 @@ export class TemporalPathwayCases implements PathwayCases {
 
   view(caseRef: string): Promise<CaseView> {
     return this.call(() => this.client.workflow.getHandle(caseRef).query(getCaseQuery));
+  }
+
+  viewVersion(caseRef: string): Promise<number | undefined> {
+    return this.call(async () => {
+      const { memo } = await this.client.workflow.getHandle(caseRef).describe();
+      const version = memo?.[VIEW_VERSION_MEMO];
+      return typeof version === 'number' ? version : undefined;
+    });
   }
 
   grantKeys(caseRef: string): Promise<readonly string[]> {

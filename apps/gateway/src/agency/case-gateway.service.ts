@@ -58,6 +58,7 @@ import {
 } from '../../../../libs/domain/src/index.js';
 import { parseOrThrow } from '../http/zod-validation.pipe.js';
 import { withSupportAndNextSteps } from './case-view.enrich.js';
+import { CaseViews } from './case-views.js';
 import { IdempotencyKeyStore } from './idempotency-key.store.js';
 import { bindIdempotencyKey, updateIdOf } from './idempotency.js';
 import { GATEWAY_CONFIG, PATHWAY_CASES, PERSON_VAULT } from '../tokens.js';
@@ -132,6 +133,7 @@ export class CaseGatewayService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(IdempotencyKeyStore) private readonly keys: IdempotencyKeyStore,
     @Inject(PERSON_VAULT) private readonly persons: PersonVault<PersonRecord, CaseNote>,
+    @Inject(CaseViews) private readonly views: CaseViews,
   ) {}
 
   /**
@@ -186,9 +188,10 @@ export class CaseGatewayService {
         throw new ConflictException({ code: 'CASE_ALREADY_OPEN', detail: 'Try again.' });
       const held = await this.read(() => this.cases.idempotencyRecord(caseRef, idempotency.key));
       if (held !== null && held.fingerprint !== idempotency.fingerprint) throw keyReused();
-      const view = await this.read(() => this.cases.view(caseRef));
+      const view = await this.read(() => this.views.current(caseRef));
       return { status: 201, caseRef, view: this.forRole(principal, view), replayed: true };
     }
+    this.views.remember(opened.opened);
     return { status: 201, caseRef, view: this.forRole(principal, opened.opened), replayed: false };
   }
 
@@ -279,6 +282,7 @@ export class CaseGatewayService {
       }
     });
     const replayed = idempotency !== undefined && receipt?.requestId !== idempotency.requestId;
+    this.views.remember(view);
     return { status: 200, caseRef, view: this.forRole(principal, view), replayed };
   }
 
@@ -292,7 +296,9 @@ export class CaseGatewayService {
       by: this.agency(principal),
       grant: parseOrThrow(grantBodySchema, grant),
     }));
-    return this.forRole(principal, await this.read(() => this.cases.changeAccess(caseRef, change, args)));
+    const view = await this.read(() => this.cases.changeAccess(caseRef, change, args));
+    this.views.remember(view);
+    return this.forRole(principal, view);
   }
 
   /** The view a role may see, with what the domain says for people (support, next steps). */
@@ -343,7 +349,7 @@ export class CaseGatewayService {
    */
   async caseInScope(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
     const view = await inSpan('scope check', { kind: SpanKind.INTERNAL }, () =>
-      this.read(() => this.cases.view(caseRef)),
+      this.read(() => this.views.current(caseRef)),
     );
     if (!isInScope(principal, view.access ?? [])) throw new NotFoundException(NOT_FOUND);
     return view;

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Injectable, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CaseViews } from '../agency/case-views.js';
 import { AccessLogService } from '../auth/access-log.service.js';
 import { ReadModelProjector } from '../read-model/read-model.projector.js';
 import { requestFacts } from '../http/request-facts.js';
@@ -20,6 +21,7 @@ export class GatewayMetrics {
   constructor(
     @Inject(AccessLogService) accessLog: AccessLogService,
     @Inject(ReadModelProjector) projector: ReadModelProjector,
+    @Inject(CaseViews) views: CaseViews,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
     this.requests = new Histogram({
@@ -55,6 +57,16 @@ export class GatewayMetrics {
     });
     projector.observeDelays((seconds) => {
       lag.observe(seconds);
+    });
+    // ADR 0023: case views answered from the stored view (its version current) or by the workflow (a query).
+    const viewReads = new Counter({
+      name: 'gateway_case_view_reads_total',
+      help: 'Case views read, by source: the stored view whose version is current, or the workflow (a query)',
+      labelNames: ['source'],
+      registers: [this.registry],
+    });
+    views.observe((source) => {
+      viewReads.inc({ source });
     });
     new Gauge({
       name: 'gateway_read_model_lag_events',

@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { CaseView, PathwayCases } from '../../../../libs/contracts/src/index.js';
+import type { CaseViewStore } from '../../../../libs/read-model/src/index.js';
+import { CASE_VIEW_STORE, PATHWAY_CASES } from '../tokens.js';
+
+/** Where a case view came from: the stored one (its version current), or the workflow (a query). */
+export type ViewSource = 'stored' | 'workflow';
+
+/**
+ * A case's current view, cheap for every case (ADR 0023, issue 14). A query of a case out of the worker's
+ * cache replays its history (tens of ms, growing with the caseload); instead the gateway keeps the last view
+ * each case answered with, numbered by the workflow, and asks the case's own record (`describe`, served by
+ * Temporal without a worker) which number is current. The same number: the stored view is the case as it is
+ * now. Another one, none stored, or the database out of reach: the workflow answers, and its view is stored.
+ */
+@Injectable()
+export class CaseViews {
+  private readonly logger = new Logger('CaseViews');
+  private readonly observers: Array<(source: ViewSource) => void> = [];
+
+  constructor(
+    @Inject(PATHWAY_CASES) private readonly cases: PathwayCases,
+    @Inject(CASE_VIEW_STORE) private readonly store: CaseViewStore,
+  ) {}
+
+  /** The case as it is now; the port's errors (unknown case, Temporal unavailable) as they are. */
+  async current(caseRef: string): Promise<CaseView> {
+    const [version, stored] = await Promise.all([
+      this.cases.viewVersion(caseRef),
+      this.store.get(caseRef).catch(() => undefined),
+    ]);
+    if (version !== undefined && stored?.version === version) {
+      this.notify('stored');
+      return stored.view;
+    }
+    const view = await this.cases.view(caseRef);
+    this.notify('workflow');
+    this.remember(view);
+    return view;
+  }
+
+  /**
+   * Keeps a view the workflow answered with (an act's, an opening's, a grant's, a query's) for the next read.
+   * Not awaited by the answer: a view not stored in time only costs that read a query.
+   */
+  remember(view: CaseView): void {
+    if (view.version === undefined) return;
+    this.store.put(view).catch((error: unknown) => {
+      this.logger.warn(
+        `a case view was not stored (${error instanceof Error ? error.name : 'error'}); its next read asks the workflow`,
+      );
+    });
+  }
+
+  /** Calls `observer` with the source of every view read (the gateway's metrics). */
+  observe(observer: (source: ViewSource) => void): void {
+    this.observers.push(observer);
+  }
+
+  private notify(source: ViewSource): void {
+    for (const observer of this.observers) observer(source);
+  }
+}
