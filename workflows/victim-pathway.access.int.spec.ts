@@ -131,7 +131,12 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
       'undeliverable',
       ADULT_WITHOUT_STAY,
       async (run) => {
+        // Each act's publication over before the next act (else their queued events may share a call).
+        await expect
+          .poll(() => run.events().some((e) => e.type === 'dk.pathway.case-referred.v1'))
+          .toBe(true);
         await run.act('recordInterview', { by: 'cmm' });
+        await expect.poll(async () => (await run.handle.query(getCase)).undeliverable?.length ?? 0).toBe(2);
         await run.act('submitForIdentification', { by: 'cmm' });
         const decided = await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
         expect(decided.stage).toBe('reflection-period');

@@ -232,8 +232,8 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       const t0 = Date.parse(instant(await run.now()));
       const memoVersion = async () => (await run.handle.describe()).memo?.[VIEW_VERSION_MEMO];
       const interviewed = await run.act('recordInterview', { by: 'ngo' });
-      // ADR 0023: each act's view is numbered, and the case's memo names that number once the act answered.
-      expect(await memoVersion()).toBe(interviewed.version);
+      // ADR 0023: each act's view is numbered, and the case's memo names that number once its events are out.
+      await expect.poll(memoVersion).toBe(interviewed.version);
       const submitted = await run.act('submitForIdentification', { by: 'cmm' });
       const identified = await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
       expect([interviewed, submitted, identified].map((v) => v.version)).toEqual([
@@ -241,7 +241,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         (interviewed.version ?? 0) + 1,
         (interviewed.version ?? 0) + 2,
       ]);
-      expect(await memoVersion()).toBe(identified.version);
+      await expect.poll(memoVersion).toBe(identified.version);
       const end = identified.deadlines.find((d) => d.kind === 'reflection-period-end')!;
       expect(end.explanation).toMatchObject({ rule: 'R4', policyVersion: POLICY.version });
       await run.skipTo(instant(t0 + 31 * DAY));

@@ -99,12 +99,13 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
 
   const flush = () => pathway.outbox.flush(() => pathway.now());
   for (;;) {
-    // Every change the loop makes (a timer's, an event set aside) is numbered before it waits again.
-    pathway.stamp();
+    // ADR 0023: an act's change is numbered by its handler and named in the memo once its events are out
+    // (before the loop sleeps again); a timer's is named at once.
     await flush();
     for (const actionId of clocks.takeDue()) {
       const action = pathway.pending().find((a) => a.id === actionId);
       if (action) pathway.fire(action);
+      pathway.stamp(true);
     }
     await flush();
     timersInParent ||= patched(STAGE_TIMERS_IN_PARENT);
@@ -127,13 +128,16 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
     const next = pathway
       .pending()
       .find((action) => timersInParent || !clocks.owns(action, pathway.state.stage));
-    pathway.stamp();
+    pathway.stamp(true);
     const due = await wake.sleep(next && toEpochMs(next.at), () => pathway.outbox.size > 0).then((w) => !w);
-    if (due && next) pathway.fire(next);
+    if (due && next) {
+      pathway.fire(next);
+      pathway.stamp(true);
+    }
   }
   await condition(allHandlersFinished);
   await flush();
-  pathway.stamp();
+  pathway.stamp(true);
   return pathway.view();
 }
 

@@ -177,11 +177,12 @@ export class PathwayCase {
   }
 
   /**
-   * Numbers the view if it changed since the last stamp (ADR 0023). Called by workflow code after each
-   * change and before an Update answers with the view; never in a query.
+   * Numbers the view if it changed since the last stamp and, with `publish`, names the number in the memo
+   * (ADR 0023). Called by workflow code after each change and before an Update answers with the view; never
+   * in a query.
    */
-  stamp(): void {
-    this.version.stamp(this.unversioned());
+  stamp(publish = false): void {
+    this.version.stamp(this.unversioned(), publish);
   }
 
   view(): CaseView {

@@ -6,12 +6,17 @@ export const VIEW_VERSIONS = 'view-versions';
 
 /**
  * A case's view, numbered (issue 14, ADR 0023): after every change the workflow code makes (never in a
- * query), `stamp` compares a digest of the view with the last one and, if it differs, takes the next number
- * and writes it to the memo, in the same workflow task as the change. The gateway answers a view it stored
- * under that number without asking the workflow; any other number sends it to the workflow.
+ * query), `stamp` compares a digest of the view with the last one and, if it differs, takes the next number.
+ * The memo names the number once `stamp` is asked to publish it: at once for a timer's change; for an act's,
+ * after its events were published (an upsert of the memo costs a visibility write, which an act's answer
+ * must not wait for). Until then the gateway holds the act's view under the new number, which the memo does
+ * not name yet, so reads ask the workflow. The gateway answers a view it stored under the number the memo
+ * names without asking the workflow.
  */
 export class ViewVersion {
   private digest: string | undefined;
+  /** The number the memo names (0: none in this run). */
+  private published = 0;
 
   constructor(private current: number) {}
 
@@ -20,13 +25,17 @@ export class ViewVersion {
     return this.current;
   }
 
-  stamp(view: Omit<CaseView, 'version'>): void {
+  stamp(view: Omit<CaseView, 'version'>, publish: boolean): void {
     if (!patched(VIEW_VERSIONS)) return;
     const digest = digestOf(JSON.stringify(view));
-    if (digest === this.digest) return;
-    this.digest = digest;
-    this.current += 1;
-    upsertMemo({ [VIEW_VERSION_MEMO]: this.current });
+    if (digest !== this.digest) {
+      this.digest = digest;
+      this.current += 1;
+    }
+    if (publish && this.published !== this.current) {
+      this.published = this.current;
+      upsertMemo({ [VIEW_VERSION_MEMO]: this.current });
+    }
   }
 }
 

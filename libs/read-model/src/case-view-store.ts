@@ -23,6 +23,11 @@ export class CaseViewStore {
     return row ? { version: row.version, view: row.view } : undefined;
   }
 
+  /** Drops the case's stored view (its next read asks the workflow). */
+  async forget(caseRef: string): Promise<void> {
+    await this.pool.query('DELETE FROM case_views WHERE case_ref = $1', [caseRef]);
+  }
+
   /** Stores `view` if it is numbered and newer than the one held; returns whether it did. */
   async put(view: CaseView): Promise<boolean> {
     if (view.version === undefined) return false;

@@ -282,7 +282,7 @@ export class CaseGatewayService {
       }
     });
     const replayed = idempotency !== undefined && receipt?.requestId !== idempotency.requestId;
-    this.views.remember(view);
+    await this.views.keep(view);
     return { status: 200, caseRef, view: this.forRole(principal, view), replayed };
   }
 
@@ -297,7 +297,7 @@ export class CaseGatewayService {
       grant: parseOrThrow(grantBodySchema, grant),
     }));
     const view = await this.read(() => this.cases.changeAccess(caseRef, change, args));
-    this.views.remember(view);
+    await this.views.keep(view);
     return this.forRole(principal, view);
   }
 

@@ -40,15 +40,27 @@ export class CaseViews {
   }
 
   /**
-   * Keeps a view the workflow answered with (an act's, an opening's, a grant's, a query's) for the next read.
-   * Not awaited by the answer: a view not stored in time only costs that read a query.
+   * Keeps a view the workflow answered with (an opening's, a query's) for the next read. Not awaited: until
+   * the memo names its number (after the first publication, for an opening), reads ask the workflow anyway.
    */
   remember(view: CaseView): void {
+    void this.keep(view);
+  }
+
+  /**
+   * Keeps an act's or a grant's view before the act is answered. The memo names the act's number only once
+   * its events are published; until then it still names the number before the act, and a read must not
+   * find the view from before under it. So the view is stored first: the database's failure is only logged
+   * (the act happened), and ADR 0023 says what a read may then see.
+   */
+  async keep(view: CaseView): Promise<void> {
     if (view.version === undefined) return;
-    this.store.put(view).catch((error: unknown) => {
+    await this.store.put(view).catch(async (error: unknown) => {
       this.logger.warn(
         `a case view was not stored (${error instanceof Error ? error.name : 'error'}); its next read asks the workflow`,
       );
+      // The view from before the act must not be found under the number the memo still names.
+      await this.store.forget(view.caseRef).catch(() => undefined);
     });
   }
 
