@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
-import { VIEW_VERSION_MEMO, type Referral } from '../libs/contracts/src/index.js';
+import { SearchAttributeKeys, type Referral } from '../libs/contracts/src/index.js';
 import { currentDeadlines, instant, pendingActions, type Instant } from '../libs/domain/src/index.js';
 import { scenario } from '../libs/domain/src/testing/scenario.fixtures.js';
 import { POLICY, plusDays, plusMonths, remindedAt } from '../test/support/policy-time.js';
@@ -230,10 +230,11 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
   it('R4 R10: a reflection period that ends without another basis requires departure, with reminders 10 and 3 days before', async () => {
     await withCase('reflection', ADULT_WITHOUT_STAY, async (run) => {
       const t0 = Date.parse(instant(await run.now()));
-      const memoVersion = async () => (await run.handle.describe()).memo?.[VIEW_VERSION_MEMO];
+      const versionNamed = async () =>
+        (await run.handle.describe()).typedSearchAttributes.get(SearchAttributeKeys.viewVersion);
       const interviewed = await run.act('recordInterview', { by: 'ngo' });
-      // ADR 0023: each act's view is numbered, and the case's memo names that number once its events are out.
-      await expect.poll(memoVersion).toBe(interviewed.version);
+      // ADR 0023: each act's view is numbered, and `PathwayViewVersion` names it once its events are out.
+      await expect.poll(versionNamed).toBe(interviewed.version);
       const submitted = await run.act('submitForIdentification', { by: 'cmm' });
       const identified = await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
       expect([interviewed, submitted, identified].map((v) => v.version)).toEqual([
@@ -241,15 +242,15 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
         (interviewed.version ?? 0) + 1,
         (interviewed.version ?? 0) + 2,
       ]);
-      await expect.poll(memoVersion).toBe(identified.version);
+      await expect.poll(versionNamed).toBe(identified.version);
       const end = identified.deadlines.find((d) => d.kind === 'reflection-period-end')!;
       expect(end.explanation).toMatchObject({ rule: 'R4', policyVersion: POLICY.version });
       await run.skipTo(instant(t0 + 31 * DAY));
       const state = await run.handle.query(getCase);
       expect(state.stage).toBe('departure-required');
-      // The timers changed the view (two reminders, then the period's end): a newer number, in the memo too.
+      // The timers changed the view (two reminders, then the period's end): a newer number, named at once.
       expect(state.version).toBeGreaterThan((identified.version ?? 0) + 2);
-      expect(await memoVersion()).toBe(state.version);
+      expect(await versionNamed()).toBe(state.version);
       const events = run.events();
       const reminders = ofType(events, 'dk.pathway.deadline-reminder.v1').filter(
         (e) => dataOf(e)['deadlineKind'] === 'reflection-period-end',

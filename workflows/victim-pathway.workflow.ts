@@ -99,7 +99,7 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
 
   const flush = () => pathway.outbox.flush(() => pathway.now());
   for (;;) {
-    // ADR 0023: an act's change is numbered by its handler and named in the memo once its events are out
+    // ADR 0023: an act's change is numbered by its handler and named in `PathwayViewVersion` once its events are out
     // (before the loop sleeps again); a timer's is named at once.
     await flush();
     for (const actionId of clocks.takeDue()) {

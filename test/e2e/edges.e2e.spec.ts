@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ACCESS_LOG_TOPIC, accessRecordSchema, type CaseView } from '../../libs/contracts/src/index.js';
+import {
+  ACCESS_LOG_TOPIC,
+  accessRecordSchema,
+  type CaseView,
+  type PathwayCases,
+} from '../../libs/contracts/src/index.js';
+import { PATHWAY_CASES } from '../../apps/gateway/src/tokens.js';
 import { createKafka } from '../../libs/messaging/src/index.js';
 import { KafkaReader } from '../support/kafka-reader.js';
 import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
@@ -488,9 +495,32 @@ describe('the edges hold', () => {
   });
 
   describe('outages are answered honestly', () => {
-    it('worker down: views and acts are 503 with Retry-After in bounded time, an open is 202 with Location, readiness turns not-ready', async () => {
+    it('worker down: a stored view is read as usual; a view the workflow must give and acts are 503 with Retry-After in bounded time, an open is 202 with Location, readiness turns not-ready', async () => {
       const ref = await open();
+      const storedRef = await open();
       expect((await readiness()).status).toBe(200);
+      // ADR 0023: once the openings are published, each case names the number its stored view has; `ref`
+      // then loses its stored view.
+      const cases = system.get<PathwayCases>(PATHWAY_CASES as never);
+      const db = new pg.Client({ connectionString: inject('databaseUrl') });
+      await db.connect();
+      try {
+        const storedVersion = async (caseRef: string) =>
+          (
+            await db.query<{ version: number }>('SELECT version FROM case_views WHERE case_ref = $1', [
+              caseRef,
+            ])
+          ).rows[0]?.version;
+        for (const caseRef of [ref, storedRef]) {
+          await waitFor('the opening’s view named', async () => {
+            const named = await cases.viewVersion(caseRef);
+            return named !== undefined && named === (await storedVersion(caseRef));
+          });
+        }
+        await db.query('DELETE FROM case_views WHERE case_ref = $1', [ref]);
+      } finally {
+        await db.end();
+      }
       await system.stopWorker();
       try {
         const notReadyAfter = await waitFor(
@@ -500,6 +530,9 @@ describe('the edges hold', () => {
         );
         expect((await readiness()).checks).toMatchObject({ worker: 'down', temporal: 'up', kafka: 'up' });
 
+        // A case whose stored view is current is read without the worker.
+        const stored = await system.call('GET', `/cmm/cases/${storedRef}`, { token: cmm });
+        expect(stored.status, JSON.stringify(stored.body)).toBe(200);
         const started = Date.now();
         const view = await system.call('GET', `/cmm/cases/${ref}`, { token: cmm });
         const viewMs = Date.now() - started;

@@ -6,7 +6,7 @@ import { repoRoot } from '../../scripts/repo-root.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AUDIT_TOPIC,
-  VIEW_VERSION_MEMO,
+  SearchAttributeKeys,
   agencyTopic,
   type CaseView,
 } from '../../libs/contracts/src/index.js';
@@ -195,7 +195,7 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
     expect(headed.flat()).not.toContain('_tracer-data');
   });
 
-  it('ADR 0023: answers a stored view only while the case names its version; a store that missed an act is answered by the workflow and stored again', async () => {
+  it('ADR 0023: answers a stored view only while the case names its version (PathwayViewVersion); a store that missed an act is answered by the workflow and stored again', async () => {
     const db = new pg.Client({ connectionString: inject('databaseUrl') });
     await db.connect();
     try {
@@ -204,17 +204,19 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
           .rows[0]?.version;
       const opened = await e2e.gateway.open(e2e.tokens.police, 'police', adultWithoutStay);
       const ref = opened.caseRef;
-      const memoVersion = async () =>
-        (await temporal.workflow.getHandle(ref).describe()).memo?.[VIEW_VERSION_MEMO];
+      const versionNamed = async () =>
+        (await temporal.workflow.getHandle(ref).describe()).typedSearchAttributes.get(
+          SearchAttributeKeys.viewVersion,
+        );
       const interviewed = await e2e.gateway.act(e2e.tokens.cmm, 'cmm', ref, 'recordInterview');
       expect(interviewed.status).toBe(200);
       // The number stays between the workflow and the gateway: no answer carries it.
       expect(interviewed.body).not.toHaveProperty('version');
-      // The act's view was stored before the act was answered; the memo names its number once its events
-      // are out.
+      // The act's view was stored before the act was answered; `PathwayViewVersion` names its number once its
+      // events are out.
       const v1 = (await storedVersion(ref)) ?? 0;
       expect(v1).toBeGreaterThan(0);
-      await expect.poll(memoVersion).toBe(v1);
+      await expect.poll(versionNamed).toBe(v1);
       const older = await db.query<{ view: CaseView }>('SELECT view FROM case_views WHERE case_ref = $1', [
         ref,
       ]);
@@ -222,7 +224,7 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
       expect(submitted.status).toBe(200);
       const v2 = (await storedVersion(ref)) ?? 0;
       expect(v2).toBe(v1 + 1);
-      await expect.poll(memoVersion).toBe(v2);
+      await expect.poll(versionNamed).toBe(v2);
       // The store lost the act's view (as after a database hiccup): it holds the one before.
       await db.query('UPDATE case_views SET version = $2, view = $3 WHERE case_ref = $1', [
         ref,

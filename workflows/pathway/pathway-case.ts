@@ -177,7 +177,7 @@ export class PathwayCase {
   }
 
   /**
-   * Numbers the view if it changed since the last stamp and, with `publish`, names the number in the memo
+   * Numbers the view if it changed since the last stamp and, with `publish`, names the number in `PathwayViewVersion`
    * (ADR 0023). Called by workflow code after each change and before an Update answers with the view; never
    * in a query.
    */

@@ -1,21 +1,21 @@
-import { patched, upsertMemo } from '@temporalio/workflow';
-import { VIEW_VERSION_MEMO, type CaseView } from '../../libs/contracts/src/workflow.js';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { SearchAttributeKeys, type CaseView } from '../../libs/contracts/src/workflow.js';
 
-/** The patch that numbers a case's view and names the current number in its memo (ADR 0023). */
+/** The patch that numbers a case's view and names the current number in a search attribute (ADR 0023). */
 export const VIEW_VERSIONS = 'view-versions';
 
 /**
  * A case's view, numbered (issue 14, ADR 0023): after every change the workflow code makes (never in a
  * query), `stamp` compares a digest of the view with the last one and, if it differs, takes the next number.
- * The memo names the number once `stamp` is asked to publish it: at once for a timer's change; for an act's,
- * after its events were published (an upsert of the memo costs a visibility write, which an act's answer
- * must not wait for). Until then the gateway holds the act's view under the new number, which the memo does
- * not name yet, so reads ask the workflow. The gateway answers a view it stored under the number the memo
- * names without asking the workflow.
+ * `PathwayViewVersion` names the number once `stamp` is asked to publish it: at once for a timer's change;
+ * for an act's, after its events were published (an upsert is a visibility write, which an act's answer
+ * must not wait for). Until then the gateway holds the act's view under a number the attribute does not name
+ * yet, so reads ask the workflow. The gateway answers a view it stored under the number the attribute names
+ * without asking the workflow.
  */
 export class ViewVersion {
   private digest: string | undefined;
-  /** The number the memo names (0: none in this run). */
+  /** The number the attribute names (0: none in this run). */
   private published = 0;
 
   constructor(private current: number) {}
@@ -34,7 +34,7 @@ export class ViewVersion {
     }
     if (publish && this.published !== this.current) {
       this.published = this.current;
-      upsertMemo({ [VIEW_VERSION_MEMO]: this.current });
+      upsertSearchAttributes([{ key: SearchAttributeKeys.viewVersion, value: this.current }]);
     }
   }
 }

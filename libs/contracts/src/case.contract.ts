@@ -147,7 +147,7 @@ export interface TimelineEntry {
 export interface CaseView {
   readonly caseRef: string;
   /**
-   * The view's version in its case: it grows each time anything in the view changes (the memo field
+   * The view's version in its case: it grows each time anything in the view changes (the search attribute
    * `VIEW_VERSION_MEMO` names the current one). Absent for cases started before versions existed. Between
    * the workflow and the gateway only: an answer over HTTP leaves it out (`viewForRole`), as a number that
    * moves with sections a role may not see would tell it they changed.

@@ -32,7 +32,7 @@ export interface PathwayCases {
   exists(caseRef: string): Promise<boolean>;
   view(caseRef: string): Promise<CaseView>;
   /**
-   * The version of the case's view that is current (its memo, ADR 0023), read from the case's own record
+   * The version of the case's view that is current (its `PathwayViewVersion` search attribute, ADR 0023), read from the case's own record
    * without a worker; undefined for a case that does not number its views.
    */
   viewVersion(caseRef: string): Promise<number | undefined>;

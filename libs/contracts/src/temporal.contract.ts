@@ -84,13 +84,6 @@ export const revokeAccessUpdate = defineUpdate<CaseView, [AccessChangeArgs]>(Acc
 export const openedViewUpdate = defineUpdate<CaseView>('openedView');
 
 /**
- * The memo field where a case says which version of its view is current (issue 14, ADR 0023): a number that
- * grows each time the view changes, read with `describe` (served by Temporal without a worker), so the gateway
- * may answer from the view it stored under that number instead of asking the workflow. A number only.
- */
-export const VIEW_VERSION_MEMO = 'pathwayViewVersion';
-
-/**
  * Search attributes for caseload queries, defined once with their types. They are stored unencrypted and
  * indexed, so they hold only stage names, agency ids and instants: never personal data.
  */
@@ -100,4 +93,10 @@ export const SearchAttributeKeys = {
   nextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
   /** Object scopes as `role:party` keywords (an organisation code or an opaque subject id). */
   accessGrants: defineSearchAttributeKey('AccessGrants', SearchAttributeType.KEYWORD_LIST),
+  /**
+   * Which version of the case's view is current (issue 14, ADR 0023): a number that grows each time the
+   * view changes, read with `describe` (served by Temporal without a worker), so the gateway may answer
+   * from the view it stored under that number instead of asking the workflow. A number only.
+   */
+  viewVersion: defineSearchAttributeKey('PathwayViewVersion', SearchAttributeType.INT),
 } as const;

@@ -12,7 +12,6 @@ import {
   CaseRefusedError,
   CaseServiceUnavailableError,
   SearchAttributeKeys,
-  VIEW_VERSION_MEMO,
   WorkflowTypes,
   actUpdate,
   caseStartMetadata,
@@ -95,9 +94,8 @@ export class TemporalPathwayCases implements PathwayCases {
 
   viewVersion(caseRef: string): Promise<number | undefined> {
     return this.call(async () => {
-      const { memo } = await this.client.workflow.getHandle(caseRef).describe();
-      const version = memo?.[VIEW_VERSION_MEMO];
-      return typeof version === 'number' ? version : undefined;
+      const description = await this.client.workflow.getHandle(caseRef).describe();
+      return description.typedSearchAttributes.get(SearchAttributeKeys.viewVersion);
     });
   }
 

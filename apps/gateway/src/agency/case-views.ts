@@ -41,14 +41,14 @@ export class CaseViews {
 
   /**
    * Keeps a view the workflow answered with (an opening's, a query's) for the next read. Not awaited: until
-   * the memo names its number (after the first publication, for an opening), reads ask the workflow anyway.
+   * `PathwayViewVersion` names its number (after the first publication, for an opening), reads ask the workflow anyway.
    */
   remember(view: CaseView): void {
     void this.keep(view);
   }
 
   /**
-   * Keeps an act's or a grant's view before the act is answered. The memo names the act's number only once
+   * Keeps an act's or a grant's view before the act is answered. The case's `PathwayViewVersion` names the act's number only once
    * its events are published; until then it still names the number before the act, and a read must not
    * find the view from before under it. So the view is stored first: the database's failure is only logged
    * (the act happened), and ADR 0023 says what a read may then see.
@@ -59,7 +59,7 @@ export class CaseViews {
       this.logger.warn(
         `a case view was not stored (${error instanceof Error ? error.name : 'error'}); its next read asks the workflow`,
       );
-      // The view from before the act must not be found under the number the memo still names.
+      // The view from before the act must not be found under the number the attribute still names.
       await this.store.forget(view.caseRef).catch(() => undefined);
     });
   }
