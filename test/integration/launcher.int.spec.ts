@@ -1,4 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,22 @@ interface Launch {
   readonly exited: Promise<number | null>;
 }
 
+/**
+ * `npm start`'s own command line, after `with-node.mjs` (which only chooses the Node): the launcher runs with
+ * tsx's loader in its own process, so a signal reaches it and nothing else decides when it stops.
+ */
+function startCommand(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  return (scripts['start'] ?? '').replace(/^node scripts\/with-node\.mjs /, '').split(' ');
+}
+
 function launch(env: Record<string, string>): Launch {
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
+  const [command, ...args] = startCommand();
+  const child = spawn(command === 'node' ? process.execPath : (command ?? ''), args, {
     cwd: repoRoot,
     env: { ...process.env, TEMPORAL_ADDRESS: '', KAFKA_BROKERS: '', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
