@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { describe, expect, it } from 'vitest';
-import { SearchAttributeKeys, type Referral } from '../libs/contracts/src/index.js';
+import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { SearchAttributeKeys, openingOf, type Opening, type Referral } from '../libs/contracts/src/index.js';
 import { currentDeadlines, instant, pendingActions, type Instant } from '../libs/domain/src/index.js';
 import { scenario } from '../libs/domain/src/testing/scenario.fixtures.js';
 import { POLICY, plusDays, plusMonths, remindedAt } from '../test/support/policy-time.js';
@@ -260,6 +261,93 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       const ended = ofType(events, 'dk.pathway.period-ended.v1');
       expect(ended.map((e) => e.time)).toEqual([end.dueAt]);
       await run.handle.terminate('test done');
+    });
+  });
+
+  describe('ADR 0024: a case its gateway opened with the view it built', () => {
+    const CHILD: Referral = {
+      by: 'police',
+      channel: 'first-encounter',
+      facts: { hasLegalStay: false, isDefendant: false, age: 'child' },
+    };
+    const access = [{ role: 'police', party: 'nec', by: 'police', at: '2000-01-01T00:00:00.000Z' }] as const;
+    const versionNamed = async (run: { handle: { describe(): Promise<WorkflowExecutionDescription> } }) =>
+      (await run.handle.describe()).typedSearchAttributes.get(SearchAttributeKeys.viewVersion);
+
+    it('opens at the referral’s instant, with the gateway’s view as number 1, and numbers the next act 2', async () => {
+      let built: Opening | undefined;
+      await withCase(
+        'gateway-opened',
+        CHILD,
+        async (run) => {
+          expect(built?.ok).toBe(true);
+          if (!built?.ok) return;
+          // The first task's view is the gateway's, number and all (the gateway answered and stored that one).
+          const view = await run.handle.query(getCase);
+          expect(view).toEqual(JSON.parse(JSON.stringify(built.view)));
+          expect(view.version).toBe(1);
+          expect(view.deadlines.map((d) => d.kind)).toContain('guardian-appointment');
+          // Named at the start; the first task found nothing else to name.
+          expect(await versionNamed(run)).toBe(1);
+          await expect.poll(() => run.events().length).toBeGreaterThan(0);
+          expect(await versionNamed(run)).toBe(1);
+          // The referral's events carry the referral's instant.
+          expect(run.events()[0]?.time).toBe(built.view.timeline[0]?.at);
+          const interviewed = await run.act('recordInterview', { by: 'cmm' });
+          expect(interviewed.version).toBe(2);
+          await expect.poll(() => versionNamed(run)).toBe(2);
+          if (process.env['RECORD_HISTORIES'] === '1') {
+            await mkdir(HISTORIES, { recursive: true });
+            await writeFile(
+              `${HISTORIES}victim-pathway.gateway-opened.json`,
+              historyToJSON(await run.handle.fetchHistory()),
+            );
+          }
+          await run.handle.terminate('test done');
+        },
+        {
+          access: [...access],
+          opened: ({ now, caseRef }) => {
+            built = openingOf({ caseRef, referral: CHILD, access }, now);
+            return { at: now, digest: built.ok ? built.digest : '' };
+          },
+        },
+      );
+    });
+
+    it('numbers its own view 2, named at once, when the gateway’s digest is not its view’s', async () => {
+      await withCase(
+        'gateway-opened-otherwise',
+        ADULT_WITHOUT_STAY,
+        async (run) => {
+          await expect.poll(() => versionNamed(run)).toBe(2);
+          expect((await run.handle.query(getCase)).version).toBe(2);
+          await run.handle.terminate('test done');
+        },
+        { opened: ({ now }) => ({ at: now, digest: 'not-the-view' }) },
+      );
+    });
+
+    it('opens at workflow time, numbered 2, when the gateway dates the referral later than the case’s own time', async () => {
+      let future = instant(0);
+      await withCase(
+        'gateway-opened-later',
+        ADULT_WITHOUT_STAY,
+        async (run) => {
+          await expect.poll(() => versionNamed(run)).toBe(2);
+          const view = await run.handle.query(getCase);
+          expect(view.version).toBe(2);
+          expect(Date.parse(view.timeline[0]!.at)).toBeLessThan(Date.parse(future));
+          await run.handle.terminate('test done');
+        },
+        {
+          opened: ({ now, caseRef }) => {
+            future = instant(Date.parse(now) + 3_600_000);
+            const built = openingOf({ caseRef, referral: ADULT_WITHOUT_STAY }, future);
+            return { at: future, digest: built.ok ? built.digest : '' };
+          },
+        },
+      );
     });
   });
 

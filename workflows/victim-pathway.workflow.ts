@@ -74,7 +74,10 @@ export async function victimPathwayWorkflow(input: VictimPathwayInput): Promise<
   } else {
     pathway.showVisibility();
   }
-  pathway.stamp();
+  // ADR 0024: a case its gateway opened with the view it built keeps number 1 (named at its start) when its
+  // own opening's view is that one; another view takes 2, named at once, so the gateway's copy is never read.
+  pathway.stamp(input.opened !== undefined);
+  pathway.opened();
   setHandler(getCaseQuery, () => pathway.view(), {
     description: 'The case: stage, running deadlines with their explanations, timeline, access grants.',
   });

@@ -495,7 +495,7 @@ describe('the edges hold', () => {
   });
 
   describe('outages are answered honestly', () => {
-    it('worker down: a stored view is read as usual; a view the workflow must give and acts are 503 with Retry-After in bounded time, an open is 202 with Location, readiness turns not-ready', async () => {
+    it('worker down: a stored view is read as usual; a view the workflow must give and acts are 503 with Retry-After in bounded time, an open is 201 with its view (ADR 0024), readiness turns not-ready', async () => {
       const ref = await open();
       const storedRef = await open();
       expect((await readiness()).status).toBe(200);
@@ -541,20 +541,27 @@ describe('the edges hold', () => {
         // Bounded by the configured time (2 s), not by Temporal's own query timeout (≈30 s before).
         expect(viewMs).toBeLessThan(TIMEOUT_MS * 5);
 
+        // ADR 0024: an opening needs Temporal, not a worker: the gateway builds the case's first view, stores
+        // it under the number the start names, and a read of it needs no worker either.
         const k = key('open-while-down');
-        const opened = await system.call<{ caseRef: string; status: string }>('POST', '/police/cases', {
+        const opened = await system.call<CaseView>('POST', '/police/cases', {
           token: police,
           body: ADULT_WITHOUT_STAY,
           headers: { 'idempotency-key': k },
         });
-        expect(opened.status).toBe(202);
-        expect(opened.body.status).toBe('accepted');
+        expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+        expect(opened.body.stage).toBe('referred');
         expect(opened.headers.get('location')).toBe(`/police/cases/${opened.body.caseRef}`);
+        const openedRead = await system.call<CaseView>('GET', `/police/cases/${opened.body.caseRef}`, {
+          token: police,
+        });
+        expect(openedRead.status).toBe(200);
+        expect(openedRead.body).toEqual({ ...opened.body, person: openedRead.body.person });
         const unkeyed = await system.call<{ caseRef: string }>('POST', '/police/cases', {
           token: police,
           body: ADULT_WITHOUT_STAY,
         });
-        expect(unkeyed.status).toBe(202);
+        expect(unkeyed.status).toBe(201);
 
         const interview = key('interview-while-down');
         expectProblem(
@@ -569,7 +576,7 @@ describe('the edges hold', () => {
           async () => (await readiness()).status === 200,
           60_000,
         );
-        // The 202's Location holds the case; retrying the keyed open replays it instead of opening another.
+        // The opening's Location holds the case; retrying the keyed open replays it instead of opening another.
         const located = await system.call<CaseView>('GET', opened.headers.get('location') ?? '', {
           token: police,
         });

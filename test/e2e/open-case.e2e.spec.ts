@@ -8,6 +8,7 @@ import {
   AUDIT_TOPIC,
   SearchAttributeKeys,
   agencyTopic,
+  getCaseQuery,
   type CaseView,
 } from '../../libs/contracts/src/index.js';
 import { PayloadKeyring } from '../../libs/personal-data/src/index.js';
@@ -189,9 +190,9 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
         event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.header?.fields;
       return fields ? [Object.keys(fields)] : [];
     });
-    // The start and both Updates (the opening's first view, the interview) are in the history, headerless.
+    // The start and the interview's Update are in the history, headerless.
     const updates = (events ?? []).filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes);
-    expect(updates).toHaveLength(2);
+    expect(updates).toHaveLength(1);
     expect(headed.flat()).not.toContain('_tracer-data');
   });
 
@@ -238,6 +239,57 @@ describe('open a case over HTTP with a real token and read its event from Kafka'
       expect(read.body.timeline.map((t) => t.type)).toContain('IdentificationRequested');
       // The workflow's answer was stored again, under its version.
       await expect.poll(() => storedVersion(ref)).toBe(v2);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('ADR 0024: an opening is answered with the view the gateway built, which is the case’s own first view: stored and named as 1 before any worker runs it', async () => {
+    const db = new pg.Client({ connectionString: inject('databaseUrl') });
+    await db.connect();
+    try {
+      const ngo = await e2e.gateway.token('ngo', 'ngo-opening');
+      const openings = [
+        { role: 'police', token: e2e.tokens.police, body: adultWithoutStay },
+        { role: 'police', token: e2e.tokens.police, body: { facts: { hasLegalStay: false, age: 'child' } } },
+        { role: 'cmm', token: e2e.tokens.cmm, body: { facts: { hasLegalStay: true, age: 'adult' } } },
+        { role: 'ngo', token: ngo, body: adultWithoutStay },
+        {
+          role: 'dis',
+          token: e2e.tokens.dis,
+          body: { channel: 'asylum-screening', facts: { hasLegalStay: false, age: 'adult' } },
+        },
+      ];
+      for (const { role, token, body } of openings) {
+        const what = `${role} ${JSON.stringify(body)}`;
+        const opened = await e2e.gateway.call<CaseView>('POST', `/${role}/cases`, { token, body });
+        expect(opened.status, what).toBe(201);
+        const ref = opened.body.caseRef;
+        const handle = temporal.workflow.getHandle(ref);
+        // Stored under number 1, and the start named 1: when the answer left, both were in place.
+        const stored = await db.query<{ version: number; view: CaseView }>(
+          'SELECT version, view FROM case_views WHERE case_ref = $1',
+          [ref],
+        );
+        expect(stored.rows[0]?.version, what).toBe(1);
+        expect((await handle.describe()).typedSearchAttributes.get(SearchAttributeKeys.viewVersion)).toBe(1);
+        // The workflow's own first view is the gateway's, number and all.
+        const own = await handle.query(getCaseQuery);
+        expect(own, what).toEqual(stored.rows[0]?.view);
+        expect(own.version, what).toBe(1);
+        // Once the referral is published the case still names 1: nothing the gateway answered was replaced.
+        const id = `${ref}/e00001-CaseReferred`;
+        await e2e.reader.waitFor((m) => m.some((x) => x.event.id === id && x.topic === AUDIT_TOPIC));
+        expect(
+          (await handle.describe()).typedSearchAttributes.get(SearchAttributeKeys.viewVersion),
+          what,
+        ).toBe(1);
+        // The role's answer is the stored view, as the role may see it (the number stays inside).
+        const read = await e2e.gateway.call<CaseView>('GET', `/${role}/cases/${ref}`, { token });
+        expect(read.status, what).toBe(200);
+        expect(read.body, what).toEqual({ ...opened.body, person: read.body.person });
+        expect(opened.body, what).not.toHaveProperty('version');
+      }
     } finally {
       await db.end();
     }

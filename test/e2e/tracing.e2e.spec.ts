@@ -128,7 +128,7 @@ describe('traces: one trace from an agency’s HTTP act to the CloudEvent its co
     }
   });
 
-  it('opens a case in the caller’s trace: one update-with-start carries it to the run, and the referral’s CloudEvents are in it', async () => {
+  it('opens a case in the caller’s trace: one start carries it to the run, and the referral’s CloudEvents are in it', async () => {
     const openTrace = '0af7651916cd43dd8448eb211c80319c';
     const openSpan = 'b7ad6b7169203331';
     const opened = await e2e.gateway.call<{ caseRef: string }>('POST', '/police/cases', {
@@ -152,24 +152,22 @@ describe('traces: one trace from an agency’s HTTP act to the CloudEvent its co
       expect(copy.headers['traceparent']).toBe(copy.event.traceparent);
     }
 
-    // And the opening is one call to Temporal (no start and then a query), whose trace reaches the run: the
-    // start carried the trace header (the run is traced), the Update with it was handled in that trace, and
-    // the referral's publication hangs off the run's span (open as long as the case is).
+    // And the opening is one call to Temporal, a start (ADR 0024: the gateway built the first view, so no
+    // Update and no query), whose trace reaches the run: the start carried the trace header (the run is
+    // traced), and the referral's publication hangs off the run's span (open as long as the case is).
     const spansOf = async (): Promise<ReadableSpan[]> => {
       await tracing.forceFlush();
       return exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === openTrace);
     };
     await expect
       .poll(async () => (await spansOf()).map((span) => span.name), { timeout: 15_000 })
-      .toEqual(expect.arrayContaining(['POST /police/cases', 'HandleUpdate:openedView']));
+      .toEqual(expect.arrayContaining(['POST /police/cases', 'StartWorkflow:victimPathwayWorkflow']));
     const spans = await spansOf();
     const server = spans.find((span) => span.name === 'POST /police/cases');
     expect(server?.parentSpanId).toBe(openSpan);
     const calls = spans.filter((span) => span.parentSpanId === server?.spanContext().spanId);
     const workflowCalls = calls.filter((span) => span.name.includes('Workflow'));
-    expect(workflowCalls.map((span) => span.name)).toEqual(['UpdateWithStartWorkflow:openedView']);
-    const handled = spans.find((span) => span.name === 'HandleUpdate:openedView');
-    expect(handled?.parentSpanId).toBe(workflowCalls[0]?.spanContext().spanId);
+    expect(workflowCalls.map((span) => span.name)).toEqual(['StartWorkflow:victimPathwayWorkflow']);
     const sent = copies[0]?.event.traceparent?.split('-')[2] ?? '';
     await expect
       .poll(async () => ancestry(await spansOf(), sent).map((span) => span.name), { timeout: 15_000 })

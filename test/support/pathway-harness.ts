@@ -4,14 +4,16 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../apps/worker/src/activities/publish-agency-event.activity.js';
-import type {
-  ActResult,
-  ActArgs,
-  AgencyCommandType,
-  CarriedPathway,
-  CloudEvent,
-  Referral,
-  VictimPathwayInput,
+import {
+  OPENING_VIEW_VERSION,
+  SearchAttributeKeys,
+  type ActResult,
+  type ActArgs,
+  type AgencyCommandType,
+  type CarriedPathway,
+  type CloudEvent,
+  type Referral,
+  type VictimPathwayInput,
 } from '../../libs/contracts/src/index.js';
 import { caseRefFromRandom, instant, type CaseRef, type Instant } from '../../libs/domain/src/index.js';
 import { ensureSearchAttributes } from '../../libs/temporal/src/index.js';
@@ -37,6 +39,14 @@ export interface CaseOptions extends Partial<
 > {
   /** Where the worker's activity publishes (default: a fresh in-memory recorder). */
   readonly publisher?: RecordingPublisher;
+  /**
+   * Opens the case as a gateway does (ADR 0024): with the instant it decided the referral at and the digest
+   * of the view it built, given the test server's time and the case ref; its number 1 named at the start.
+   */
+  readonly opened?: (context: {
+    readonly now: Instant;
+    readonly caseRef: CaseRef;
+  }) => NonNullable<VictimPathwayInput['opened']>;
   /**
    * Runs with the worker up, before the case starts: may start other workflows and return what the case
    * carries in (as a run that continued as new would), e.g. a case from before a workflow change.
@@ -93,7 +103,7 @@ async function runCase(
   name: string,
   referral: Referral,
   body: (run: PathwayRun) => Promise<void>,
-  { publisher = new RecordingPublisher(), prepare, ...options }: CaseOptions,
+  { publisher = new RecordingPublisher(), prepare, opened, ...options }: CaseOptions,
 ): Promise<RecordingPublisher> {
   const taskQueue = `ts-${name}-${Date.now()}`;
   const worker = await Worker.create({
@@ -112,10 +122,22 @@ async function runCase(
   await worker.runUntil(async () => {
     const now = instant(await env.currentTimeMs());
     const carried = prepare ? await prepare({ env, taskQueue, caseRef, now }) : undefined;
+    const opening = opened?.({ now, caseRef });
     const handle = await env.client.workflow.start(victimPathwayWorkflow, {
       workflowId: caseRef,
       taskQueue,
-      args: [{ caseRef, referral, ...options, ...(carried ? { carried } : {}) }],
+      args: [
+        {
+          caseRef,
+          referral,
+          ...options,
+          ...(carried ? { carried } : {}),
+          ...(opening ? { opened: opening } : {}),
+        },
+      ],
+      ...(opening
+        ? { typedSearchAttributes: [{ key: SearchAttributeKeys.viewVersion, value: OPENING_VIEW_VERSION }] }
+        : {}),
     });
     await body({
       env,

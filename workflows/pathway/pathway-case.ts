@@ -1,22 +1,25 @@
-import { patched } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import {
+  OPENING_AT_TOLERANCE_MS,
   accessChangedEventRequest,
+  caseViewOf,
+  grantorOf,
   grantsImpliedBy,
   pathwayEventRequest,
   reminderEventRequest,
+  timelineEntryOf,
   type AccessChangedData,
   type CaseView,
   type TimelineEntry,
+  type UnversionedCaseView,
   type VictimPathwayInput,
 } from '../../libs/contracts/src/workflow.js';
 import {
   DENMARK_POLICIES,
   act,
-  currentDeadlines,
   fire,
   initialState,
   instant,
-  isAgencyId,
   pendingActions,
   policyByVersion,
   recipientsOf,
@@ -59,6 +62,8 @@ export class PathwayCase {
   private readonly timeline: TimelineEntry[];
   private readonly visibility = new CaseVisibility();
   private readonly version: ViewVersion;
+  /** The referral's instant while the case opens (ADR 0024); workflow time after. */
+  private openingAt: Instant | undefined;
 
   constructor(
     private readonly input: VictimPathwayInput,
@@ -70,7 +75,11 @@ export class PathwayCase {
     this.accessSeq = carried?.accessSeq ?? 0;
     this.taken = new Set(carried?.firedActionIds ?? []);
     this.timeline = [...(carried?.timeline ?? [])];
-    this.version = new ViewVersion(carried?.viewVersion ?? 0);
+    this.openingAt = carried === undefined ? openingInstant(input) : undefined;
+    this.version =
+      carried === undefined && input.opened !== undefined
+        ? ViewVersion.openedAs(input.opened.digest)
+        : new ViewVersion(carried?.viewVersion ?? 0);
     this.outbox = new Outbox(carried ?? {}, changed);
     // The initial grants are stamped with the case's own start time (workflow time, like every later one).
     this.grants = new AccessGrants(
@@ -88,7 +97,12 @@ export class PathwayCase {
   }
 
   now(): Instant {
-    return instant(Date.now());
+    return this.openingAt ?? instant(Date.now());
+  }
+
+  /** The case is open: from now on it runs on workflow time. */
+  opened(): void {
+    this.openingAt = undefined;
   }
 
   /** Decides `command` now, without applying it (an Update's validator). */
@@ -112,13 +126,11 @@ export class PathwayCase {
         recipientsOf(event, state, this.policy),
       );
       this.outbox.push(traceparent ? { ...request, traceparent } : request);
-      const by = 'by' in event ? event.by : actor;
-      const via = 'via' in event ? event.via : undefined;
-      this.timeline.push({ seq: this.eventSeq, at: event.at, type: event.type, by, ...(via ? { via } : {}) });
+      this.timeline.push(timelineEntryOf(this.eventSeq, event, actor));
       const implied = grantsImpliedBy(event);
       // R18: the municipality DIS names can open the case it must offer an integration plan in.
       if (implied.length > 0 && patched('grants-implied-by-events')) {
-        const grantor = 'by' in event && isAgencyId(event.by) ? event.by : this.policy.coordinator;
+        const grantor = grantorOf(event, this.policy);
         for (const grant of implied) {
           if (this.grants.add(grant, grantor, this.now()))
             this.announceAccess('implied', grantor, traceparent);
@@ -191,21 +203,16 @@ export class PathwayCase {
     return { caseRef, ...(version > 0 ? { version } : {}), ...rest };
   }
 
-  private unversioned(): Omit<CaseView, 'version'> {
-    const { state } = this;
-    const next = this.pending()[0];
-    return {
+  private unversioned(): UnversionedCaseView {
+    return caseViewOf({
       caseRef: this.caseRef,
-      stage: state.stage,
-      ...(state.stage !== 'not-started' ? { policyVersion: state.policyVersion } : {}),
-      deadlines: state.stage === 'not-started' ? [] : currentDeadlines(state, this.policy),
-      ...(next ? { next: { at: next.at, kind: next.kind, deadlineId: next.deadlineId } } : {}),
-      timeline: [...this.timeline],
-      ...(state.stage !== 'not-started' && state.closed ? { closed: state.closed } : {}),
-      state,
+      state: this.state,
+      policy: this.policy,
+      taken: this.taken,
+      timeline: this.timeline,
       access: this.grants.list(),
-      ...(this.outbox.undeliverable.length > 0 ? { undeliverable: [...this.outbox.undeliverable] } : {}),
-    };
+      undeliverable: this.outbox.undeliverable,
+    });
   }
 
   /** What continues into the next run (besides the idempotency keys and the retired stage clocks). */
@@ -224,4 +231,16 @@ export class PathwayCase {
       access: this.grants.list(),
     };
   }
+}
+
+/**
+ * The instant a new case opens at (ADR 0024): the one its gateway decided the referral at, so that the view
+ * the gateway answered with is the case's own; never later than now nor long before the start (else
+ * workflow time, and the gateway's copy of the view is not the case's).
+ */
+function openingInstant(input: VictimPathwayInput): Instant | undefined {
+  if (input.opened === undefined) return undefined;
+  const at = Date.parse(input.opened.at);
+  const started = workflowInfo().startTime.getTime();
+  return at <= Date.now() && at >= started - OPENING_AT_TOLERANCE_MS ? instant(at) : undefined;
 }

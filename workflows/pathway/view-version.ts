@@ -1,5 +1,10 @@
 import { patched, upsertSearchAttributes } from '@temporalio/workflow';
-import { SearchAttributeKeys, type CaseView } from '../../libs/contracts/src/workflow.js';
+import {
+  OPENING_VIEW_VERSION,
+  SearchAttributeKeys,
+  viewDigestOf,
+  type UnversionedCaseView,
+} from '../../libs/contracts/src/workflow.js';
 
 /** The patch that numbers a case's view and names the current number in a search attribute (ADR 0023). */
 export const VIEW_VERSIONS = 'view-versions';
@@ -20,14 +25,25 @@ export class ViewVersion {
 
   constructor(private current: number) {}
 
+  /**
+   * A case its gateway opened with the view it built (ADR 0024): stored as number 1 and named 1 at the
+   * start. The workflow's own opening keeps number 1 only if its digest is this one.
+   */
+  static openedAs(digest: string): ViewVersion {
+    const version = new ViewVersion(OPENING_VIEW_VERSION);
+    version.digest = digest;
+    version.published = OPENING_VIEW_VERSION;
+    return version;
+  }
+
   /** The number of the view as last stamped (0: never). */
   get value(): number {
     return this.current;
   }
 
-  stamp(view: Omit<CaseView, 'version'>, publish: boolean): void {
+  stamp(view: UnversionedCaseView, publish: boolean): void {
     if (!patched(VIEW_VERSIONS)) return;
-    const digest = digestOf(JSON.stringify(view));
+    const digest = viewDigestOf(view);
     if (digest !== this.digest) {
       this.digest = digest;
       this.current += 1;
@@ -37,21 +53,4 @@ export class ViewVersion {
       upsertSearchAttributes([{ key: SearchAttributeKeys.viewVersion, value: this.current }]);
     }
   }
-}
-
-/**
- * A 53-bit digest of a string (cyrb53, public domain): a change the digest would miss is about one in 2⁵³.
- * Deterministic and dependency-free, as workflow code must be; not a security measure.
- */
-export function digestOf(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }

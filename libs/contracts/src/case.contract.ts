@@ -60,6 +60,11 @@ export interface VictimPathwayInput {
   readonly access?: readonly RecordedAccessGrant[];
   /** The opening request's Idempotency-Key, bound to the referral (absent when opened without a key). */
   readonly idempotency?: IdempotencyRecord;
+  /**
+   * How the gateway opened the case (ADR 0024): the instant it decided the referral at, which the case opens
+   * at, and the digest of the view it built and stored as number 1. Absent for cases opened before.
+   */
+  readonly opened?: { readonly at: string; readonly digest: string };
   /** Continue as new once the run's history has this many events (default 4,000; tests use less). */
   readonly continueAsNewAfterEvents?: number;
 }
@@ -148,7 +153,7 @@ export interface CaseView {
   readonly caseRef: string;
   /**
    * The view's version in its case: it grows each time anything in the view changes (the search attribute
-   * `VIEW_VERSION_MEMO` names the current one). Absent for cases started before versions existed. Between
+   * `PathwayViewVersion` names the current one). Absent for cases started before versions existed. Between
    * the workflow and the gateway only: an answer over HTTP leaves it out (`viewForRole`), as a number that
    * moves with sections a role may not see would tell it they changed.
    */

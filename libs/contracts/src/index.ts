@@ -14,3 +14,4 @@ export * from './tracing.contract.js';
 export * from './person.contract.js';
 export * from './codec.contract.js';
 export * from './calendar-feed.contract.js';
+export * from './case-view.js';

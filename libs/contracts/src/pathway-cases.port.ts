@@ -24,10 +24,10 @@ export interface CaseloadEntry {
  */
 export interface PathwayCases {
   /**
-   * Starts a case's pathway under `input.caseRef` and answers its first view in the same round trip;
-   * `exists` when a case with that ref was opened before.
+   * Starts a case's pathway under `input.caseRef` (answered once Temporal holds it, before any worker runs
+   * it; ADR 0024); `exists` when a case with that ref was opened before.
    */
-  open(input: VictimPathwayInput): Promise<{ readonly opened: CaseView } | 'exists'>;
+  open(input: VictimPathwayInput): Promise<'started' | 'exists'>;
   /** Whether a pathway with this ref exists (a start whose answer was lost). */
   exists(caseRef: string): Promise<boolean>;
   view(caseRef: string): Promise<CaseView>;

@@ -10,3 +10,4 @@ export * from './case.contract.js';
 export * from './event-requests.js';
 export * from './temporal.contract.js';
 export * from './trace-context.js';
+export * from './case-view.js';

@@ -1,5 +1,4 @@
 import {
-  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
   type Client,
@@ -11,6 +10,7 @@ import {
   CaseNotFoundError,
   CaseRefusedError,
   CaseServiceUnavailableError,
+  OPENING_VIEW_VERSION,
   SearchAttributeKeys,
   WorkflowTypes,
   actUpdate,
@@ -19,7 +19,6 @@ import {
   grantAccessUpdate,
   grantKey,
   idempotencyRecordQuery,
-  openedViewUpdate,
   revokeAccessUpdate,
   type AccessChangeArgs,
   type ActArgs,
@@ -42,8 +41,8 @@ export interface TemporalPathwayCasesOptions {
 }
 
 /**
- * The `PathwayCases` port over Temporal: one `victimPathwayWorkflow` per case (id = case ref), started with an
- * Update that answers its first view, its query for the view after, one Update per act, search attributes for
+ * The `PathwayCases` port over Temporal: one `victimPathwayWorkflow` per case (id = case ref), started with
+ * the number of the view its gateway built, its query for the view after, one Update per act, search attributes for
  * listings. Temporal's errors become the port's.
  */
 export class TemporalPathwayCases implements PathwayCases {
@@ -52,27 +51,29 @@ export class TemporalPathwayCases implements PathwayCases {
     private readonly options: TemporalPathwayCasesOptions,
   ) {}
 
-  async open(input: VictimPathwayInput): Promise<{ readonly opened: CaseView } | 'exists'> {
-    // Update-with-start (issue 14): the start and the first view in one round trip, answered from the first
-    // workflow task, where a query after the start went back to the worker once that task was done. A traced
-    // client (spans exported, ADR 0022) puts the caller's trace in the start's header as in the Update's, so
-    // the run is traced (workflows/tracing.interceptors.ts) and the referral's events are in that trace.
-    const startWorkflowOperation = new WithStartWorkflowOperation(WorkflowTypes.victimPathway, {
-      workflowId: input.caseRef,
-      taskQueue: this.options.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      ...caseStartMetadata(input),
-      typedSearchAttributes: [
-        { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
-      ],
-    });
+  async open(input: VictimPathwayInput): Promise<'started' | 'exists'> {
+    // A start alone (ADR 0024): the gateway built the opening's view itself, and names its number 1 here, so
+    // the answer waits for no workflow task. A traced client (spans exported, ADR 0022) puts the caller's
+    // trace in the start's header, so the run is traced (workflows/tracing.interceptors.ts) and the referral's
+    // events are in that trace.
     try {
-      const opened = await this.withDeadline(() =>
-        this.client.workflow.executeUpdateWithStart(openedViewUpdate, { startWorkflowOperation }),
+      await this.withDeadline(() =>
+        this.client.workflow.start(WorkflowTypes.victimPathway, {
+          workflowId: input.caseRef,
+          taskQueue: this.options.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...caseStartMetadata(input),
+          typedSearchAttributes: [
+            { key: SearchAttributeKeys.accessGrants, value: (input.access ?? []).map(grantKey) },
+            ...(input.opened !== undefined
+              ? [{ key: SearchAttributeKeys.viewVersion, value: OPENING_VIEW_VERSION }]
+              : []),
+          ],
+        }),
       );
-      return { opened };
+      return 'started';
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return 'exists';
       throw this.translate(error);

@@ -29,6 +29,7 @@ import {
   type AvailableActs,
   agencyOfRole,
   grantKey,
+  openingOf,
   referralSchema,
   type AccessChangeArgs,
   type ActArgs,
@@ -48,10 +49,7 @@ import {
   availableActs,
   caseRefFromRandom,
   policyByVersion,
-  decide,
-  initialState,
   instant,
-  selectPolicy,
   type AgencyId,
   type CaseRef,
   type RefusalCode,
@@ -152,35 +150,38 @@ export class CaseGatewayService {
     const caseRef = caseRefFromRandom(
       idempotency === undefined ? randomBytes(12) : Buffer.from(idempotency.key, 'base64url'),
     );
-    const at = new Date().toISOString();
-    // The domain decides whether this referral may open a case (R1/R3: who refers through which channel);
-    // asked here too so that a refused referral starts no workflow.
-    const opening = decide(
-      { type: 'referCase', caseRef, ...referral },
-      initialState(),
-      instant(at),
-      selectPolicy(DENMARK_POLICIES, instant(at)),
-    );
-    if (!opening.ok)
-      throw this.http(new CaseRefusedError(opening.code, opening.reason, opening.rule, opening.details));
+    const at = instant(new Date().toISOString());
     const access: RecordedAccessGrant[] = initialGrants(principal).map((grant) => ({
       ...grant,
       by: referral.by,
       at,
     }));
-    const input: VictimPathwayInput = { caseRef, referral, access, ...(idempotency ? { idempotency } : {}) };
-    let opened: { readonly opened: CaseView } | 'exists';
+    // The domain decides whether this referral may open a case (R1/R3: who refers through which channel), and
+    // the case as it opens, here where the referral arrives (ADR 0024): a refused referral starts no workflow,
+    // and an accepted one is answered with its view without waiting for a workflow task.
+    const opening = openingOf({ caseRef, referral, access }, at);
+    if (!opening.ok) {
+      const { code, reason, rule, details } = opening.decision;
+      throw this.http(new CaseRefusedError(code, reason, rule, details));
+    }
+    const input: VictimPathwayInput = {
+      caseRef,
+      referral,
+      access,
+      opened: { at, digest: opening.digest },
+      ...(idempotency ? { idempotency } : {}),
+    };
+    let started: 'started' | 'exists';
     try {
-      opened = await this.cases.open(input);
+      started = await this.cases.open(input);
     } catch (error) {
-      // A start whose answer was lost, or a case started whose first task no worker ran in time (the start and
-      // its first view are one call): if the case exists, say so, so that no retry opens another.
+      // A start whose answer was lost: if the case exists, say so, so that no retry opens another.
       if (error instanceof CaseServiceUnavailableError && (await this.cases.exists(caseRef))) {
         return { status: 202, caseRef, replayed: false };
       }
       throw this.http(error);
     }
-    if (opened === 'exists') {
+    if (started === 'exists') {
       // The key opened this case before (a retry, or two retries that raced): the same referral is answered
       // with that case; another referral under the same key is refused. (Without a key, a random ref that
       // is taken cannot happen in practice: it is refused rather than answered with another case.)
@@ -191,8 +192,9 @@ export class CaseGatewayService {
       const view = await this.read(() => this.views.current(caseRef));
       return { status: 201, caseRef, view: this.forRole(principal, view), replayed: true };
     }
-    this.views.remember(opened.opened);
-    return { status: 201, caseRef, view: this.forRole(principal, opened.opened), replayed: false };
+    // Stored under number 1, which the start named: the next read needs no worker either.
+    await this.views.keep(opening.view);
+    return { status: 201, caseRef, view: this.forRole(principal, opening.view), replayed: false };
   }
 
   async view(principal: Principal, caseRef: CaseRef): Promise<CaseView> {
