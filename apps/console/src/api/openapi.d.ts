@@ -4666,7 +4666,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The case is open; `Location` names it. */
+            /** @description The case is open, as it opened (its first view, built by the gateway: no worker is needed); `Location` names it. */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -4677,7 +4677,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description The case was opened but its first view could not be read in time (the workers are away): read it at `Location` later; do not open it again. */
+            /** @description The case was opened, but Temporal did not confirm the start in time (it was found afterwards): read it at `Location` later; do not open it again. */
             202: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -5764,7 +5764,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The case is open; `Location` names it. */
+            /** @description The case is open, as it opened (its first view, built by the gateway: no worker is needed); `Location` names it. */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -5775,7 +5775,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description The case was opened but its first view could not be read in time (the workers are away): read it at `Location` later; do not open it again. */
+            /** @description The case was opened, but Temporal did not confirm the start in time (it was found afterwards): read it at `Location` later; do not open it again. */
             202: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -6990,7 +6990,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The case is open; `Location` names it. */
+            /** @description The case is open, as it opened (its first view, built by the gateway: no worker is needed); `Location` names it. */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -7001,7 +7001,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description The case was opened but its first view could not be read in time (the workers are away): read it at `Location` later; do not open it again. */
+            /** @description The case was opened, but Temporal did not confirm the start in time (it was found afterwards): read it at `Location` later; do not open it again. */
             202: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -9982,7 +9982,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The case is open; `Location` names it. */
+            /** @description The case is open, as it opened (its first view, built by the gateway: no worker is needed); `Location` names it. */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -9993,7 +9993,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description The case was opened but its first view could not be read in time (the workers are away): read it at `Location` later; do not open it again. */
+            /** @description The case was opened, but Temporal did not confirm the start in time (it was found afterwards): read it at `Location` later; do not open it again. */
             202: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -11515,7 +11515,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The case is open; `Location` names it. */
+            /** @description The case is open, as it opened (its first view, built by the gateway: no worker is needed); `Location` names it. */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
@@ -11526,7 +11526,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
-            /** @description The case was opened but its first view could not be read in time (the workers are away): read it at `Location` later; do not open it again. */
+            /** @description The case was opened, but Temporal did not confirm the start in time (it was found afterwards): read it at `Location` later; do not open it again. */
             202: {
                 headers: {
                     Location: components["headers"]["Location"];

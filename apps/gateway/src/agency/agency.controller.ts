@@ -32,7 +32,7 @@ const keyOf = (request: AuthenticatedRequest): string | undefined =>
 
 /**
  * Writes an open's or an act's answer: 201/200 with the case, or 202 with `Location` when the case was
- * opened but could not be read in time; `Idempotent-Replayed: true` when it repeats an earlier answer.
+ * opened but its start was not confirmed in time; `Idempotent-Replayed: true` when it repeats an earlier answer.
  */
 function send(request: AuthenticatedRequest, response: Response, answer: CaseAnswer): void {
   if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
@@ -46,7 +46,7 @@ function send(request: AuthenticatedRequest, response: Response, answer: CaseAns
       caseRef: answer.caseRef,
       status: 'accepted',
       detail:
-        'The case is open, but its first view could not be read in time. Read it at Location; do not open it again.',
+        'The case is open, but its start was not confirmed in time. Read it at Location; do not open it again.',
     },
   );
 }

@@ -112,7 +112,7 @@ const NOT_FOUND = { code: 'CASE_NOT_FOUND', detail: 'No case with this reference
 export interface CaseAnswer {
   readonly status: 200 | 201 | 202;
   readonly caseRef: CaseRef;
-  /** Absent on 202: the case was opened but its first view could not be read in time. */
+  /** Absent on 202: the case was opened, but its start was not confirmed in time. */
   readonly view?: CaseView;
   /** The same request with the same Idempotency-Key was answered before: this is that answer again. */
   readonly replayed: boolean;

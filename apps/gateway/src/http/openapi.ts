@@ -223,12 +223,13 @@ function operationOf(route: AgencyRoute): Json {
         responses: {
           '201': {
             ...view,
-            description: 'The case is open; `Location` names it.',
+            description:
+              'The case is open, as it opened (its first view, built by the gateway: no worker is needed); `Location` names it.',
             headers: { Location: LOCATION, 'Idempotent-Replayed': REPLAYED },
           },
           '202': {
             description:
-              'The case was opened but its first view could not be read in time (the workers are away): read it at `Location` later; do not open it again.',
+              'The case was opened, but Temporal did not confirm the start in time (it was found afterwards): read it at `Location` later; do not open it again.',
             headers: { Location: LOCATION },
             ...json(ref('CaseAccepted')),
           },
