@@ -98,6 +98,8 @@ export async function startGateway(target: {
   readonly engineEnv?: Readonly<Record<string, string>>;
   /** More gateway settings (e.g. `GATEWAY_TEMPORAL_TIMEOUT_MS`). */
   readonly gatewayEnv?: Readonly<Record<string, string>>;
+  /** More worker settings (e.g. a `KAFKA_BROKERS` it cannot reach, so its events wait). */
+  readonly workerEnv?: Readonly<Record<string, string>>;
 }): Promise<RunningGateway> {
   const keysDir = await mkdtemp(join(tmpdir(), 'pathway-auth-'));
   const keys = await ensureLocalSigningKeys(keysDir);
@@ -115,6 +117,7 @@ export async function startGateway(target: {
   const workerConfig = loadConfig(workerEnvSchema, {
     ...engine,
     WORKER_BUNDLE_PATH: process.env['TEST_WORKFLOW_BUNDLE'] ?? '',
+    ...target.workerEnv,
   });
   const gatewayConfig = loadConfig(gatewayEnvSchema, {
     ...engine,

@@ -32,8 +32,10 @@ export interface PathwayCases {
   exists(caseRef: string): Promise<boolean>;
   view(caseRef: string): Promise<CaseView>;
   /**
-   * The version of the case's view that is current (its `PathwayViewVersion` search attribute, ADR 0023), read from the case's own record
-   * without a worker; undefined for a case that does not number its views.
+   * The version of the case's view that is current (its `PathwayViewVersion` search attribute, ADR 0023), read
+   * from the case's own record without a worker; undefined for a case that does not number its views, and
+   * while its events are being published (the attribute may still name the number from before an act whose
+   * answer the gateway never stored: ADR 0024).
    */
   viewVersion(caseRef: string): Promise<number | undefined>;
   /**

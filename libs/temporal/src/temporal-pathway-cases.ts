@@ -96,6 +96,9 @@ export class TemporalPathwayCases implements PathwayCases {
   viewVersion(caseRef: string): Promise<number | undefined> {
     return this.call(async () => {
       const description = await this.client.workflow.getHandle(caseRef).describe();
+      // Events still being published: an act's (or a timer's) change is in the workflow, and the number the
+      // attribute names may be the one before it, whatever the gateway managed to store (ADR 0024).
+      if ((description.raw.pendingActivities?.length ?? 0) > 0) return undefined;
       return description.typedSearchAttributes.get(SearchAttributeKeys.viewVersion);
     });
   }
