@@ -40,15 +40,16 @@ export class CaseViews {
   }
 
   /**
-   * Keeps a view the workflow answered with (an opening's, a query's) for the next read. Not awaited: until
-   * `PathwayViewVersion` names its number (after the first publication, for an opening), reads ask the workflow anyway.
+   * Keeps a view the workflow answered a query with, for the next read. Not awaited: the number it holds is
+   * the one the case names, and losing it costs only another query.
    */
   remember(view: CaseView): void {
     void this.keep(view);
   }
 
   /**
-   * Keeps an act's or a grant's view before the act is answered. The case's `PathwayViewVersion` names the act's number only once
+   * Keeps an opening's view (built by the gateway, ADR 0024; named at the start), and an act's or a grant's
+   * view, before the request is answered. The case's `PathwayViewVersion` names the act's number only once
    * its events are published; until then it still names the number before the act, and a read must not
    * find the view from before under it. So the view is stored first: the database's failure is only logged
    * (the act happened), and ADR 0023 says what a read may then see.
