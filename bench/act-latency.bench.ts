@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject, it } from 'vitest';
 import { AUDIT_TOPIC } from '../libs/contracts/src/index.js';
 import { startGateway } from '../test/support/gateway-harness.js';
+import { startDeployedApps } from './support/deployed-apps.js';
 import { percentile } from './support/figures.js';
 import { readFromEnd, startRawFloor } from './support/raw-floor.js';
 
@@ -12,6 +13,8 @@ import { readFromEnd, startRawFloor } from './support/raw-floor.js';
  *   - an act over HTTP until its CloudEvent reaches a consumer, vs a raw Update whose handler awaits one
  *     activity producing one message with kafkajs (acks=all) read by a consumer;
  *   - opening a case over HTTP vs a raw `workflow.start`.
+ * The project runs in this process by default; `BENCH_APPS=processes` runs it as deployed (built, the gateway
+ * and the worker each in its own process, on servers of their own), with the raw floor on those servers.
  */
 const N = Number(process.env['BENCH_REQUESTS'] ?? 150);
 /** Resolves when a message with `id` (key) has been read; messages read are remembered by id. */
@@ -35,13 +38,53 @@ class Arrivals {
   }
 }
 
-it('act and open latency against the raw floor', { timeout: 1_800_000 }, async () => {
-  const floor = await startRawFloor(inject('temporalAddress'), inject('kafkaBrokers'));
+/** The project as the benchmark drives it: in this process (the default) or deployed (`BENCH_APPS=processes`). */
+interface BenchSystem {
+  readonly shape: string;
+  readonly temporalAddress: string;
+  readonly kafkaBrokers: string;
+  token(role: 'cmm', org: string): Promise<string>;
+  open(token: string, role: 'cmm', body: unknown): Promise<string>;
+  get(path: string, token: string): Promise<unknown>;
+  act(token: string, role: 'cmm', caseRef: string, act: string): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+async function startSystem(): Promise<BenchSystem> {
+  const taskQueue = `bench-project-${Date.now()}`;
+  if (process.env['BENCH_APPS'] === 'processes') {
+    const apps = await startDeployedApps(taskQueue);
+    return {
+      shape: 'apps built, the gateway and the worker each in its own process, on servers of their own',
+      temporalAddress: apps.temporalAddress,
+      kafkaBrokers: apps.kafkaBrokers,
+      token: (role, org) => apps.token(role, org),
+      open: (token, role, body) => apps.open(token, role, body),
+      get: async (path, token) => (await apps.call('GET', path, token)).body,
+      act: (token, role, caseRef, act) => apps.act(token, role, caseRef, act),
+      close: () => apps.close(),
+    };
+  }
   const system = await startGateway({
     temporalAddress: inject('temporalAddress'),
     kafkaBrokers: inject('kafkaBrokers'),
-    taskQueue: `bench-project-${Date.now()}`,
+    taskQueue,
   });
+  return {
+    shape: 'gateway + worker in this process',
+    temporalAddress: inject('temporalAddress'),
+    kafkaBrokers: inject('kafkaBrokers'),
+    token: (role, org) => system.token(role, org),
+    open: async (token, role, body) => (await system.open(token, role, body)).caseRef,
+    get: async (path, token) => (await system.call('GET', path, { token })).body,
+    act: (token, role, caseRef, act) => system.act(token, role, caseRef, act),
+    close: () => system.close(),
+  };
+}
+
+it('act and open latency against the raw floor', { timeout: 1_800_000 }, async () => {
+  const system = await startSystem();
+  const floor = await startRawFloor(system.temporalAddress, system.kafkaBrokers);
   const rawArrivals = new Arrivals();
   const projectArrivals = new Arrivals();
   const rawConsumer = floor.kafka.consumer({ groupId: `bench-raw-${randomUUID()}` });
@@ -59,13 +102,12 @@ it('act and open latency against the raw floor', { timeout: 1_800_000 }, async (
       }
     });
     const cmm = await system.token('cmm', 'cmm');
-    const { caseRef } = await system.open(cmm, 'cmm', { facts: { hasLegalStay: false, age: 'adult' } });
+    const caseRef = await system.open(cmm, 'cmm', { facts: { hasLegalStay: false, age: 'adult' } });
     const raw = await floor.start();
 
     // Each recordInterview is one event, numbered next in the case: its CloudEvents id is known in advance.
-    let seq = (
-      await system.call<{ timeline: { seq: number }[] }>('GET', `/cmm/cases/${caseRef}`, { token: cmm })
-    ).body.timeline.length;
+    let seq = ((await system.get(`/cmm/cases/${caseRef}`, cmm)) as { timeline: { seq: number }[] }).timeline
+      .length;
     const projectAct = async (): Promise<number> => {
       const started = performance.now();
       const answer = await system.act(cmm, 'cmm', caseRef, 'recordInterview');
@@ -129,7 +171,7 @@ it('act and open latency against the raw floor', { timeout: 1_800_000 }, async (
     process.stdout.write(
       [
         '',
-        `the project against the raw floor, ${N} each, sequential, interleaved (gateway + worker in this process; real Temporal dev server and Kafka)`,
+        `the project against the raw floor, ${N} each, sequential, interleaved (${system.shape}; real Temporal dev server and Kafka)`,
         line(
           'act over HTTP → its CloudEvent at a consumer, vs a raw Update + activity + kafkajs (acks=all) → consumer',
           actProject,
@@ -143,7 +185,8 @@ it('act and open latency against the raw floor', { timeout: 1_800_000 }, async (
   } finally {
     await rawConsumer.disconnect().catch(() => undefined);
     await auditConsumer.disconnect().catch(() => undefined);
-    await system.close();
+    // The floor first: deployed, the system's close stops the servers the floor runs on.
     await floor.close();
+    await system.close();
   }
 });
