@@ -1,16 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { it } from 'vitest';
-import { copyBuildAssets } from '../scripts/build-assets.js';
-import { repoRoot } from '../scripts/repo-root.js';
-import { DrillStack, seconds } from '../test/drill/drill-stack.js';
+import { seconds } from '../test/drill/drill-stack.js';
+import { startDeployedStack } from './support/deployed-apps.js';
 import { histogramQuantile, scrapeHistogram, type Histogram } from './support/prometheus-histogram.js';
 import { consoleTimings } from './support/console-timing.js';
 import { percentile, runLanes } from './support/figures.js';
-import { buildConsoleIfStale } from '../scripts/build-console.js';
 
 /**
  * Issue 14's caseload at scale: cases opened and identified over HTTP until they are all in the reflection
@@ -54,23 +50,8 @@ async function rssMb(pid: number | undefined): Promise<number> {
 it(`${TOTAL} open cases in the reflection period`, { timeout: 7_200_000 }, async () => {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const started = performance.now();
-  // The apps as production runs them: compiled, with their migrations beside them (what `npm run build` does
-  // but the workflow bundle, which the stack builds itself).
-  execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  });
-  await copyBuildAssets();
-  // The console the gateway serves (issue 15 item 11 is timed in the browser beside the API's figures).
-  await buildConsoleIfStale(log);
-  log(`[scale] apps built in ${seconds(started)}`);
-  const stack = await DrillStack.create({ log: () => undefined, appsFrom: 'build' });
+  const stack = await startDeployedStack(`scale-${Date.now()}`, log);
   try {
-    await stack.start();
-    stack.useTaskQueue(`scale-${Date.now()}`);
-    await stack.startApp('worker');
-    await stack.startApp('gateway');
-    if (!(await stack.waitForReady(120_000))) throw new Error('the gateway did not become ready');
     log(`[scale] servers and apps up in ${seconds(started)}`);
     const tokens = {
       cmm: await stack.token('cmm', 'cmm'),

@@ -27,13 +27,23 @@ export interface DeployedApps {
   close(): Promise<void>;
 }
 
-export async function startDeployedApps(taskQueue: string): Promise<DeployedApps> {
+/**
+ * Builds the apps as production runs them (compiled, with their migrations beside them: what `npm run build`
+ * does but the workflow bundle, which the stack builds itself; and the console the gateway serves), then starts
+ * servers of their own and the worker and the gateway, each in its own process, on `taskQueue`; resolves once
+ * the gateway is ready.
+ */
+export async function startDeployedStack(
+  taskQueue: string,
+  log: (line: string) => void,
+): Promise<DrillStack> {
   execFileSync(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], {
     cwd: repoRoot,
     stdio: 'inherit',
   });
   await copyBuildAssets();
-  await buildConsoleIfStale(() => undefined);
+  await buildConsoleIfStale(log);
+  log('[deployed] apps built');
   const stack = await DrillStack.create({ log: () => undefined, appsFrom: 'build' });
   try {
     await stack.start();
@@ -45,6 +55,11 @@ export async function startDeployedApps(taskQueue: string): Promise<DeployedApps
     await stack.stop();
     throw error;
   }
+  return stack;
+}
+
+export async function startDeployedApps(taskQueue: string): Promise<DeployedApps> {
+  const stack = await startDeployedStack(taskQueue, () => undefined);
   const call = async (
     method: 'GET' | 'POST',
     path: string,
