@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EventPublisher } from '../../../../libs/messaging/src/index.js';
 import { RecordingPublisher } from '../../../../test/support/recording-publisher.js';
 import type { AgencyEventRequest } from '../../../../libs/contracts/src/index.js';
 import { createActivities } from './publish-agency-event.activity.js';
@@ -198,5 +199,51 @@ describe('publishAgencyEvents (issue 14: one act, one call)', () => {
     expect(new Set(publisher.deliveries.map((d) => d.event.id))).toEqual(
       new Set([`${caseRef}/e00002-InterviewRecorded`, `${caseRef}/e00003-IdentificationDecided`]),
     );
+  });
+
+  describe('heartbeats', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A publisher whose sends finish when the test says so. */
+    const heldPublisher = () => {
+      let finish!: () => void;
+      const publisher: EventPublisher = {
+        publish: () => new Promise<void>((resolve) => (finish = resolve)),
+        close: () => Promise.resolve(),
+      };
+      return {
+        publisher,
+        finish: () => {
+          finish();
+        },
+      };
+    };
+
+    it('sends none for a publish done within the interval: no call to the server as the events go out', async () => {
+      vi.useFakeTimers();
+      const { publisher, finish } = heldPublisher();
+      const heartbeat = vi.fn();
+      const publishing = createActivities({ publisher, heartbeat }).publishAgencyEvents([interview]);
+      await vi.advanceTimersByTimeAsync(1_999);
+      finish();
+      await publishing;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(heartbeat).not.toHaveBeenCalled();
+    });
+
+    it('beats every 2 s while the broker holds a publish, and stops when it is done', async () => {
+      vi.useFakeTimers();
+      const { publisher, finish } = heldPublisher();
+      const heartbeat = vi.fn();
+      const publishing = createActivities({ publisher, heartbeat }).publishAgencyEvents([interview]);
+      await vi.advanceTimersByTimeAsync(6_500);
+      expect(heartbeat).toHaveBeenCalledTimes(3);
+      finish();
+      await publishing;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(heartbeat).toHaveBeenCalledTimes(3);
+    });
   });
 });
