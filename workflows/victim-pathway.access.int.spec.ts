@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { ApplicationFailure } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import {
   ACCESS_CHANGED_TYPE,
@@ -31,6 +32,23 @@ class RefusingPublisher extends RecordingPublisher {
   ): Promise<void> {
     if (deliveries.some((d) => d.event.type === this.refusedType)) {
       return Promise.reject(ApplicationFailure.nonRetryable('refused for the test', 'InvalidEventError'));
+    }
+    return super.publish(deliveries);
+  }
+}
+
+/** A broker that fails the first send of one event type (an outage as the local try meets it). */
+class BrokerAwayOnce extends RecordingPublisher {
+  refusals = 0;
+  constructor(private readonly type: string) {
+    super();
+  }
+  override publish(
+    deliveries: ReadonlyArray<{ readonly topic: string; readonly event: CloudEvent }>,
+  ): Promise<void> {
+    if (this.refusals === 0 && deliveries.some((d) => d.event.type === this.type)) {
+      this.refusals += 1;
+      return Promise.reject(new Error('the broker is away'));
     }
     return super.publish(deliveries);
   }
@@ -72,9 +90,9 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
         if (process.env['RECORD_HISTORIES'] === '1') {
           await mkdir(HISTORIES, { recursive: true });
           await writeFile(
-            // Access changes announced and an act's events in one activity (issue 14); the histories from
-            // before each stay committed beside it.
-            `${HISTORIES}victim-pathway.access-grants.view-versions.json`,
+            // Access changes announced, an act's events in one call (issue 14), published from the act's own
+            // workflow task (ADR 0025); the histories from before each stay committed beside it.
+            `${HISTORIES}victim-pathway.access-grants.local-first.json`,
             historyToJSON(await run.handle.fetchHistory()),
           );
         }
@@ -158,29 +176,83 @@ describe('victimPathwayWorkflow: access grants and undeliverable events (time-sk
     );
   });
 
-  it('one publish per act: a case through identification costs one activity per act', async () => {
+  /** The publications of a case's history: local activities (ADR 0025) and activity tasks, by name. */
+  const publicationsOf = async (run: {
+    handle: { fetchHistory(): Promise<{ events?: temporal.api.history.v1.IHistoryEvent[] | null }> };
+  }) => {
+    const events = (await run.handle.fetchHistory()).events ?? [];
+    return {
+      events,
+      tasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,
+      local: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
+      activities: events
+        .filter((e) => e.activityTaskScheduledEventAttributes)
+        .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name),
+    };
+  };
+
+  it('one publish per act, from the act’s own workflow task: a local activity, no activity task (ADR 0025)', async () => {
     await withCase('batches', ADULT_WITHOUT_STAY, async (run) => {
       // Each act's events published before the next act (else two acts' queued events may share a call).
       const published = (type: string) =>
         expect.poll(() => run.events().some((e) => e.type === type)).toBe(true);
       await published('dk.pathway.case-referred.v1');
       await run.act('recordInterview', { by: 'cmm' });
-      await published('dk.pathway.interview-recorded.v1');
+      // Published when the act answers: the publication is part of the act's workflow task.
+      expect(run.events().map((e) => e.type)).toContain('dk.pathway.interview-recorded.v1');
       await run.act('submitForIdentification', { by: 'cmm' });
       await published('dk.pathway.identification-requested.v1');
       await run.act('decideIdentification', { by: 'dis', outcome: 'identified' });
       await published('dk.pathway.period-started.v1');
-      const events = (await run.handle.fetchHistory()).events ?? [];
-      const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
-      const activities = events
-        .filter((e) => e.activityTaskScheduledEventAttributes)
-        .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+      const { events, tasks, local, activities } = await publicationsOf(run);
       // The referral (the case referred and who may see it), the interview, the submission, the decision.
-      expect(activities).toEqual(Array(4).fill('publishAgencyEvents'));
+      expect(local).toHaveLength(4);
+      expect(local.every((e) => e.markerRecordedEventAttributes?.failure == null)).toBe(true);
+      expect(activities).toEqual([]);
       process.stdout.write(
-        `[batches] through identification: ${activities.length} activities, ${tasks} workflow tasks, ${events.length} history events, ${run.events().length} events published\n`,
+        `[batches] through identification: ${local.length} local activities, ${activities.length} activity tasks, ${tasks} workflow tasks, ${events.length} history events, ${run.events().length} events published\n`,
       );
       await run.handle.terminate('test done');
     });
+  });
+
+  it('a broker that does not answer the local try: the durable activity publishes the same events, once each, in order', async () => {
+    const publisher = new BrokerAwayOnce('dk.pathway.interview-recorded.v1');
+    await withCase(
+      'local-first-fallback',
+      ADULT_WITHOUT_STAY,
+      async (run) => {
+        await expect
+          .poll(() => run.events().some((e) => e.type === 'dk.pathway.case-referred.v1'))
+          .toBe(true);
+        const interviewed = await run.act('recordInterview', { by: 'cmm' });
+        expect(interviewed.stage).toBe('interviewing');
+        await expect
+          .poll(() => run.events().some((e) => e.type === 'dk.pathway.interview-recorded.v1'))
+          .toBe(true);
+        await run.act('submitForIdentification', { by: 'cmm' });
+        await expect
+          .poll(() => run.events().some((e) => e.type === 'dk.pathway.identification-requested.v1'))
+          .toBe(true);
+        expect(publisher.refusals).toBe(1);
+        const { local, activities } = await publicationsOf(run);
+        // The referral's and the submission's from their tasks; the interview's local try failed, and the
+        // durable activity sent it.
+        expect(local.filter((e) => e.markerRecordedEventAttributes?.failure != null)).toHaveLength(1);
+        expect(activities).toEqual(['publishAgencyEvents']);
+        const keys = run.events().map((e) => e.id.split('/')[1]);
+        expect(keys).toEqual([...new Set(keys)]);
+        expect(keys.filter((k) => k?.startsWith('e'))).toEqual([
+          'e00001-CaseReferred',
+          'e00002-InterviewRecorded',
+          'e00003-StageChanged',
+          'e00004-IdentificationRequested',
+          'e00005-StageChanged',
+        ]);
+        expect((await run.handle.query(getCase)).undeliverable ?? []).toEqual([]);
+        await run.handle.terminate('test done');
+      },
+      { publisher },
+    );
   });
 });

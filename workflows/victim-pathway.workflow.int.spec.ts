@@ -160,7 +160,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
       if (process.env['RECORD_HISTORIES'] === '1') {
         await mkdir(HISTORIES, { recursive: true });
         await writeFile(
-          `${HISTORIES}victim-pathway.full-pathway.view-versions.json`,
+          `${HISTORIES}victim-pathway.full-pathway.local-first.json`,
           historyToJSON(await run.handle.fetchHistory()),
         );
       }
@@ -299,7 +299,7 @@ describe('victimPathwayWorkflow on the time-skipping test server', () => {
           if (process.env['RECORD_HISTORIES'] === '1') {
             await mkdir(HISTORIES, { recursive: true });
             await writeFile(
-              `${HISTORIES}victim-pathway.gateway-opened.json`,
+              `${HISTORIES}victim-pathway.gateway-opened.local-first.json`,
               historyToJSON(await run.handle.fetchHistory()),
             );
           }

@@ -18,9 +18,10 @@ interface RawPayload {
 
 /**
  * Every payload of a history that the codec seals: inputs, Update arguments and answers, activity inputs
- * and results, summaries. Not search attributes (Temporal indexes them in the clear; they hold ids, stages
- * and dates by contract), headers (the trace context, written by the tracing interceptors) or markers
- * (the SDK records the ids of `patched()` code changes in the clear).
+ * and results, local activities' results (ADR 0025), summaries. Not search attributes (Temporal indexes them
+ * in the clear; they hold ids, stages and dates by contract), headers (the trace context, written by the
+ * tracing interceptors) or the rest of a marker: the ids of `patched()` code changes, and a local activity's
+ * name, number and times, which the SDK's core records in the clear.
  */
 function payloadsOf(value: unknown, found: RawPayload[] = []): RawPayload[] {
   if (Array.isArray(value)) for (const item of value) payloadsOf(item, found);
@@ -30,7 +31,9 @@ function payloadsOf(value: unknown, found: RawPayload[] = []): RawPayload[] {
       found.push(record);
     } else {
       for (const [key, child] of Object.entries(record)) {
-        if (!['searchAttributes', 'header', 'markerRecordedEventAttributes'].includes(key)) {
+        if (key === 'markerRecordedEventAttributes') {
+          payloadsOf((child as { details?: Record<string, unknown> }).details?.['result'], found);
+        } else if (!['searchAttributes', 'header'].includes(key)) {
           payloadsOf(child, found);
         }
       }

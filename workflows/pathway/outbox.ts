@@ -1,15 +1,30 @@
 import { context } from '@opentelemetry/api';
-import { ActivityFailure, log, metricMeter, patched, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  log,
+  metricMeter,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  TemporalFailure,
+} from '@temporalio/workflow';
 import {
   NON_RETRYABLE_ERRORS,
   contextOfTraceparent,
   type OutboxEntry,
+  type AgencyEventRequest,
   type PathwayActivities,
+  type PublishedBatch,
   type UndeliverableEvent,
 } from '../../libs/contracts/src/workflow.js';
 
 /** The patch that publishes an act's events in one activity (issue 14). */
 export const PUBLISH_BATCHES = 'publish-batches';
+/**
+ * The patch that publishes an act's events from the workflow task that made them, as a local activity, before
+ * the durable activity (ADR 0025).
+ */
+export const PUBLISH_LOCAL_FIRST = 'publish-local-first';
 /** At most this many events per activity (a queue that grew during an outage goes out in several). */
 const BATCH_MAX = 50;
 
@@ -22,6 +37,17 @@ const { publishAgencyEvent, publishAgencyEvents } = proxyActivities<PathwayActiv
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS],
   },
+});
+
+/**
+ * The same publication, run by the worker inside the workflow task that made the events (ADR 0025): no
+ * activity task to schedule, dispatch and report, and no second workflow task to take its result — an act's
+ * CloudEvents reach their consumers in about half the time. One attempt, one second (a publish takes
+ * milliseconds): a broker that does not answer in it is the durable activity's to wait for, as before.
+ */
+const { publishAgencyEvents: publishAtOnce } = proxyLocalActivities<PathwayActivities>({
+  startToCloseTimeout: '1 second',
+  retry: { maximumAttempts: 1 },
 });
 
 /**
@@ -96,15 +122,33 @@ export class Outbox {
     }
     const batch = this.queue.slice(0, size).map(({ traceparent: _traceparent, ...request }) => request);
     try {
-      const { refused } = await context.with(contextOfTraceparent(traceparent), () =>
-        publishAgencyEvents(batch),
-      );
+      const { refused } = await this.publish(batch, traceparent);
       for (const event of refused) this.setAsideEvent(event, at);
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       for (const event of batch) this.setAsideEvent(event, at);
     }
     this.queue.splice(0, size);
+  }
+
+  /**
+   * One batch out: since ADR 0025 from the workflow task itself (a local activity) and, if that fails (the
+   * broker away or slow), by the durable activity, retried for as long as the outage lasts. A batch the local
+   * try sent before it timed out is sent again under the same ids, which consumers drop.
+   */
+  private async publish(batch: AgencyEventRequest[], traceparent: string | undefined): Promise<PublishedBatch> {
+    const inTrace = (call: () => Promise<PublishedBatch>) =>
+      context.with(contextOfTraceparent(traceparent), call);
+    if (patched(PUBLISH_LOCAL_FIRST)) {
+      try {
+        return await inTrace(() => publishAtOnce(batch));
+      } catch (error) {
+        // A local activity's failure is the activity's own (an ApplicationFailure, a TimeoutFailure), not
+        // wrapped in an ActivityFailure as a durable activity's is.
+        if (!(error instanceof TemporalFailure)) throw error;
+      }
+    }
+    return inTrace(() => publishAgencyEvents(batch));
   }
 
   private setAsideEvent(event: { readonly key: string; readonly type: string }, at: () => string): void {

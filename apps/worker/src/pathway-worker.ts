@@ -128,8 +128,10 @@ export async function createPathwayWorker(options: PathwayWorkerOptions): Promis
     shutdownGraceTime: '10 seconds',
     activities: createActivities({
       publisher: options.publisher,
+      // A local activity (ADR 0025) has no heartbeat: its workflow task is its liveness, and it gets one second.
       heartbeat: () => {
-        Context.current().heartbeat();
+        const activity = Context.current();
+        if (!activity.info.isLocal) activity.heartbeat();
       },
       meter: Runtime.instance().metricMeter,
     }),
