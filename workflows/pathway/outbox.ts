@@ -136,7 +136,10 @@ export class Outbox {
    * broker away or slow), by the durable activity, retried for as long as the outage lasts. A batch the local
    * try sent before it timed out is sent again under the same ids, which consumers drop.
    */
-  private async publish(batch: AgencyEventRequest[], traceparent: string | undefined): Promise<PublishedBatch> {
+  private async publish(
+    batch: AgencyEventRequest[],
+    traceparent: string | undefined,
+  ): Promise<PublishedBatch> {
     const inTrace = (call: () => Promise<PublishedBatch>) =>
       context.with(contextOfTraceparent(traceparent), call);
     if (patched(PUBLISH_LOCAL_FIRST)) {
