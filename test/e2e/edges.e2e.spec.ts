@@ -224,6 +224,46 @@ describe('the edges hold', () => {
       expect(await timeline(second)).toEqual(before);
     });
 
+    it('a revoke retried under its key (its answer lost) gets the first answer, not 409; another change under the key is 422', async () => {
+      const ref = await open();
+      const grantsOf = (body: unknown) =>
+        ((body as { access?: { role: string; party: string }[] }).access ?? []).map(
+          (g) => `${g.role}:${g.party}`,
+        );
+      const grant = { role: 'ngo', party: `ngo-${key('revoke')}` };
+      const path = `/cmm/cases/${ref}/access-grants/${grant.role}/${grant.party}`;
+      const granted = await system.call('POST', `/cmm/cases/${ref}/access-grants`, {
+        token: cmm,
+        body: grant,
+        headers: { 'idempotency-key': key('grant') },
+      });
+      expect(granted.status).toBe(200);
+      expect(grantsOf(granted.body)).toContain(`${grant.role}:${grant.party}`);
+      const k = key('revoke');
+      const first = await system.call('DELETE', path, { token: cmm, headers: { 'idempotency-key': k } });
+      expect(first.status).toBe(200);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      const again = await system.call('DELETE', path, { token: cmm, headers: { 'idempotency-key': k } });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(grantsOf(again.body)).toEqual(grantsOf(first.body));
+      expect(grantsOf(again.body)).not.toContain(`${grant.role}:${grant.party}`);
+      // Without a key the grant is simply not there any more.
+      expectProblem(await system.call('DELETE', path, { token: cmm }), 409, 'GRANT_NOT_FOUND');
+      // The key is the revoke's: a grant under it is refused and changes nothing.
+      const before = grantsOf((await system.call('GET', `/cmm/cases/${ref}`, { token: cmm })).body);
+      expectProblem(
+        await system.call('POST', `/cmm/cases/${ref}/access-grants`, {
+          token: cmm,
+          body: { role: 'ngo', party: 'another-ngo' },
+          headers: { 'idempotency-key': k },
+        }),
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      expect(grantsOf((await system.call('GET', `/cmm/cases/${ref}`, { token: cmm })).body)).toEqual(before);
+    });
+
     it('two organisations never share a key: CMM’s key does not swallow DIS’s decision', async () => {
       const ref = await open();
       const k = key('shared');

@@ -52,7 +52,13 @@ export interface PathwayCases {
     args: ActArgs<T> & ActEnvelope,
     updateId?: string,
   ): Promise<ActResult>;
-  changeAccess(caseRef: string, change: 'grant' | 'revoke', args: AccessChangeArgs): Promise<CaseView>;
+  changeAccess(
+    caseRef: string,
+    change: 'grant' | 'revoke',
+    args: AccessChangeArgs,
+    /** Set for a keyed change: the same id again is the same Update, answered with its first outcome. */
+    updateId?: string,
+  ): Promise<CaseView>;
   /** Open cases matching a visibility query (from libs/access), at most `limit`. */
   list(query: string, limit: number): Promise<CaseloadEntry[]>;
 }

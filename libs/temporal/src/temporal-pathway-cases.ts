@@ -127,10 +127,17 @@ export class TemporalPathwayCases implements PathwayCases {
     );
   }
 
-  changeAccess(caseRef: string, change: 'grant' | 'revoke', args: AccessChangeArgs): Promise<CaseView> {
+  changeAccess(
+    caseRef: string,
+    change: 'grant' | 'revoke',
+    args: AccessChangeArgs,
+    updateId?: string,
+  ): Promise<CaseView> {
     const update = change === 'grant' ? grantAccessUpdate : revokeAccessUpdate;
     return this.updating(caseRef, () =>
-      this.client.workflow.getHandle(caseRef).executeUpdate(update, { args: [args] }),
+      this.client.workflow
+        .getHandle(caseRef)
+        .executeUpdate(update, { args: [args], ...(updateId === undefined ? {} : { updateId }) }),
     );
   }
 

@@ -4824,6 +4824,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The same request again has one effect and gets the first answer (`Idempotent-Replayed: true`); any other request under the key is 422 IDEMPOTENCY_KEY_REUSED and changes nothing. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
@@ -4842,6 +4844,7 @@ export interface operations {
             /** @description The grant holds (granting it again changes nothing). */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4855,6 +4858,7 @@ export interface operations {
             409: components["responses"]["Status409"];
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
+            422: components["responses"]["Status422"];
             503: components["responses"]["Status503"];
         };
     };
@@ -4862,6 +4866,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The same request again has one effect and gets the first answer (`Idempotent-Replayed: true`); any other request under the key is 422 IDEMPOTENCY_KEY_REUSED and changes nothing. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
@@ -4875,9 +4881,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The grant is gone. */
+            /** @description The grant is gone. Retried with its Idempotency-Key after a lost answer, the first answer again (`Idempotent-Replayed: true`), not 409 GRANT_NOT_FOUND. */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4889,6 +4896,7 @@ export interface operations {
             403: components["responses"]["Status403"];
             404: components["responses"]["Status404"];
             409: components["responses"]["Status409"];
+            422: components["responses"]["Status422"];
             503: components["responses"]["Status503"];
         };
     };
@@ -5922,6 +5930,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The same request again has one effect and gets the first answer (`Idempotent-Replayed: true`); any other request under the key is 422 IDEMPOTENCY_KEY_REUSED and changes nothing. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
@@ -5940,6 +5950,7 @@ export interface operations {
             /** @description The grant holds (granting it again changes nothing). */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5953,6 +5964,7 @@ export interface operations {
             409: components["responses"]["Status409"];
             413: components["responses"]["Status413"];
             415: components["responses"]["Status415"];
+            422: components["responses"]["Status422"];
             503: components["responses"]["Status503"];
         };
     };
@@ -5960,6 +5972,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The same request again has one effect and gets the first answer (`Idempotent-Replayed: true`); any other request under the key is 422 IDEMPOTENCY_KEY_REUSED and changes nothing. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Your id of this request: echoed in the answer and kept in the access record. */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
@@ -5973,9 +5987,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The grant is gone. */
+            /** @description The grant is gone. Retried with its Idempotency-Key after a lost answer, the first answer again (`Idempotent-Replayed: true`), not 409 GRANT_NOT_FOUND. */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5987,6 +6002,7 @@ export interface operations {
             403: components["responses"]["Status403"];
             404: components["responses"]["Status404"];
             409: components["responses"]["Status409"];
+            422: components["responses"]["Status422"];
             503: components["responses"]["Status503"];
         };
     };

@@ -30,6 +30,15 @@ const caseRefOf = (request: AuthenticatedRequest): CaseRef =>
 const keyOf = (request: AuthenticatedRequest): string | undefined =>
   parseOrThrow(idempotencyKeySchema, request.headers['idempotency-key']);
 
+/** An access change's answer: its view, marked `Idempotent-Replayed: true` when it repeats the first. */
+function replayedAs(
+  response: Response,
+  answer: { readonly view: unknown; readonly replayed: boolean },
+): unknown {
+  if (answer.replayed) response.setHeader('Idempotent-Replayed', 'true');
+  return answer.view;
+}
+
 /**
  * Writes an open's or an act's answer: 201/200 with the case, or 202 with `Location` when the case was
  * opened but its start was not confirmed in time; `Idempotent-Replayed: true` when it repeats an earlier answer.
@@ -175,16 +184,30 @@ export class AgencyController {
   @Post('cases/:caseRef/access-grants')
   @HttpCode(200)
   @Kind('grantAccess')
-  grantAccess(@Req() request: AuthenticatedRequest): Promise<unknown> {
+  async grantAccess(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
     requireJsonBody(request);
-    return this.cases.changeAccess(request.principal, caseRefOf(request), 'grant', request.body);
+    const key = keyOf(request);
+    return replayedAs(
+      response,
+      await this.cases.changeAccess(request.principal, caseRefOf(request), 'grant', request.body, key),
+    );
   }
 
   @Delete('cases/:caseRef/access-grants/:grantRole/:party')
   @Kind('revokeAccess')
-  revokeAccess(@Req() request: AuthenticatedRequest): Promise<unknown> {
+  async revokeAccess(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
     const grant = { role: request.params['grantRole'], party: request.params['party'] };
-    return this.cases.changeAccess(request.principal, caseRefOf(request), 'revoke', grant);
+    const key = keyOf(request);
+    return replayedAs(
+      response,
+      await this.cases.changeAccess(request.principal, caseRefOf(request), 'revoke', grant, key),
+    );
   }
 
   @Get('cases/:caseRef/person')

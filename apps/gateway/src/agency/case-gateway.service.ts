@@ -288,19 +288,51 @@ export class CaseGatewayService {
     return { status: 200, caseRef, view: this.forRole(principal, view), replayed };
   }
 
+  /**
+   * A grant or a revoke as a Temporal Update. With an Idempotency-Key, bound like an act's: the same request
+   * again is the same Update, answered with its first outcome (`replayed`) — a revoke retried after a lost
+   * answer gets the case without the grant, not 409 GRANT_NOT_FOUND; another request under the key is 422.
+   */
   async changeAccess(
     principal: Principal,
     caseRef: CaseRef,
     change: 'grant' | 'revoke',
     grant: unknown,
-  ): Promise<CaseView> {
+    idempotencyKey?: string,
+  ): Promise<{ readonly view: CaseView; readonly replayed: boolean }> {
     const args = await this.inScopeThenValid(principal, caseRef, (): AccessChangeArgs => ({
       by: this.agency(principal),
       grant: parseOrThrow(grantBodySchema, grant),
     }));
-    const view = await this.read(() => this.cases.changeAccess(caseRef, change, args));
+    const idempotency =
+      idempotencyKey === undefined
+        ? undefined
+        : bindIdempotencyKey(principal, idempotencyKey, {
+            operation: change === 'grant' ? 'grantAccess' : 'revokeAccess',
+            caseRef,
+            body: args.grant,
+          });
+    const claimed =
+      idempotency === undefined
+        ? undefined
+        : await inSpan('idempotency claim', { kind: SpanKind.INTERNAL }, () => this.keys.claim(idempotency));
+    const view = await this.read(async () => {
+      try {
+        return await this.cases.changeAccess(
+          caseRef,
+          change,
+          args,
+          idempotency ? updateIdOf(idempotency) : undefined,
+        );
+      } catch (error) {
+        // No such case: the key this request bound is let go, so a 404 leaves nothing behind.
+        if (error instanceof CaseNotFoundError && idempotency !== undefined && claimed === 'bound')
+          await this.keys.release(idempotency);
+        throw error;
+      }
+    });
     await this.views.keep(view);
-    return this.forRole(principal, view);
+    return { view: this.forRole(principal, view), replayed: claimed === 'again' };
   }
 
   /** The view a role may see, with what the domain says for people (support, next steps). */

@@ -289,11 +289,15 @@ function operationOf(route: AgencyRoute): Json {
     case 'grantAccess':
       return {
         ...base,
-        parameters: [CASE_REF, REQUEST_ID],
+        parameters: [CASE_REF, IDEMPOTENCY_KEY, REQUEST_ID],
         requestBody: requestBodyOf('grantAccess'),
         responses: {
-          '200': { ...view, description: 'The grant holds (granting it again changes nothing).' },
-          ...errors('400', ...AUTH, '404', '409', '413', '415', '503'),
+          '200': {
+            ...view,
+            description: 'The grant holds (granting it again changes nothing).',
+            headers: { 'Idempotent-Replayed': REPLAYED },
+          },
+          ...errors('400', ...AUTH, '404', '409', '413', '415', '422', '503'),
         },
       };
     case 'revokeAccess':
@@ -308,11 +312,17 @@ function operationOf(route: AgencyRoute): Json {
             required: true,
             schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:|-]{0,254}$' },
           },
+          IDEMPOTENCY_KEY,
           REQUEST_ID,
         ],
         responses: {
-          '200': { ...view, description: 'The grant is gone.' },
-          ...errors('400', ...AUTH, '404', '409', '503'),
+          '200': {
+            ...view,
+            description:
+              'The grant is gone. Retried with its Idempotency-Key after a lost answer, the first answer again (`Idempotent-Replayed: true`), not 409 GRANT_NOT_FOUND.',
+            headers: { 'Idempotent-Replayed': REPLAYED },
+          },
+          ...errors('400', ...AUTH, '404', '409', '422', '503'),
         },
       };
     case 'viewPerson':
