@@ -36,6 +36,7 @@ import {
   type AgencyCommandType,
   type CaseNote,
   type CaseView,
+  type IdempotencyRecord,
   type PersonRecord,
   type PersonSummary,
   PERSON_SECTIONS,
@@ -260,29 +261,12 @@ export class CaseGatewayService {
           : { by: this.agency(principal) };
       return parseOrThrow(actSchemas[act], { ...rest, ...actor });
     });
-    const idempotency =
-      idempotencyKey === undefined
-        ? undefined
-        : bindIdempotencyKey(principal, idempotencyKey, { operation: act, caseRef, body });
-    const claimed =
-      idempotency === undefined
-        ? undefined
-        : await inSpan('idempotency claim', { kind: SpanKind.INTERNAL }, () => this.keys.claim(idempotency));
-    const { receipt, ...view } = await this.read(async () => {
-      try {
-        return await this.cases.act(
-          caseRef,
-          act,
-          { ...args, ...(idempotency ? { idempotency } : {}) },
-          idempotency ? updateIdOf(idempotency) : undefined,
-        );
-      } catch (error) {
-        // No such case: the key this request bound is let go, so a 404 leaves nothing behind.
-        if (error instanceof CaseNotFoundError && idempotency !== undefined && claimed === 'bound')
-          await this.keys.release(idempotency);
-        throw error;
-      }
-    });
+    const {
+      result: { receipt, ...view },
+      idempotency,
+    } = await this.keyedUpdate(principal, caseRef, idempotencyKey, { operation: act, body }, (key) =>
+      this.cases.act(caseRef, act, { ...args, ...(key ? { idempotency: key } : {}) }, key && updateIdOf(key)),
+    );
     const replayed = idempotency !== undefined && receipt?.requestId !== idempotency.requestId;
     await this.views.keep(view);
     return { status: 200, caseRef, view: this.forRole(principal, view), replayed };
@@ -304,35 +288,50 @@ export class CaseGatewayService {
       by: this.agency(principal),
       grant: parseOrThrow(grantBodySchema, grant),
     }));
+    const operation = change === 'grant' ? 'grantAccess' : 'revokeAccess';
+    // No receipt in an access change's answer: a key already bound to this request marks a replay.
+    const { result: view, claimed } = await this.keyedUpdate(
+      principal,
+      caseRef,
+      idempotencyKey,
+      { operation, body: args.grant },
+      (key) => this.cases.changeAccess(caseRef, change, args, key && updateIdOf(key)),
+    );
+    await this.views.keep(view);
+    return { view: this.forRole(principal, view), replayed: claimed === 'again' };
+  }
+
+  /**
+   * A keyed Update of a case (an act, a grant, a revoke): with an Idempotency-Key, the key is bound to the
+   * request (the caller's organisation, the operation, the case, the body) and claimed before the Update, whose
+   * id the key makes (`updateIdOf`: the same request again is the same Update). A case that does not exist lets
+   * a key this request bound go, so a 404 leaves nothing behind.
+   */
+  private async keyedUpdate<T>(
+    principal: Principal,
+    caseRef: CaseRef,
+    idempotencyKey: string | undefined,
+    request: { readonly operation: string; readonly body: unknown },
+    update: (idempotency: IdempotencyRecord | undefined) => Promise<T>,
+  ): Promise<{ result: T; idempotency?: IdempotencyRecord; claimed?: 'bound' | 'again' }> {
     const idempotency =
       idempotencyKey === undefined
         ? undefined
-        : bindIdempotencyKey(principal, idempotencyKey, {
-            operation: change === 'grant' ? 'grantAccess' : 'revokeAccess',
-            caseRef,
-            body: args.grant,
-          });
+        : bindIdempotencyKey(principal, idempotencyKey, { ...request, caseRef });
     const claimed =
       idempotency === undefined
         ? undefined
         : await inSpan('idempotency claim', { kind: SpanKind.INTERNAL }, () => this.keys.claim(idempotency));
-    const view = await this.read(async () => {
+    const result = await this.read(async () => {
       try {
-        return await this.cases.changeAccess(
-          caseRef,
-          change,
-          args,
-          idempotency ? updateIdOf(idempotency) : undefined,
-        );
+        return await update(idempotency);
       } catch (error) {
-        // No such case: the key this request bound is let go, so a 404 leaves nothing behind.
         if (error instanceof CaseNotFoundError && idempotency !== undefined && claimed === 'bound')
           await this.keys.release(idempotency);
         throw error;
       }
     });
-    await this.views.keep(view);
-    return { view: this.forRole(principal, view), replayed: claimed === 'again' };
+    return { result, ...(idempotency ? { idempotency } : {}), ...(claimed ? { claimed } : {}) };
   }
 
   /** The view a role may see, with what the domain says for people (support, next steps). */
