@@ -9,6 +9,8 @@ import {
   type PathwayCases,
 } from '../../libs/contracts/src/index.js';
 import { PATHWAY_CASES } from '../../apps/gateway/src/tokens.js';
+import { bindIdempotencyKey } from '../../apps/gateway/src/agency/idempotency.js';
+import { caseRefFromRandom } from '../../libs/domain/src/index.js';
 import { createKafka } from '../../libs/messaging/src/index.js';
 import { KafkaReader } from '../support/kafka-reader.js';
 import { startGateway, type CallResult, type RunningGateway } from '../support/gateway-harness.js';
@@ -647,6 +649,73 @@ describe('the edges hold', () => {
       const { view, viewMs } = await refusedWhileCut(temporalPath, ref, 'SERVICE_UNAVAILABLE', 'temporal');
       expect(view.headers.get('retry-after')).toBe(RETRY_AFTER);
       expect(viewMs).toBeLessThan(TIMEOUT_MS * 5);
+    });
+
+    it('an opening’s view, stored beside its start, stays only when that start opened the case (ADR 0026)', async () => {
+      const db = new pg.Client({ connectionString: inject('databaseUrl') });
+      await db.connect();
+      const stored = async (caseRef: string) =>
+        (
+          await db.query<{ version: number; view: CaseView }>(
+            'SELECT version, view FROM case_views WHERE case_ref = $1',
+            [caseRef],
+          )
+        ).rows[0];
+      try {
+        // A keyed retry finds the case the first request opened: its own opening view (another referral
+        // instant) is not left in place of the case's, even when the case has none stored.
+        const k = key('open-retried');
+        const first = await system.call<CaseView>('POST', '/police/cases', {
+          token: police,
+          body: ADULT_WITHOUT_STAY,
+          headers: { 'idempotency-key': k },
+        });
+        expect(first.status).toBe(201);
+        const ref = first.body.caseRef;
+        expect((await stored(ref))?.version).toBe(1);
+        await db.query('DELETE FROM case_views WHERE case_ref = $1', [ref]);
+        await new Promise((r) => setTimeout(r, 20));
+        const again = await system.call<CaseView>('POST', '/police/cases', {
+          token: police,
+          body: ADULT_WITHOUT_STAY,
+          headers: { 'idempotency-key': k },
+        });
+        expect(again.status).toBe(201);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+        expect(again.body.timeline).toEqual(first.body.timeline);
+        await new Promise((r) => setTimeout(r, 300));
+        const held = await stored(ref);
+        if (held !== undefined) expect(held.view.timeline).toEqual(first.body.timeline);
+
+        // A start Temporal never answered opens nothing, and leaves no view stored under the case's ref.
+        const lost = key('open-cut');
+        const lostRef = caseRefFromRandom(
+          Buffer.from(
+            bindIdempotencyKey({ role: 'police', org: unit, sub: 'e2e' }, lost, {
+              operation: 'openCase',
+              body: ADULT_WITHOUT_STAY,
+            }).key,
+            'base64url',
+          ),
+        );
+        await temporalPath.down();
+        try {
+          expectProblem(
+            await system.call('POST', '/police/cases', {
+              token: police,
+              body: ADULT_WITHOUT_STAY,
+              headers: { 'idempotency-key': lost },
+            }),
+            503,
+            'SERVICE_UNAVAILABLE',
+          );
+        } finally {
+          await temporalPath.up();
+        }
+        expect(await stored(lostRef)).toBeUndefined();
+      } finally {
+        await db.end();
+      }
     });
   });
 });

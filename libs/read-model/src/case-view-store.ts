@@ -28,6 +28,11 @@ export class CaseViewStore {
     await this.pool.query('DELETE FROM case_views WHERE case_ref = $1', [caseRef]);
   }
 
+  /** Drops the case's stored view if it holds this version and no newer one (an opening's, ADR 0026). */
+  async forgetVersion(caseRef: string, version: number): Promise<void> {
+    await this.pool.query('DELETE FROM case_views WHERE case_ref = $1 AND version = $2', [caseRef, version]);
+  }
+
   /** Stores `view` if it is numbered and newer than the one held; returns whether it did. */
   async put(view: CaseView): Promise<boolean> {
     if (view.version === undefined) return false;

@@ -172,16 +172,21 @@ export class CaseGatewayService {
       opened: { at, digest: opening.digest },
       ...(idempotency ? { idempotency } : {}),
     };
+    // Stored beside the start, under number 1, which the start names (ADR 0026): the next read needs no
+    // worker. It stays only if this start opened the case.
+    const kept = this.views.keepOpening(opening.view);
     let started: 'started' | 'exists';
     try {
       started = await this.cases.open(input);
     } catch (error) {
+      await kept.settle(false);
       // A start whose answer was lost: if the case exists, say so, so that no retry opens another.
       if (error instanceof CaseServiceUnavailableError && (await this.cases.exists(caseRef))) {
         return { status: 202, caseRef, replayed: false };
       }
       throw this.http(error);
     }
+    await kept.settle(started === 'started');
     if (started === 'exists') {
       // The key opened this case before (a retry, or two retries that raced): the same referral is answered
       // with that case; another referral under the same key is refused. (Without a key, a random ref that
@@ -193,8 +198,6 @@ export class CaseGatewayService {
       const view = await this.read(() => this.views.current(caseRef));
       return { status: 201, caseRef, view: this.forRole(principal, view), replayed: true };
     }
-    // Stored under number 1, which the start named: the next read needs no worker either.
-    await this.views.keep(opening.view);
     return { status: 201, caseRef, view: this.forRole(principal, opening.view), replayed: false };
   }
 

@@ -48,11 +48,11 @@ export class CaseViews {
   }
 
   /**
-   * Keeps an opening's view (built by the gateway, ADR 0024; named at the start), and an act's or a grant's
-   * view, before the request is answered. The case's `PathwayViewVersion` names the act's number only once
-   * its events are published; until then it still names the number before the act, and a read must not
-   * find the view from before under it. So the view is stored first: the database's failure is only logged
-   * (the act happened), and ADR 0023 says what a read may then see.
+   * Keeps an act's or a grant's view before the request is answered (an opening's: `keepOpening`). The
+   * case's `PathwayViewVersion` names the act's number only once its events are published; until then it
+   * still names the number before the act, and a read must not find the view from before under it. So the
+   * view is stored first: the database's failure is only logged (the act happened), and ADR 0023 says what a
+   * read may then see.
    */
   async keep(view: CaseView): Promise<void> {
     if (view.version === undefined) return;
@@ -63,6 +63,33 @@ export class CaseViews {
       // The view from before the act must not be found under the number the attribute still names.
       await this.store.forget(view.caseRef).catch(() => undefined);
     });
+  }
+
+  /**
+   * Stores an opening's view while its start is under way (ADR 0026), and settles it once the start has
+   * answered: `settle(true)` when this start opened the case (the view stays, stored before the answer as
+   * before); `settle(false)` otherwise (a start refused or lost, or the case opened before by the same
+   * Idempotency-Key): a view this call stored is dropped, and the case's own is left as it was. A read finds a
+   * stored view only under the number the case's record names, so a view left behind for a case that never
+   * started is never served; it is dropped all the same.
+   */
+  keepOpening(view: CaseView): { settle(opened: boolean): Promise<void> } {
+    const stored = this.store.put(view).catch(async (error: unknown) => {
+      this.logger.warn(
+        `an opening's view was not stored (${error instanceof Error ? error.name : 'error'}); its next read asks the workflow`,
+      );
+      return false;
+    });
+    return {
+      settle: async (opened) => {
+        if (!(await stored) || opened) return;
+        await this.store.forgetVersion(view.caseRef, view.version ?? 0).catch((error: unknown) => {
+          this.logger.warn(
+            `an opening's view was not dropped (${error instanceof Error ? error.name : 'error'})`,
+          );
+        });
+      },
+    };
   }
 
   /** Calls `observer` with the source of every view read (the gateway's metrics). */

@@ -19,15 +19,29 @@ function patternOf(path: string): RegExp {
   return new RegExp(`^${escaped}${prefix ? '(/.*)?' : '/?'}$`);
 }
 
+function firstSegmentOf(path: string): string {
+  return path.split('/', 2)[1] ?? '';
+}
+
 /**
  * Express middleware: a method the API does not serve, or one that a known path does not take, answers
  * `405 METHOD_NOT_ALLOWED` with `Allow` (instead of 404, which would say the path does not exist).
  */
 export function methodNotAllowed(routes: readonly KnownRoute[]) {
-  const patterns = routes.map((route) => ({ method: route.method, pattern: patternOf(route.path) }));
+  // By the path's first segment (its role, for the agency routes): a request is tried against its own few
+  // dozen routes, not all of them (about 700).
+  const byFirst = new Map<string, { method: string; pattern: RegExp }[]>();
+  const anyFirst: { method: string; pattern: RegExp }[] = [];
+  for (const route of routes) {
+    const first = firstSegmentOf(route.path);
+    const list = first.startsWith(':') ? anyFirst : (byFirst.get(first) ?? []);
+    list.push({ method: route.method, pattern: patternOf(route.path) });
+    if (!first.startsWith(':')) byFirst.set(first, list);
+  }
   return (request: Request, response: Response, next: NextFunction): void => {
     const path = request.path;
-    const allowed = new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method));
+    const candidates = [...(byFirst.get(firstSegmentOf(path)) ?? []), ...anyFirst];
+    const allowed = new Set(candidates.filter((p) => p.pattern.test(path)).map((p) => p.method));
     if (allowed.has('GET')) allowed.add('HEAD');
     const method = request.method.toUpperCase();
     if (SERVED_METHODS.has(method) && (allowed.size === 0 || allowed.has(method) || method === 'OPTIONS')) {
