@@ -74,7 +74,7 @@ export class CaseViews {
    * started is never served; it is dropped all the same.
    */
   keepOpening(view: CaseView): { settle(opened: boolean): Promise<void> } {
-    const stored = this.store.put(view).catch(async (error: unknown) => {
+    const stored = this.store.put(view).catch((error: unknown) => {
       this.logger.warn(
         `an opening's view was not stored (${error instanceof Error ? error.name : 'error'}); its next read asks the workflow`,
       );
