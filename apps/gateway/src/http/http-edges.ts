@@ -34,9 +34,9 @@ export function methodNotAllowed(routes: readonly KnownRoute[]) {
   const anyFirst: { method: string; pattern: RegExp }[] = [];
   for (const route of routes) {
     const first = firstSegmentOf(route.path);
-    const list = first.startsWith(':') ? anyFirst : (byFirst.get(first) ?? []);
-    list.push({ method: route.method, pattern: patternOf(route.path) });
-    if (!first.startsWith(':')) byFirst.set(first, list);
+    const entry = { method: route.method, pattern: patternOf(route.path) };
+    if (first.startsWith(':')) anyFirst.push(entry);
+    else byFirst.set(first, [...(byFirst.get(first) ?? []), entry]);
   }
   return (request: Request, response: Response, next: NextFunction): void => {
     const path = request.path;
